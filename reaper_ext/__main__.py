@@ -1,0 +1,8 @@
+"""``python -m reaper_ext`` runs the command line."""
+
+import sys
+
+from reaper_ext.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
