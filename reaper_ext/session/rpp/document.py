@@ -67,6 +67,7 @@ class RppDocument:
         self.lines = lines
         self.path = path
         self.root = _build_tree(lines, path)
+        self._field_cache: dict[int, dict[str, int]] = {}
 
     # -- reading -----------------------------------------------------------
     @property
@@ -96,13 +97,25 @@ class RppDocument:
             yield index
             index += 1
 
+    def first_word(self, index: int) -> str:
+        """The first value of line ``index``, cheaply (keys are never quoted)."""
+        text = self.content(index)
+        space = text.find(" ")
+        return text if space < 0 else text[:space]
+
+    def field_index(self, chunk: Chunk) -> dict[str, int]:
+        """Each key's first own line in ``chunk`` (built once per chunk, until an edit)."""
+        cached = self._field_cache.get(id(chunk))
+        if cached is None:
+            cached = {}
+            for index in self.own_lines(chunk):
+                cached.setdefault(self.first_word(index), index)
+            self._field_cache[id(chunk)] = cached
+        return cached
+
     def field_line(self, chunk: Chunk, key: str) -> int | None:
         """Index of the first own line of ``chunk`` whose first value is ``key``."""
-        for index in self.own_lines(chunk):
-            text = self.content(index)
-            if text == key or text.startswith(key + " "):
-                return index
-        return None
+        return self.field_index(chunk).get(key)
 
     def field(self, chunk: Chunk, key: str) -> list[str] | None:
         """Values after ``key`` on its first line in ``chunk``, or None."""
@@ -140,6 +153,7 @@ class RppDocument:
         """
         if index > 0 and index == len(self.lines) and not self.lines[index - 1].endswith("\n"):
             self.lines[index - 1] += self.newline  # appending after a last line without ending
+        self._field_cache.clear()
         stop = index + n_delete
         if n_delete:
             self._drop_chunks(self.root, index, stop)

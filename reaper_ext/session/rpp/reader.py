@@ -28,11 +28,21 @@ class _Reader:
         if values is None or len(values) <= position:
             return default
         try:
-            return float(values[position])
+            value = float(values[position])
         except ValueError:
-            raise RppParseError(
-                self.doc.path, (index or 0) + 1, f"expected a number, found {values[position]!r}"
-            ) from None
+            value = float("nan")
+        if value != value or value in (float("inf"), float("-inf")):
+            raise RppParseError(self.doc.path, (index or 0) + 1, f"expected a number, found {values[position]!r}")
+        return value
+
+    def integer(self, values: list[str] | None, position: int, default: int, index: int | None = None) -> int:
+        return int(self.number(values, position, default, index))
+
+    def field_integer(self, chunk: Chunk, key: str, position: int, default: int) -> int:
+        index = self.doc.field_line(chunk, key)
+        if index is None:
+            return default
+        return self.integer(self.doc.tokens(index)[1:], position, default, index)
 
     def field_number(self, chunk: Chunk, key: str, position: int, default: float) -> float:
         index = self.doc.field_line(chunk, key)
@@ -54,7 +64,7 @@ def read_project(doc: RppDocument) -> Project:
     sample_rate_values = doc.field(root, "SAMPLERATE")
     sample_rate_hz = None
     if sample_rate_values:
-        rate = reader.number(sample_rate_values, 0, 0.0, doc.field_line(root, "SAMPLERATE"))
+        rate = reader.integer(sample_rate_values, 0, 0, doc.field_line(root, "SAMPLERATE"))
         # "SAMPLERATE rate use_project_rate ..." : the rate applies only when flag 1 is set,
         # but the value is REAPER's project rate either way.
         sample_rate_hz = int(rate) if rate > 0 else None
@@ -62,8 +72,8 @@ def read_project(doc: RppDocument) -> Project:
     tempo_values = doc.tokens(tempo_index)[1:] if tempo_index is not None else None
     tempo_bpm = reader.number(tempo_values, 0, 120.0, tempo_index)
     signature = (
-        int(reader.number(tempo_values, 1, 4, tempo_index)),
-        int(reader.number(tempo_values, 2, 4, tempo_index)),
+        reader.integer(tempo_values, 1, 4, tempo_index),
+        reader.integer(tempo_values, 2, 4, tempo_index),
     )
     record_values = doc.field(root, "RECORD_PATH") or []
     project_folder = doc.path.parent if doc.path is not None else None
@@ -115,11 +125,11 @@ def _read_markers(reader: _Reader, root: Chunk) -> tuple[Marker, ...]:
         if not text.startswith("MARKER "):
             continue
         values = doc.tokens(index)[1:]
-        number = int(reader.number(values, 0, 0, index))
+        number = reader.integer(values, 0, 0, index)
         position_sec = reader.number(values, 1, 0.0, index)
         name = values[2] if len(values) > 2 else ""
-        flags = int(reader.number(values, 3, 0, index))
-        color = int(reader.number(values, 4, 0, index))
+        flags = reader.integer(values, 3, 0, index)
+        color = reader.integer(values, 4, 0, index)
         guid = next((value for value in values[5:] if value.startswith("{")), "")
         if flags & keys.MARKER_FLAG_REGION:
             if number in open_regions and not name:
@@ -142,10 +152,10 @@ def _read_track(
     doc = reader.doc
     head = doc.tokens(chunk.start)
     guid = head[1] if len(head) > 1 else reader.text(chunk, "TRACKID")
-    peak_color = int(reader.field_number(chunk, "PEAKCOL", 0, keys.PEAKCOL_NONE))
+    peak_color = reader.field_integer(chunk, "PEAKCOL", 0, keys.PEAKCOL_NONE)
     color = peak_color if peak_color & keys.COLOR_CUSTOM_FLAG else 0
-    bus_state = int(reader.field_number(chunk, "ISBUS", 0, 0))
-    bus_depth = int(reader.field_number(chunk, "ISBUS", 1, 0))
+    bus_state = reader.field_integer(chunk, "ISBUS", 0, 0)
+    bus_depth = reader.field_integer(chunk, "ISBUS", 1, 0)
     folder_depth = bus_depth if bus_state in (1, 2) else 0
     return Track(
         index=index,
@@ -235,9 +245,8 @@ def _take_ranges(doc: RppDocument, item: Chunk) -> list[tuple[int, int, bool]]:
     """Line ranges of each take: (first line, end line exclusive, is selected)."""
     starts: list[tuple[int, bool]] = [(item.start + 1, False)]
     for index in doc.own_lines(item):
-        text = doc.content(index)
-        if text == "TAKE" or text.startswith("TAKE "):
-            starts.append((index, "SEL" in text.split()[1:]))
+        if doc.first_word(index) == "TAKE":
+            starts.append((index, "SEL" in doc.content(index).split()[1:]))
     ranges = []
     for n, (start, selected) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else item.end
@@ -255,10 +264,8 @@ def _read_item(
 
     def take_field(key: str) -> tuple[int, list[str]] | tuple[None, None]:
         for index in doc.own_lines(chunk):
-            if take_start <= index < take_end:
-                tokens = doc.tokens(index)
-                if tokens and tokens[0] == key:
-                    return index, tokens[1:]
+            if take_start <= index < take_end and doc.first_word(index) == key:
+                return index, doc.tokens(index)[1:]
         return None, None
 
     volpan_index = doc.field_line(chunk, "VOLPAN")
