@@ -133,3 +133,31 @@ class FxSpec:
     custom_name: str | None = None
     bypassed: bool = True
     bands: list[EqBand] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """JSON-able form (what a Suggestion's ``params["fx"]`` holds)."""
+        return {
+            "plugin": self.plugin,
+            "params": dict(self.params),
+            "custom_name": self.custom_name,
+            "bypassed": self.bypassed,
+            "bands": [
+                {"kind": band.kind, "freq_hz": band.freq_hz, "gain_db": band.gain_db, "q": band.quality(), "enabled": band.enabled}
+                for band in self.bands
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> FxSpec:
+        """Inverse of :meth:`to_dict`."""
+        return cls(
+            plugin=data["plugin"],
+            params=dict(data.get("params", {})),
+            custom_name=data.get("custom_name"),
+            bypassed=bool(data.get("bypassed", True)),
+            bands=[
+                EqBand(band["kind"], float(band["freq_hz"]), float(band.get("gain_db", 0.0)), q=band.get("q"),
+                       bw_oct=band.get("bw_oct"), enabled=bool(band.get("enabled", True)))
+                for band in data.get("bands", [])
+            ],
+        )

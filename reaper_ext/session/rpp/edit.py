@@ -46,8 +46,11 @@ def track_chunks(doc: RppDocument) -> list[Chunk]:
 
 
 def track_chunk(doc: RppDocument, guid: str) -> Chunk:
-    """The ``<TRACK`` chunk with ``guid`` (from its header or TRACKID line)."""
-    for chunk in track_chunks(doc):
+    """The ``<TRACK`` chunk with ``guid`` (from its header or TRACKID line, or ``#index``)."""
+    chunks = track_chunks(doc)
+    if guid.startswith("#") and guid[1:].isdigit() and int(guid[1:]) < len(chunks):
+        return chunks[int(guid[1:])]
+    for chunk in chunks:
         head = doc.tokens(chunk.start)
         if len(head) > 1 and head[1] == guid:
             return chunk
@@ -158,8 +161,9 @@ def set_ext_state(doc: RppDocument, section: str, key: str, value: str) -> None:
         doc.insert_lines(chunk.end, [doc.make_line(chunk, [key, value])])
 
 
-def delete_ext_state(doc: RppDocument, section: str, key: str | None = None) -> None:
-    """Delete one key, or (``key=None``) the whole section; empty containers go too."""
+def delete_ext_state(doc: RppDocument, section: str, key: str | None = None, *, drop_container: bool = True) -> None:
+    """Delete one key, or (``key=None``) the whole section; an emptied section goes too,
+    and an emptied ``<EXTSTATE`` when ``drop_container``."""
     chunk = _ext_section(doc, section, create=False)
     if chunk is None:
         return
@@ -173,5 +177,5 @@ def delete_ext_state(doc: RppDocument, section: str, key: str | None = None) -> 
             return
     doc.delete_lines(chunk.start, chunk.end - chunk.start + 1)
     ext = doc.root.find("EXTSTATE")
-    if ext is not None and not ext.children and ext.end - ext.start == 1:
+    if drop_container and ext is not None and not ext.children and ext.end - ext.start == 1:
         doc.delete_lines(ext.start, 2)

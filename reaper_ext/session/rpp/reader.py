@@ -152,6 +152,7 @@ def _read_track(
     doc = reader.doc
     head = doc.tokens(chunk.start)
     guid = head[1] if len(head) > 1 else reader.text(chunk, "TRACKID")
+    guid = guid or f"#{index}"  # very old projects: no GUID, identify by position
     peak_color = reader.field_integer(chunk, "PEAKCOL", 0, keys.PEAKCOL_NONE)
     color = peak_color if peak_color & keys.COLOR_CUSTOM_FLAG else 0
     bus_state = reader.field_integer(chunk, "ISBUS", 0, 0)

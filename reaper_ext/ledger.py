@@ -1,0 +1,335 @@
+"""Write suggestions into a session, and accept or reject them later.
+
+The ledger lives inside the project (project ext state, section
+``REAPER_EXT``), so accept/reject survives save, reload and a trip between
+the live and the offline backend. Each suggestion is one key, ``s_<id>``,
+whose value is base64 of a JSON entry: the suggestion, and every change
+written for it with the original value and the backend's restore token.
+
+How each kind arrives ("switched off"):
+- ``name``, ``color``: written at once (labels only; the original is kept).
+- FX kinds: the plug-in is inserted bypassed, its name tagged "reaper-ext: ".
+- ``marker``, ``section``, ``key``: a marker/region in the suggestion colour,
+  its name tagged "reaper-ext: ".
+- ``gain``, ``polarity``, ``mute_track``, ``mute_item``, ``folder``, ``order``,
+  ``tempo``: nothing audible changes until accepted; they wait in the ledger.
+
+Accept makes a suggestion ordinary content (FX enabled, tags removed, pending
+changes applied). Reject removes what was written and restores the
+originals; rejecting everything gives back the project's exact bytes.
+Where the user changed something after the analysis, their edit wins and the
+result says which suggestions could not be accepted or rejected as planned.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from reaper_ext.errors import LedgerError, SuggestionError
+from reaper_ext.fx.spec import FxSpec
+from reaper_ext.session.writer import LEDGER_SECTION, SessionWriter
+from reaper_ext.suggest.model import Suggestion
+
+__all__ = [
+    "TAG",
+    "MARKER_COLOR",
+    "LedgerEntry",
+    "LedgerResult",
+    "Selection",
+    "apply_suggestions",
+    "accept",
+    "reject",
+    "read_ledger",
+]
+
+TAG = "reaper-ext: "
+# Suggestion markers: a violet no REAPER default uses (native 0x00BBGGRR | custom flag).
+MARKER_COLOR = 0x1000000 | (0xD0 << 16) | (0x40 << 8) | 0xB0
+FX_KINDS = frozenset({"highpass", "eq", "unmask", "gate", "deesser", "compressor", "notch"})
+MARKER_KINDS = frozenset({"marker", "section", "key"})
+PENDING_KINDS = frozenset({"gain", "polarity", "mute_track", "mute_item", "folder", "order", "tempo"})
+LABEL_KINDS = frozenset({"name", "color"})
+FIRST_MARKER_NUMBER = 900  # suggestion markers are numbered from here, clear of the user's
+_ENTRY_PREFIX = "s_"
+_META_KEY = "meta"
+
+
+@dataclass
+class LedgerEntry:
+    """One suggestion in the ledger and what was written for it."""
+
+    suggestion: Suggestion
+    changes: list[dict] = field(default_factory=list)
+
+    def encode(self) -> str:
+        data = {"suggestion": self.suggestion.to_dict(), "changes": self.changes}
+        return base64.b64encode(json.dumps(data, separators=(",", ":")).encode()).decode("ascii")
+
+    @classmethod
+    def decode(cls, key: str, value: str) -> LedgerEntry:
+        try:
+            data = json.loads(base64.b64decode(value.encode("ascii"), validate=True))
+            return cls(Suggestion.from_dict(data["suggestion"]), list(data["changes"]))
+        except (binascii.Error, ValueError, KeyError, TypeError, UnicodeError) as error:
+            raise LedgerError(
+                f"ledger entry {key!r} is damaged ({type(error).__name__}: {error}); "
+                "it was left in the project untouched: reject it with --id or remove the key by hand"
+            ) from None
+
+
+@dataclass
+class LedgerResult:
+    """What an apply/accept/reject did."""
+
+    done: list[str] = field(default_factory=list)  # suggestion ids
+    messages: list[str] = field(default_factory=list)  # what could not be done, and why
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which suggestions an accept/reject acts on (all given criteria must match)."""
+
+    ids: tuple[str, ...] = ()
+    track: str | None = None  # a track name or GUID
+    kind: str | None = None
+    is_all: bool = False
+
+    def matches(self, suggestion: Suggestion) -> bool:
+        if self.is_all:
+            return True
+        if not (self.ids or self.track or self.kind):
+            return False
+        if self.ids and suggestion.id not in self.ids:
+            return False
+        if self.track and self.track not in (suggestion.track_name, suggestion.target):
+            return False
+        if self.kind and suggestion.kind != self.kind:
+            return False
+        return True
+
+
+def read_ledger(writer: SessionWriter) -> tuple[list[LedgerEntry], list[str]]:
+    """Entries in the order they were written, and messages about damaged ones."""
+    entries: list[LedgerEntry] = []
+    messages: list[str] = []
+    for key, value in writer.read_ext_state(LEDGER_SECTION).items():
+        if not key.startswith(_ENTRY_PREFIX):
+            continue
+        try:
+            entries.append(LedgerEntry.decode(key, value))
+        except LedgerError as error:
+            messages.append(str(error))
+    return entries, messages
+
+
+def _read_meta(writer: SessionWriter) -> dict:
+    value = writer.read_ext_state(LEDGER_SECTION).get(_META_KEY)
+    if not value:
+        return {}
+    try:
+        return json.loads(base64.b64decode(value.encode("ascii"), validate=True))
+    except (binascii.Error, ValueError, UnicodeError):
+        return {}
+
+
+def _untag(name: str) -> str:
+    return name[len(TAG):] if name.startswith(TAG) else name
+
+
+# -- apply ---------------------------------------------------------------------
+def _apply_one(writer: SessionWriter, suggestion: Suggestion, marker_numbers: set[int]) -> list[dict]:
+    kind, target, params = suggestion.kind, suggestion.target, suggestion.params
+    if kind in LABEL_KINDS:
+        field_name = "name" if kind == "name" else "color"
+        value = params["name"] if kind == "name" else int(params["color"])
+        before = writer.get_track_value(target, field_name)
+        if before is None:
+            raise SuggestionError(f"track {suggestion.track_name!r} ({target}) is gone")
+        token = writer.set_track_value(target, field_name, value)
+        return [{"op": "track", "field": field_name, "before": before, "after": value, "token": token}]
+    if kind in FX_KINDS:
+        spec = FxSpec.from_dict(params["fx"])
+        spec.bypassed = True
+        if not (spec.custom_name or "").startswith(TAG):
+            spec.custom_name = TAG + (spec.custom_name or kind)
+        fx_guid, token = writer.add_fx(target, spec)
+        return [{"op": "fx", "fx_guid": fx_guid, "token": token, "name": spec.custom_name}]
+    if kind in MARKER_KINDS:
+        number = max(marker_numbers | {FIRST_MARKER_NUMBER - 1}) + 1
+        marker_numbers.add(number)
+        name = params.get("name") or (f"key {params['key']}" if kind == "key" else kind)
+        name = name if name.startswith(TAG) else TAG + name
+        end_sec = params.get("end_sec")
+        position_sec = float(params.get("position_sec", 0.0))
+        marker_id = writer.add_marker(number=number, position_sec=position_sec, name=name, end_sec=end_sec, color=MARKER_COLOR)
+        return [{"op": "marker", "marker_id": marker_id, "name": name}]
+    if kind in PENDING_KINDS:
+        return []
+    raise SuggestionError(f"unknown suggestion kind {kind!r} ({suggestion.id})")
+
+
+def apply_suggestions(writer: SessionWriter, suggestions: Iterable[Suggestion]) -> LedgerResult:
+    """Write suggestions (switched off) and record them in the ledger.
+
+    Pending suggestions from an earlier analysis are rejected first, so
+    analysing again replaces them instead of stacking duplicates.
+    """
+    result = LedgerResult()
+    previous = reject(writer, Selection(is_all=True))
+    result.messages += previous.messages
+    meta = _read_meta(writer)
+    if not meta:
+        meta = {"version": 1, "created_container": not writer.has_ext_state_container()}
+        writer.write_ext_state(LEDGER_SECTION, _META_KEY, base64.b64encode(json.dumps(meta).encode()).decode("ascii"))
+    marker_numbers = writer.marker_numbers()
+    seen: set[str] = set()
+    for suggestion in suggestions:
+        if suggestion.id in seen:
+            continue
+        seen.add(suggestion.id)
+        try:
+            changes = _apply_one(writer, suggestion, marker_numbers)
+        except SuggestionError as error:
+            result.messages.append(f"{suggestion.id}: not written: {error}")
+            continue
+        writer.write_ext_state(LEDGER_SECTION, _ENTRY_PREFIX + suggestion.id, LedgerEntry(suggestion, changes).encode())
+        result.done.append(suggestion.id)
+    if not result.done:
+        _drop_ledger_if_empty(writer)
+    return result
+
+
+def _drop_ledger_if_empty(writer: SessionWriter) -> None:
+    state = writer.read_ext_state(LEDGER_SECTION)
+    if any(key.startswith(_ENTRY_PREFIX) for key in state):
+        return
+    meta = _read_meta(writer)
+    if state:
+        writer.delete_ext_state(LEDGER_SECTION, None, drop_container=bool(meta.get("created_container")))
+
+
+# -- accept ----------------------------------------------------------------------
+def _accept_pending(writer: SessionWriter, suggestion: Suggestion) -> str | None:
+    """Apply a pending suggestion now; returns a message when it can't be."""
+    kind, target, params = suggestion.kind, suggestion.target, suggestion.params
+    if kind == "gain":
+        volume = writer.get_track_value(target, "volume")
+        if volume is None:
+            return f"{suggestion.id}: track {suggestion.track_name!r} is gone; gain not applied"
+        new_volume = volume * 10 ** (float(params["gain_db"]) / 20)
+        writer.set_track_value(target, "volume", new_volume)
+    elif kind == "polarity":
+        writer.set_track_value(target, "phase", bool(params.get("is_inverted", True)))
+    elif kind == "mute_track":
+        writer.set_track_value(target, "mute", bool(params.get("is_muted", True)))
+    elif kind == "mute_item":
+        if writer.get_item_mute(params["item_guid"]) is None:
+            return f"{suggestion.id}: the item is gone; nothing muted"
+        writer.set_item_mute(params["item_guid"], bool(params.get("is_muted", True)))
+    elif kind == "tempo":
+        set_tempo = getattr(writer, "set_tempo", None)
+        if set_tempo is None:
+            return f"{suggestion.id}: this backend can't set the tempo"
+        set_tempo(float(params["tempo_bpm"]))
+    elif kind == "order":
+        writer.move_track(target, int(params["new_index"]))
+    elif kind == "folder":
+        return _accept_folder(writer, suggestion)
+    return None
+
+
+def _accept_folder(writer: SessionWriter, suggestion: Suggestion) -> str | None:
+    params = suggestion.params
+    project = writer.snapshot()
+    members = [guid for guid in params.get("member_guids", []) if project.track_by_guid(guid) is not None]
+    if not members:
+        return f"{suggestion.id}: none of the folder's tracks exist any more"
+    first_index = min(project.track_by_guid(guid).index for guid in members)
+    # gather the members right after the first one, in their current order
+    ordered = sorted(members, key=lambda guid: project.track_by_guid(guid).index)
+    for offset, guid in enumerate(ordered):
+        writer.move_track(guid, first_index + offset)
+    folder_guid = writer.add_track(index=first_index, name=params.get("folder_name", "Folder"), color=int(params.get("color", 0)), folder_depth=1)
+    last = ordered[-1]
+    depth = writer.get_track_value(last, "folder_depth") or 0
+    writer.set_track_value(last, "folder_depth", depth - 1)
+    del folder_guid
+    return None
+
+
+def accept(writer: SessionWriter, selection: Selection) -> LedgerResult:
+    """Make the selected suggestions ordinary project content."""
+    result = LedgerResult()
+    entries, damaged = read_ledger(writer)
+    result.messages += damaged
+    for entry in entries:
+        suggestion = entry.suggestion
+        if not selection.matches(suggestion):
+            continue
+        for change in entry.changes:
+            if change["op"] == "fx":
+                state = writer.fx_state(suggestion.target, change["fx_guid"])
+                if state is None:
+                    result.messages.append(f"{suggestion.id}: its FX was removed from {suggestion.track_name!r}; nothing to accept")
+                    continue
+                writer.set_fx_enabled(suggestion.target, change["fx_guid"], True)
+                writer.set_fx_name(suggestion.target, change["fx_guid"], _untag(state[1]))
+            elif change["op"] == "marker":
+                name = writer.marker_name(change["marker_id"])
+                if name is None:
+                    result.messages.append(f"{suggestion.id}: its marker was deleted; nothing to accept")
+                    continue
+                writer.rename_marker(change["marker_id"], _untag(name))
+        if suggestion.kind in PENDING_KINDS:
+            message = _accept_pending(writer, suggestion)
+            if message:
+                result.messages.append(message)
+        writer.delete_ext_state(LEDGER_SECTION, _ENTRY_PREFIX + suggestion.id)
+        result.done.append(suggestion.id)
+    _drop_ledger_if_empty(writer)
+    return result
+
+
+# -- reject ------------------------------------------------------------------------
+def _reject_changes(writer: SessionWriter, entry: LedgerEntry) -> list[str]:
+    suggestion = entry.suggestion
+    messages = []
+    for change in reversed(entry.changes):
+        op = change["op"]
+        if op == "track":
+            current = writer.get_track_value(suggestion.target, change["field"])
+            if current is None:
+                messages.append(f"{suggestion.id}: track {suggestion.track_name!r} is gone; nothing to restore")
+            elif current != change["after"]:
+                messages.append(
+                    f"{suggestion.id}: the track's {change['field']} was changed to {current!r} after the analysis; "
+                    "your edit is kept"
+                )
+            else:
+                writer.restore_track_value(suggestion.target, change["field"], change["before"], change["token"])
+        elif op == "fx":
+            if not writer.remove_fx(suggestion.target, change["fx_guid"], change.get("token")):
+                messages.append(f"{suggestion.id}: its FX was already removed")
+        elif op == "marker":
+            if not writer.remove_marker(change["marker_id"]):
+                messages.append(f"{suggestion.id}: its marker was already deleted")
+    return messages
+
+
+def reject(writer: SessionWriter, selection: Selection) -> LedgerResult:
+    """Remove the selected suggestions and restore what they replaced (newest first)."""
+    result = LedgerResult()
+    entries, damaged = read_ledger(writer)
+    result.messages += damaged
+    for entry in reversed(entries):
+        if not selection.matches(entry.suggestion):
+            continue
+        result.messages += _reject_changes(writer, entry)
+        writer.delete_ext_state(LEDGER_SECTION, _ENTRY_PREFIX + entry.suggestion.id)
+        result.done.append(entry.suggestion.id)
+    _drop_ledger_if_empty(writer)
+    return result

@@ -1,0 +1,343 @@
+"""The ``.RPP`` backend of :class:`~reaper_ext.session.writer.SessionWriter`.
+
+Every change edits only the lines it must, and returns the original line as
+its restore token, so rejecting a suggestion puts the file's bytes back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reaper_ext.errors import SuggestionError
+from reaper_ext.fx.rpp_block import fx_to_rpp_lines
+from reaper_ext.fx.spec import FxSpec
+from reaper_ext.session import reaper_keys as keys
+from reaper_ext.session.model import Project
+from reaper_ext.session.rpp.document import Chunk, RppDocument
+from reaper_ext.session.rpp.edit import (
+    add_fx_lines,
+    add_marker,
+    delete_ext_state,
+    format_number,
+    new_guid,
+    set_ext_state,
+    track_chunk,
+    track_chunks,
+)
+from reaper_ext.session.rpp.reader import FX_TAGS, read_ext_state, read_project
+from reaper_ext.session.rpp.tokens import join_tokens
+
+__all__ = ["RppSessionWriter"]
+
+ABSENT = ""  # restore token: the line was not there before
+
+
+class RppSessionWriter:
+    """Write suggestions into an in-memory ``.RPP`` document (save it afterwards)."""
+
+    def __init__(self, doc: RppDocument) -> None:
+        self.doc = doc
+
+    def snapshot(self) -> Project:
+        return read_project(self.doc)
+
+    # -- ext state -------------------------------------------------------------
+    def read_ext_state(self, section: str) -> dict[str, str]:
+        return read_ext_state(self.doc).get(section, {})
+
+    def write_ext_state(self, section: str, key: str, value: str) -> None:
+        set_ext_state(self.doc, section, key, value)
+
+    def delete_ext_state(self, section: str, key: str | None = None, *, drop_container: bool = False) -> None:
+        delete_ext_state(self.doc, section, key, drop_container=drop_container)
+
+    def has_ext_state_container(self) -> bool:
+        return self.doc.root.find("EXTSTATE") is not None
+
+    # -- line helpers ------------------------------------------------------------
+    def _replace_or_insert(self, chunk: Chunk, key: str, values: list[str], *, after: str | None = "NAME") -> str:
+        doc = self.doc
+        index = doc.field_line(chunk, key)
+        if index is not None:
+            token = doc.lines[index]
+            doc.lines[index] = doc.indent_of(index) + join_tokens([key, *values]) + _ending(token, doc.newline)
+            return token
+        doc.set_field(chunk, key, values, after=after)
+        return ABSENT
+
+    def _restore_line(self, chunk: Chunk, key: str, token: str | None) -> None:
+        doc = self.doc
+        index = doc.field_line(chunk, key)
+        if token == ABSENT:
+            if index is not None:
+                doc.delete_lines(index, 1)
+        elif token is not None and index is not None:
+            doc.lines[index] = token
+
+    # -- tracks ------------------------------------------------------------------
+    _FIELD_KEYS = {"name": "NAME", "color": "PEAKCOL", "volume": "VOLPAN", "phase": "IPHASE", "mute": "MUTESOLO", "folder_depth": "ISBUS"}
+
+    def get_track_value(self, track_guid: str, field: str) -> Any:
+        track = next((t for t in self.snapshot().tracks if t.guid == track_guid), None)
+        if track is None:
+            return None
+        return {
+            "name": track.name, "color": track.color, "volume": track.volume_gain, "phase": track.is_phase_inverted,
+            "mute": track.is_muted, "folder_depth": track.folder_depth,
+        }[field]
+
+    def set_track_value(self, track_guid: str, field: str, value: Any) -> str | None:
+        doc = self.doc
+        chunk = track_chunk(doc, track_guid)
+        key = self._FIELD_KEYS[field]
+        current = doc.field(chunk, key) or []
+        if field == "name":
+            values = [str(value)]
+        elif field == "color":
+            values = [str(int(value) if int(value) else keys.PEAKCOL_NONE)] + current[1:]
+        elif field == "volume":
+            values = [format_number(float(value))] + (current[1:] if current else ["0", "-1", "-1", "1"])
+        elif field == "phase":
+            values = ["1" if value else "0"]
+        elif field == "mute":
+            values = ["1" if value else "0"] + (current[1:] if current else ["0", "0"])
+        elif field == "folder_depth":
+            depth = int(value)
+            values = ["1", "1"] if depth > 0 else (["2", str(depth)] if depth < 0 else ["0", "0"])
+        else:
+            raise SuggestionError(f"unknown track field {field!r}")
+        return self._replace_or_insert(chunk, key, values)
+
+    def restore_track_value(self, track_guid: str, field: str, value: Any, token: str | None) -> None:
+        chunk = track_chunk(self.doc, track_guid)
+        if token is None:
+            self.set_track_value(track_guid, field, value)
+        else:
+            self._restore_line(chunk, self._FIELD_KEYS[field], token)
+
+    def _item_chunk(self, item_guid: str) -> Chunk | None:
+        for track in track_chunks(self.doc):
+            for item in track.find_all("ITEM"):
+                if self.doc.field(item, "IGUID") == [item_guid]:
+                    return item
+        return None
+
+    def get_item_mute(self, item_guid: str) -> bool | None:
+        item = self._item_chunk(item_guid)
+        if item is None:
+            return None
+        values = self.doc.field(item, "MUTE") or ["0"]
+        return values[0] not in ("0", "")
+
+    def set_item_mute(self, item_guid: str, is_muted: bool) -> str | None:
+        item = self._item_chunk(item_guid)
+        if item is None:
+            raise SuggestionError(f"no item with GUID {item_guid}")
+        current = self.doc.field(item, "MUTE") or []
+        return self._replace_or_insert(item, "MUTE", ["1" if is_muted else "0"] + current[1:], after="LOOP")
+
+    def restore_item_mute(self, item_guid: str, is_muted: bool, token: str | None) -> None:
+        item = self._item_chunk(item_guid)
+        if item is not None:
+            self._restore_line(item, "MUTE", token)
+
+    def set_tempo(self, tempo_bpm: float) -> str | None:
+        root = self.doc.root
+        current = self.doc.field(root, "TEMPO") or ["120", "4", "4"]
+        return self._replace_or_insert(root, "TEMPO", [format_number(round(tempo_bpm, 3))] + current[1:], after=None)
+
+    def move_track(self, track_guid: str, new_index: int) -> None:
+        doc = self.doc
+        chunk = track_chunk(doc, track_guid)
+        lines = doc.chunk_lines(chunk)
+        doc.delete_lines(chunk.start, len(lines))
+        chunks = track_chunks(doc)
+        position = chunks[new_index].start if new_index < len(chunks) else (chunks[-1].end + 1 if chunks else doc.root.end)
+        doc.insert_lines(position, lines)
+
+    def add_track(self, *, index: int, name: str, color: int = 0, folder_depth: int = 0, items: list[dict] | None = None) -> str:
+        doc = self.doc
+        guid = new_guid()
+        nl = doc.newline
+        pad = doc.child_indent(doc.root)
+        bus = ["1", "1"] if folder_depth > 0 else (["2", str(folder_depth)] if folder_depth < 0 else ["0", "0"])
+        lines = [
+            f"{pad}<TRACK {guid}{nl}",
+            f"{pad}  {join_tokens(['NAME', name])}{nl}",
+            f"{pad}  PEAKCOL {color or keys.PEAKCOL_NONE}{nl}",
+            f"{pad}  VOLPAN 1 0 -1 -1 1{nl}",
+            f"{pad}  MUTESOLO 0 0 0{nl}",
+            f"{pad}  ISBUS {' '.join(bus)}{nl}",
+            f"{pad}  TRACKID {guid}{nl}",
+        ]
+        for item in items or []:
+            lines += [
+                f"{pad}  <ITEM{nl}",
+                f"{pad}    POSITION {format_number(item['position_sec'])}{nl}",
+                f"{pad}    LENGTH {format_number(item['length_sec'])}{nl}",
+                f"{pad}    IGUID {new_guid()}{nl}",
+                f"{pad}    {join_tokens(['NAME', item.get('name', '')])}{nl}",
+                f"{pad}    VOLPAN 1 0 1 -1{nl}",
+                f"{pad}    SOFFS {format_number(item.get('start_offset_sec', 0.0))}{nl}",
+                f"{pad}    GUID {new_guid()}{nl}",
+                f"{pad}    <SOURCE {item.get('source_type', 'WAVE')}{nl}",
+                f"{pad}      {join_tokens(['FILE', item['file']])}{nl}",
+                f"{pad}    >{nl}",
+                f"{pad}  >{nl}",
+            ]
+        lines.append(f"{pad}>{nl}")
+        chunks = track_chunks(doc)
+        if index < len(chunks):
+            position = chunks[index].start
+        elif chunks:
+            position = chunks[-1].end + 1
+        else:
+            ext = doc.root.find("EXTSTATE")
+            position = ext.start if ext is not None else doc.root.end
+        doc.insert_lines(position, lines)
+        return guid
+
+    def remove_track(self, track_guid: str) -> bool:
+        try:
+            chunk = track_chunk(self.doc, track_guid)
+        except Exception:
+            return False
+        self.doc.delete_lines(chunk.start, chunk.end - chunk.start + 1)
+        return True
+
+    # -- FX ------------------------------------------------------------------------
+    def _fx_block(self, track_guid: str, fx_guid: str) -> tuple[Chunk, Chunk, int, int] | None:
+        """(chain, plug-in chunk, first line, last line) of the plug-in with FXID ``fx_guid``."""
+        doc = self.doc
+        try:
+            chain = track_chunk(doc, track_guid).find("FXCHAIN")
+        except Exception:
+            return None
+        if chain is None:
+            return None
+        plugins = [child for child in chain.children if child.tag in FX_TAGS]
+        for n, plugin in enumerate(plugins):
+            stop = plugins[n + 1].start if n + 1 < len(plugins) else chain.end
+            fxid_line = next((i for i in range(plugin.end + 1, stop) if doc.first_word(i) == "FXID"), None)
+            if fxid_line is None or doc.tokens(fxid_line)[1:2] != [fx_guid]:
+                continue
+            first = plugin.start - 1 if doc.first_word(plugin.start - 1) == "BYPASS" else plugin.start
+            last = fxid_line
+            # everything up to the next plug-in's BYPASS line belongs to this one
+            while last + 1 < stop and doc.first_word(last + 1) != "BYPASS":
+                last += 1
+            return chain, plugin, first, last
+        return None
+
+    def add_fx(self, track_guid: str, spec: FxSpec) -> tuple[str, str]:
+        """Append a plug-in; returns ``(fx_guid, token)``: the token says whether the chain was new."""
+        chunk = track_chunk(self.doc, track_guid)
+        created = chunk.find("FXCHAIN") is None
+        fx_guid = new_guid()
+        add_fx_lines(self.doc, chunk, fx_to_rpp_lines(spec, indent="", fxid_guid=fx_guid))
+        return fx_guid, "new-chain" if created else ""
+
+    def fx_state(self, track_guid: str, fx_guid: str) -> tuple[bool, str] | None:
+        block = self._fx_block(track_guid, fx_guid)
+        if block is None:
+            return None
+        _, plugin, first, _ = block
+        bypass = self.doc.tokens(first)[1:2] if first != plugin.start else ["0"]
+        head = self.doc.tokens(plugin.start)
+        name_position = 2 if plugin.tag == "JS" else 4
+        return bypass != ["1"], head[name_position] if len(head) > name_position else ""
+
+    def set_fx_enabled(self, track_guid: str, fx_guid: str, is_enabled: bool) -> None:
+        block = self._fx_block(track_guid, fx_guid)
+        if block is None:
+            raise SuggestionError(f"no FX {fx_guid} on track {track_guid}")
+        _, plugin, first, _ = block
+        if first == plugin.start:
+            self.doc.insert_lines(first, [self.doc.indent_of(first) + f"BYPASS {0 if is_enabled else 1} 0 0" + self.doc.newline])
+            return
+        values = self.doc.tokens(first)
+        values[1] = "0" if is_enabled else "1"
+        self.doc.lines[first] = self.doc.indent_of(first) + join_tokens(values) + _ending(self.doc.lines[first], self.doc.newline)
+
+    def set_fx_name(self, track_guid: str, fx_guid: str, name: str) -> None:
+        block = self._fx_block(track_guid, fx_guid)
+        if block is None:
+            raise SuggestionError(f"no FX {fx_guid} on track {track_guid}")
+        _, plugin, _, _ = block
+        doc = self.doc
+        line = doc.lines[plugin.start]
+        head = doc.tokens(plugin.start)
+        name_position = 2 if plugin.tag == "JS" else 4
+        while len(head) <= name_position:
+            head.append("")
+        head[name_position] = name
+        text = "<" + plugin.tag + " " + join_tokens(head[1:])
+        doc.lines[plugin.start] = doc.indent_of(plugin.start) + text + _ending(line, doc.newline)
+
+    def remove_fx(self, track_guid: str, fx_guid: str, token: str | None = None) -> bool:
+        block = self._fx_block(track_guid, fx_guid)
+        if block is None:
+            return False
+        chain, _, first, last = block
+        doc = self.doc
+        doc.delete_lines(first, last - first + 1)
+        if token == "new-chain":
+            chain = track_chunk(doc, track_guid).find("FXCHAIN")
+            if chain is not None and not chain.children:
+                doc.delete_lines(chain.start, chain.end - chain.start + 1)
+        return True
+
+    # -- markers -------------------------------------------------------------------
+    def _marker_lines(self, marker_id: str) -> tuple[int, int | None] | None:
+        doc = self.doc
+        lines = [i for i in doc.own_lines(doc.root) if doc.first_word(i) == "MARKER"]
+        for n, index in enumerate(lines):
+            values = doc.tokens(index)
+            if marker_id in values[6:]:
+                end = None
+                if len(values) > 4 and values[4] == "1" and n + 1 < len(lines):
+                    following = doc.tokens(lines[n + 1])
+                    if following[1:2] == values[1:2] and (len(following) < 4 or following[3] == ""):
+                        end = lines[n + 1]
+                return index, end
+        return None
+
+    def add_marker(self, *, number: int, position_sec: float, name: str, end_sec: float | None = None, color: int = 0) -> str:
+        return add_marker(self.doc, index=number, position_sec=position_sec, name=name, end_sec=end_sec, color=color)
+
+    def marker_name(self, marker_id: str) -> str | None:
+        found = self._marker_lines(marker_id)
+        if found is None:
+            return None
+        values = self.doc.tokens(found[0])
+        return values[3] if len(values) > 3 else ""
+
+    def rename_marker(self, marker_id: str, name: str) -> None:
+        found = self._marker_lines(marker_id)
+        if found is None:
+            raise SuggestionError(f"no marker {marker_id}")
+        index = found[0]
+        values = self.doc.tokens(index)
+        values[3] = name
+        self.doc.lines[index] = self.doc.indent_of(index) + join_tokens(values) + _ending(self.doc.lines[index], self.doc.newline)
+
+    def remove_marker(self, marker_id: str) -> bool:
+        found = self._marker_lines(marker_id)
+        if found is None:
+            return False
+        start, end = found
+        if end is not None:
+            self.doc.delete_lines(end, 1)
+        self.doc.delete_lines(start, 1)
+        return True
+
+    def marker_numbers(self) -> set[int]:
+        return {marker.index for marker in self.snapshot().markers}
+
+
+def _ending(line: str, default: str) -> str:
+    if line.endswith("\r\n"):
+        return "\r\n"
+    if line.endswith("\n"):
+        return "\n"
+    return ""

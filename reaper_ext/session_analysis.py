@@ -1,0 +1,381 @@
+"""Analyse a whole session: every track's audio, labels, measurements, problems, and the song.
+
+This is the orchestration layer between a :class:`Project` snapshot (from
+either backend) and the pure analysis functions: it reads each track's audio
+(``reaper_ext.audio``), labels it (``reaper_ext.labels``), measures it and
+finds its problems (``reaper_ext.analysis``), then looks across tracks
+(polarity) and at the mix (tempo, key, sections).
+
+Results are cached by content (``reaper_ext.cache``): a track whose items and
+media bytes are unchanged is not read again, and an unchanged session is not
+analysed at all. A track that can't be read is reported with the reason and
+the others are analysed.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from math import gcd, log10
+
+import numpy as np
+
+from reaper_ext.cache import ContentCache, digest_bytes
+from reaper_ext.errors import AnalysisError, MediaError
+from reaper_ext.session.model import Project, Track
+
+__all__ = ["ANALYSIS_VERSION", "TrackAnalysis", "SessionAnalysis", "analyze_project", "ProgressCallback"]
+
+# Bump when any analysis code changes its results: old cache entries then miss.
+ANALYSIS_VERSION = "1"
+MIX_RATE_HZ = 22050  # song analysis (tempo/key/sections) runs at this rate, mono
+POLARITY_RATE_HZ = 11025  # polarity only needs the low end: keep small copies
+LONG_TRACK_SEC = 20 * 60.0  # longer tracks are analysed in windows, memory bounded
+WINDOW_SEC = 10 * 60.0
+
+ProgressCallback = Callable[[float, str], None]
+
+
+@dataclass
+class TrackAnalysis:
+    """What the analysis found on one track (times are project seconds)."""
+
+    index: int
+    guid: str
+    name: str
+    label: dict | None = None
+    measurements: dict | None = None
+    problems: list[dict] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    error: str | None = None
+    start_sec: float = 0.0
+    is_cached: bool = False
+
+    def to_dict(self) -> dict:
+        return {
+            "index": self.index,
+            "guid": self.guid,
+            "name": self.name,
+            "label": self.label,
+            "measurements": self.measurements,
+            "problems": self.problems,
+            "messages": self.messages,
+            "error": self.error,
+            "start_sec": round(self.start_sec, 6),
+        }
+
+
+@dataclass
+class SessionAnalysis:
+    """The analysis of a whole project."""
+
+    project_path: str | None
+    tracks: list[TrackAnalysis]
+    tempo_bpm: float | None = None
+    key: str | None = None
+    sections: list[dict] = field(default_factory=list)
+    song: dict = field(default_factory=dict)
+    messages: list[str] = field(default_factory=list)
+    elapsed_sec: float = 0.0
+    n_tracks_from_cache: int = 0
+
+    def track(self, guid: str) -> TrackAnalysis | None:
+        return next((track for track in self.tracks if track.guid == guid), None)
+
+    def to_dict(self) -> dict:
+        return {
+            "schema_version": 1,
+            "analysis_version": ANALYSIS_VERSION,
+            "project": self.project_path,
+            "tempo_bpm": self.tempo_bpm,
+            "key": self.key,
+            "sections": self.sections,
+            "song": self.song,
+            "tracks": [track.to_dict() for track in self.tracks],
+            "messages": self.messages,
+        }
+
+
+def _resample(samples: np.ndarray, from_hz: int, to_hz: int) -> np.ndarray:
+    if from_hz == to_hz:
+        return samples
+    from scipy.signal import resample_poly
+
+    divisor = gcd(int(from_hz), int(to_hz))
+    return resample_poly(samples, to_hz // divisor, from_hz // divisor, axis=0).astype(np.float32)
+
+
+def _track_key(track: Track, cache: ContentCache, settings_key: str) -> str | None:
+    """Cache key of a track: its items' parameters and media content; None if unreadable."""
+    parts: list = [ANALYSIS_VERSION, settings_key, track.name]
+    for item in track.items:
+        if item.is_muted:
+            continue
+        digest = None
+        if item.media is not None and item.media.resolved_path is not None:
+            try:
+                digest = cache.file_digest(item.media.resolved_path)
+            except OSError:
+                return None
+        parts.append([
+            digest, item.source_type, item.position_sec, item.length_sec, item.start_offset_sec,
+            item.section_start_sec, item.playrate, item.item_gain, item.take_gain,
+            None if item.media is None else item.media.file_as_written,
+        ])
+    return digest_bytes(json.dumps(parts).encode())
+
+
+def _label_track(samples: np.ndarray, sample_rate_hz: int, name: str) -> dict:
+    from reaper_ext.labels import classify_track
+
+    return classify_track(samples, sample_rate_hz, track_name=name).to_dict()
+
+
+def _shift_problem(problem: dict, offset_sec: float) -> dict:
+    shifted = dict(problem)
+    shifted["start_sec"] = round(problem["start_sec"] + offset_sec, 3)
+    shifted["end_sec"] = round(problem["end_sec"] + offset_sec, 3)
+    return shifted
+
+
+def _analyse_audio(samples: np.ndarray, sample_rate_hz: int, name: str, item_spans_sec) -> tuple[dict, dict, list[dict]]:
+    from reaper_ext.analysis.measure import analyse_track
+
+    label = _label_track(samples, sample_rate_hz, name)
+    is_voice = label.get("coarse_class") == "vocals"
+    measurements, problems = analyse_track(samples, sample_rate_hz, is_voice=is_voice, item_spans_sec=item_spans_sec)
+    return label, measurements.to_dict(), [problem.to_dict() for problem in problems]
+
+
+def _merge_window_measurements(windows: list[dict]) -> dict:
+    """Combine measurements of consecutive windows of one long track.
+
+    Peaks take the maximum, powers (RMS, loudness, LTAS) the duration-weighted
+    power mean (loudness gating is per window: a documented approximation),
+    the noise floor the minimum, active regions are concatenated.
+    """
+    durations = np.array([window["duration_sec"] for window in windows])
+    weights = durations / durations.sum()
+
+    def power_mean(key):
+        values = [window[key] for window in windows]
+        if any(value is None for value in values):
+            finite = [(w, v) for w, v in zip(weights, values) if v is not None]
+            if not finite:
+                return None
+            total = sum(w for w, _ in finite)
+            return round(10 * log10(sum(w / total * 10 ** (v / 10) for w, v in finite)), 2)
+        return round(10 * log10(float(np.sum(weights * 10 ** (np.array(values) / 10)))), 2)
+
+    merged = dict(windows[0])
+    for key in ("loudness_lufs", "rms_dbfs"):
+        merged[key] = power_mean(key)
+    for key in ("sample_peak_dbfs", "true_peak_dbtp", "dc_offset_dbfs"):
+        values = [window[key] for window in windows if window[key] is not None]
+        merged[key] = max(values) if values else None
+    floors = [window["noise_floor_dbfs"] for window in windows if window["noise_floor_dbfs"] is not None]
+    merged["noise_floor_dbfs"] = min(floors) if floors else None
+    if merged["sample_peak_dbfs"] is not None and merged["rms_dbfs"] is not None:
+        merged["crest_factor_db"] = round(merged["sample_peak_dbfs"] - merged["rms_dbfs"], 2)
+    levels = np.array([[np.nan if v is None else v for v in window["ltas_level_db"]] for window in windows], dtype=float)
+    ltas = 10 * np.log10(np.nansum(weights[:, None] * 10 ** (levels / 10), axis=0) + 1e-30)
+    merged["ltas_level_db"] = [round(float(v), 1) for v in ltas]
+    offset = 0.0
+    regions = []
+    for window in windows:
+        regions += [[start + offset, end + offset] for start, end in window["active_regions"]]
+        offset += window["duration_sec"]
+    merged["active_regions"] = regions
+    merged["duration_sec"] = round(float(durations.sum()), 3)
+    return merged
+
+
+def _analyse_long_track(track: Track, duration_sec: float) -> tuple[dict, dict, list[dict], list[str], float]:
+    """Analyse a long track window by window: memory of one window, not the whole track."""
+    from reaper_ext.audio import read_track_audio
+
+    windows = []
+    problems: list[dict] = []
+    messages: list[str] = [f"track is {duration_sec / 60:.0f} min long: analysed in {WINDOW_SEC / 60:.0f}-minute windows"]
+    label = None
+    start_sec = None
+    offset_sec = 0.0
+    while offset_sec < duration_sec:
+        audio = read_track_audio(track, max_duration_sec=WINDOW_SEC, start_offset_sec=offset_sec)
+        start_sec = audio.start_sec if start_sec is None else start_sec
+        spans = [(max(0.0, a), b) for a, b in audio.item_spans_sec]
+        window_label, measured, found = _analyse_audio(audio.samples, audio.sample_rate_hz, track.name, spans)
+        if label is None or window_label["confidence"] > label["confidence"]:
+            label = window_label
+        windows.append(measured)
+        problems += [_shift_problem(problem, offset_sec) for problem in found]
+        messages += [message for message in audio.messages if message not in messages]
+        offset_sec += WINDOW_SEC
+    return label, _merge_window_measurements(windows), problems, messages, start_sec or 0.0
+
+
+def _lowrate_mono(samples: np.ndarray, sample_rate_hz: int, to_hz: int, volume_gain: float) -> np.ndarray:
+    mono = samples.mean(axis=1, dtype=np.float32) * np.float32(volume_gain)
+    return _resample(mono, sample_rate_hz, to_hz)
+
+
+def _add_at(buffer: np.ndarray, signal: np.ndarray, start_sec: float, rate_hz: int) -> np.ndarray:
+    start = int(round(start_sec * rate_hz))
+    stop = start + signal.shape[0]
+    if stop > buffer.shape[0]:
+        buffer = np.pad(buffer, (0, stop - buffer.shape[0]))
+    buffer[start:stop] += signal
+    return buffer
+
+
+def analyze_project(
+    project: Project,
+    *,
+    cache: ContentCache | None = None,
+    progress: ProgressCallback | None = None,
+    settings_key: str = "",
+    tracks: list[Track] | None = None,
+) -> SessionAnalysis:
+    """Analyse every track of ``project`` (or just ``tracks``), then the song.
+
+    Parameters
+    ----------
+    project : Project
+        The snapshot to analyse (media paths already resolved).
+    cache : ContentCache, optional
+        Where results are kept between runs; None disables caching.
+    progress : callable, optional
+        ``progress(fraction, stage)``, called as work completes.
+    settings_key : str
+        Anything in the settings that changes results (part of every cache key).
+    tracks : list of Track, optional
+        Analyse only these (e.g. the selected tracks); default all.
+    """
+    from reaper_ext.audio import read_track_audio, track_duration_sec
+
+    started = time.perf_counter()
+    report = progress or (lambda fraction, stage: None)
+    chosen = list(project.tracks if tracks is None else tracks)
+    results: list[TrackAnalysis] = []
+    track_keys: list[str] = []
+    lowrate: dict[str, tuple[float, np.ndarray]] = {}  # guid -> (start_sec, polarity-rate mono)
+    mix = np.zeros(0, dtype=np.float32)
+    n_cached = 0
+    for n, track in enumerate(chosen):
+        report(n / (len(chosen) + 1), f"track {n + 1}/{len(chosen)}: {track.name or '(unnamed)'}")
+        result = TrackAnalysis(track.index, track.guid, track.name)
+        results.append(result)
+        audible = [item for item in track.items if not item.is_muted]
+        if not audible:
+            result.messages.append("no audible items: nothing to analyse" if track.items else "no items")
+            continue
+        key = _track_key(track, cache, settings_key) if cache is not None else None
+        cached = cache.get("track", key) if key is not None else None
+        if cached is not None:
+            result.label, result.measurements = cached["label"], cached["measurements"]
+            result.problems, result.messages = cached["problems"], cached["messages"]
+            result.start_sec, result.is_cached = cached["start_sec"], True
+            track_keys.append(key)
+            n_cached += 1
+            continue
+        try:
+            duration_sec = track_duration_sec(track)
+            if duration_sec > LONG_TRACK_SEC:
+                label, measurements, problems, messages, start_sec = _analyse_long_track(track, duration_sec)
+                result.label, result.measurements, result.messages = label, measurements, messages
+                result.problems = [_shift_problem(problem, start_sec) for problem in problems]
+                result.start_sec = start_sec
+            else:
+                audio = read_track_audio(track)
+                label, measurements, problems = _analyse_audio(audio.samples, audio.sample_rate_hz, track.name, audio.item_spans_sec)
+                result.label, result.measurements, result.messages = label, measurements, list(audio.messages)
+                result.problems = [_shift_problem(problem, audio.start_sec) for problem in problems]
+                result.start_sec = audio.start_sec
+                lowrate[track.guid] = (audio.start_sec, _lowrate_mono(audio.samples, audio.sample_rate_hz, POLARITY_RATE_HZ, 1.0))
+                if not track.is_muted:
+                    mix = _add_at(mix, _lowrate_mono(audio.samples, audio.sample_rate_hz, MIX_RATE_HZ, track.volume_gain), audio.start_sec, MIX_RATE_HZ)
+                del audio
+        except (MediaError, AnalysisError) as error:
+            result.error = str(error)
+            continue
+        if key is not None:
+            cache.put("track", key, {
+                "label": result.label, "measurements": result.measurements, "problems": result.problems,
+                "messages": result.messages, "start_sec": result.start_sec,
+            })
+            track_keys.append(key)
+    analysis = SessionAnalysis(None if project.path is None else str(project.path), results, n_tracks_from_cache=n_cached)
+    report(len(chosen) / (len(chosen) + 1), "song: tempo, key, sections; polarity across tracks")
+    session_key = digest_bytes(json.dumps([ANALYSIS_VERSION, settings_key, track_keys]).encode()) if cache is not None and len(track_keys) == len([r for r in results if r.error is None and r.measurements is not None]) else None
+    cached_session = cache.get("session", session_key) if session_key is not None else None
+    if cached_session is not None:
+        song, polarity = cached_session["song"], cached_session["polarity"]
+    else:
+        if n_cached:  # cached tracks must be heard again for the cross-track parts
+            mix, lowrate = _reread_for_session(chosen, results, mix, lowrate)
+        song = _song(mix, analysis)
+        polarity = _polarity(lowrate)
+        if session_key is not None:
+            cache.put("session", session_key, {"song": song, "polarity": polarity})
+    for result in results:
+        result.problems = [p for p in result.problems if p["kind"] != "polarity"] + polarity.get(result.guid, [])
+    analysis.song = song
+    analysis.tempo_bpm = song.get("tempo_bpm")
+    analysis.key = song.get("key")
+    analysis.sections = song.get("sections", [])
+    if cache is not None:
+        cache.evict()
+    analysis.elapsed_sec = time.perf_counter() - started
+    report(1.0, "done")
+    return analysis
+
+
+def _reread_for_session(chosen, results, mix, lowrate):
+    from reaper_ext.audio import read_track_audio
+
+    for track, result in zip(chosen, results):
+        if not result.is_cached or result.measurements is None or track.guid in lowrate:
+            continue
+        if result.measurements.get("duration_sec", 0) > LONG_TRACK_SEC:
+            continue
+        try:
+            audio = read_track_audio(track)
+        except MediaError:
+            continue
+        lowrate[track.guid] = (audio.start_sec, _lowrate_mono(audio.samples, audio.sample_rate_hz, POLARITY_RATE_HZ, 1.0))
+        if not track.is_muted:
+            mix = _add_at(mix, _lowrate_mono(audio.samples, audio.sample_rate_hz, MIX_RATE_HZ, track.volume_gain), audio.start_sec, MIX_RATE_HZ)
+    return mix, lowrate
+
+
+def _song(mix: np.ndarray, analysis: SessionAnalysis) -> dict:
+    if mix.size < MIX_RATE_HZ * 2 or not np.any(mix):
+        analysis.messages.append("song analysis skipped: less than 2 s of audible audio")
+        return {}
+    from reaper_ext.analysis.song import analyze_song
+
+    try:
+        return analyze_song(mix[:, None], MIX_RATE_HZ).to_dict()
+    except AnalysisError as error:
+        analysis.messages.append(f"song analysis failed: {error}")
+        return {}
+
+
+def _polarity(lowrate: dict[str, tuple[float, np.ndarray]]) -> dict[str, list[dict]]:
+    """Polarity problems across tracks, aligned on a common project timeline."""
+    if len(lowrate) < 2:
+        return {}
+    from reaper_ext.analysis.problems.polarity import find_polarity_problems
+
+    origin = min(start for start, _ in lowrate.values())
+    length = max(int(round((start - origin) * POLARITY_RATE_HZ)) + signal.shape[0] for start, signal in lowrate.values())
+    aligned = {}
+    for guid, (start, signal) in lowrate.items():
+        buffer = np.zeros(length, dtype=np.float32)
+        offset = int(round((start - origin) * POLARITY_RATE_HZ))
+        buffer[offset : offset + signal.shape[0]] = signal
+        aligned[guid] = buffer[:, None]
+    found = find_polarity_problems(aligned, POLARITY_RATE_HZ)
+    return {guid: [_shift_problem(problem.to_dict(), origin) for problem in problems] for guid, problems in found.items() if problems}
