@@ -54,8 +54,54 @@ def run_info(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# Later commands register themselves here (each module owns its arguments).
-_EXTRA_PARSERS: list[Callable] = [_add_info]
+def _add_analyze(subparsers) -> None:
+    parser = subparsers.add_parser("analyze", help="label, measure and find problems; suggest; write suggestions")
+    parser.add_argument("project", help="path to a .RPP file")
+    parser.add_argument("--json", metavar="OUT.json", help="write the analysis and suggestions as JSON (see README)")
+    target = parser.add_mutually_exclusive_group()
+    target.add_argument("--write", metavar="OUT.RPP", help="write the project with the suggestions to a new file")
+    target.add_argument("--in-place", action="store_true", help="write the suggestions into PROJECT (keeps a backup)")
+    parser.add_argument("--report", metavar="OUT.html", help="write a self-contained HTML report")
+    parser.add_argument("--settings", metavar="FILE", help="settings TOML (default: the user settings file)")
+    parser.add_argument("--track", action="append", default=[], metavar="NAME", help="analyse only these tracks (repeatable)")
+    parser.add_argument("--no-cache", action="store_true", help="don't read or write the analysis cache")
+    _command("analyze", "reaper_ext.cli_commands", "run_analyze")
+
+
+def _add_ledger_commands(subparsers) -> None:
+    parser = subparsers.add_parser("suggestions", help="list the suggestions waiting in a project, with their why")
+    parser.add_argument("project", help="path to a .RPP file")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    _command("suggestions", "reaper_ext.cli_commands", "run_suggestions")
+    for name, verb in (("accept", "make suggestions ordinary project content"), ("reject", "remove suggestions and restore the originals")):
+        parser = subparsers.add_parser(name, help=f"{verb} (in place, atomically, keeping a backup)")
+        parser.add_argument("project", help="path to a .RPP file")
+        which = parser.add_mutually_exclusive_group(required=True)
+        which.add_argument("--id", action="append", default=[], metavar="ID", help="a suggestion id (repeatable)")
+        which.add_argument("--track", metavar="NAME", help="every suggestion on this track (name or GUID)")
+        which.add_argument("--kind", metavar="KIND", help="every suggestion of this kind")
+        which.add_argument("--all", action="store_true", help="every suggestion")
+        _command(name, "reaper_ext.cli_commands", "run_" + name)
+
+
+def _add_separate(subparsers) -> None:
+    parser = subparsers.add_parser("separate", help="split a mix into stems (a track of a project, or a plain file)")
+    parser.add_argument("source", help="a .RPP project (with --track) or an audio file (with --out)")
+    parser.add_argument("--track", metavar="NAME", help="the project track to separate")
+    parser.add_argument("--out", metavar="DIR", help="for a plain file: where the stems go")
+    parser.add_argument("--model", default="htdemucs", help="htdemucs (default), htdemucs_ft, htdemucs_6s, demucs_unittest")
+    parser.add_argument("--model-repo", metavar="DIR", help="a local folder with the model files (offline use)")
+    parser.add_argument("--device", help="cuda, mps or cpu (default: the fastest available)")
+    parser.add_argument("--shifts", type=int, default=0, help="random shifts (demucs --shifts)")
+    parser.add_argument("--overlap", type=float, default=0.25, help="segment overlap (demucs --overlap)")
+    parser.add_argument("--segment", type=float, default=None, help="segment length in seconds (model default)")
+    parser.add_argument("--write", metavar="OUT.RPP", help="write the project with the stem tracks to a new file")
+    parser.add_argument("--no-cache", action="store_true", help="don't use the separation cache")
+    _command("separate", "reaper_ext.cli_commands", "run_separate")
+
+
+# Each command's parser; its code is imported only when it runs.
+_EXTRA_PARSERS: list[Callable] = [_add_info, _add_analyze, _add_ledger_commands, _add_separate]
 
 
 def get_parser() -> argparse.ArgumentParser:
@@ -72,26 +118,8 @@ def get_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load_extra_commands() -> None:
-    """Register the commands that live in their own modules (cheap imports only)."""
-    import importlib
-
-    for module_name in ("reaper_ext.commands",):
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            if error.name != module_name:
-                raise
-            continue
-        for add in getattr(module, "PARSERS", ()):
-            if add not in _EXTRA_PARSERS:
-                _EXTRA_PARSERS.append(add)
-        COMMANDS.update(getattr(module, "COMMANDS", {}))
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code."""
-    _load_extra_commands()
     parser = get_parser()
     args = parser.parse_args(argv)
     if args.command is None:
