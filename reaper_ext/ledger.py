@@ -11,6 +11,9 @@ How each kind arrives ("switched off"):
 - FX kinds: the plug-in is inserted bypassed, its name tagged "reaper-ext: ".
 - ``marker``, ``section``, ``key``: a marker/region in the suggestion colour,
   its name tagged "reaper-ext: ".
+- ``stems``: the stem tracks are added in a folder under the source track,
+  muted; accept unmutes them and mutes the source; reject removes the tracks
+  and the stem files the product wrote.
 - ``gain``, ``polarity``, ``mute_track``, ``mute_item``, ``folder``, ``order``,
   ``tempo``: nothing audible changes until accepted; they wait in the ledger.
 
@@ -53,6 +56,8 @@ FX_KINDS = frozenset({"highpass", "eq", "unmask", "gate", "deesser", "compressor
 MARKER_KINDS = frozenset({"marker", "section", "key"})
 PENDING_KINDS = frozenset({"gain", "polarity", "mute_track", "mute_item", "folder", "order", "tempo"})
 LABEL_KINDS = frozenset({"name", "color"})
+STEM_COLORS = {"drums": 0x1000000 | 0x3030C0, "bass": 0x1000000 | 0xB04060, "vocals": 0x1000000 | 0x40B040,
+               "other": 0x1000000 | 0x909090, "guitar": 0x1000000 | 0x2080E0, "piano": 0x1000000 | 0x20C0E0}
 FIRST_MARKER_NUMBER = 900  # suggestion markers are numbered from here, clear of the user's
 _ENTRY_PREFIX = "s_"
 _META_KEY = "meta"
@@ -167,19 +172,47 @@ def _apply_one(writer: SessionWriter, suggestion: Suggestion, marker_numbers: se
         position_sec = float(params.get("position_sec", 0.0))
         marker_id = writer.add_marker(number=number, position_sec=position_sec, name=name, end_sec=end_sec, color=MARKER_COLOR)
         return [{"op": "marker", "marker_id": marker_id, "name": name}]
+    if kind == "stems":
+        return _apply_stems(writer, suggestion)
     if kind in PENDING_KINDS:
         return []
     raise SuggestionError(f"unknown suggestion kind {kind!r} ({suggestion.id})")
 
 
-def apply_suggestions(writer: SessionWriter, suggestions: Iterable[Suggestion]) -> LedgerResult:
+def _apply_stems(writer: SessionWriter, suggestion: Suggestion) -> list[dict]:
+    """Stem tracks in a folder under the source track, muted until accepted."""
+    project = writer.snapshot()
+    source = project.track_by_guid(suggestion.target)
+    if source is None:
+        raise SuggestionError(f"track {suggestion.track_name!r} is gone")
+    stems = suggestion.params["stems"]
+    changes: list[dict] = []
+    token = writer.set_track_value(source.guid, "folder_depth", 1)
+    changes.append({"op": "track", "field": "folder_depth", "before": source.folder_depth, "after": 1, "token": token})
+    for n, stem in enumerate(stems):
+        is_last = n == len(stems) - 1
+        guid = writer.add_track(
+            index=source.index + 1 + n, name=f"{source.name or 'Mix'} - {stem['stem']}",
+            color=STEM_COLORS.get(stem["stem"], STEM_COLORS["other"]),
+            folder_depth=(source.folder_depth - 1) if is_last else 0, items=stem["items"],
+        )
+        writer.set_track_value(guid, "mute", True)
+        changes.append({"op": "add_track", "track_guid": guid})
+    changes.append({"op": "files", "paths": list(suggestion.params.get("created_files", []))})
+    return changes
+
+
+def apply_suggestions(writer: SessionWriter, suggestions: Iterable[Suggestion], *, replace_all_pending: bool = True) -> LedgerResult:
     """Write suggestions (switched off) and record them in the ledger.
 
-    Pending suggestions from an earlier analysis are rejected first, so
-    analysing again replaces them instead of stacking duplicates.
+    Pending suggestions from an earlier analysis are rejected first (all of
+    them, or with ``replace_all_pending=False`` only those with the same ids),
+    so analysing again replaces them instead of stacking duplicates.
     """
+    suggestions = list(suggestions)
     result = LedgerResult()
-    previous = reject(writer, Selection(is_all=True))
+    selection = Selection(is_all=True) if replace_all_pending else Selection(ids=tuple(s.id for s in suggestions))
+    previous = reject(writer, selection)
     result.messages += previous.messages
     meta = _read_meta(writer)
     if not meta:
@@ -284,6 +317,11 @@ def accept(writer: SessionWriter, selection: Selection) -> LedgerResult:
                     result.messages.append(f"{suggestion.id}: its marker was deleted; nothing to accept")
                     continue
                 writer.rename_marker(change["marker_id"], _untag(name))
+            elif change["op"] == "add_track":
+                if writer.get_track_value(change["track_guid"], "mute") is not None:
+                    writer.set_track_value(change["track_guid"], "mute", False)
+        if suggestion.kind == "stems" and writer.get_track_value(suggestion.target, "mute") is not None:
+            writer.set_track_value(suggestion.target, "mute", True)
         if suggestion.kind in PENDING_KINDS:
             message = _accept_pending(writer, suggestion)
             if message:
@@ -317,6 +355,26 @@ def _reject_changes(writer: SessionWriter, entry: LedgerEntry) -> list[str]:
         elif op == "marker":
             if not writer.remove_marker(change["marker_id"]):
                 messages.append(f"{suggestion.id}: its marker was already deleted")
+        elif op == "add_track":
+            if not writer.remove_track(change["track_guid"]):
+                messages.append(f"{suggestion.id}: a stem track was already deleted")
+        elif op == "files":
+            messages += _remove_created_files(suggestion, change["paths"])
+    return messages
+
+
+def _remove_created_files(suggestion: Suggestion, paths: list[str]) -> list[str]:
+    """Delete the files the product wrote for a suggestion (and nothing else)."""
+    import os
+
+    messages = []
+    for path in paths:
+        try:
+            os.remove(path)
+        except FileNotFoundError:
+            continue
+        except OSError as error:
+            messages.append(f"{suggestion.id}: could not delete {path} ({error.strerror or error})")
     return messages
 
 

@@ -1,0 +1,99 @@
+"""Separate a project track into stems and offer them as a suggestion.
+
+Each audible item's source file is separated (``reaper_ext.separation``); the
+stem files go next to that source file; a ``stems`` suggestion adds one track
+per stem in a folder under the source track, each item at the source item's
+position, length and start offset, so stems line up with the mix to the
+sample. Rejecting it removes the tracks and the stem files written here.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from reaper_ext.errors import SeparationError
+from reaper_ext.suggest.model import Suggestion, make_suggestion_id
+
+__all__ = ["stems_suggestion", "separate_project_track"]
+
+
+def _relative_to_project(path: Path, project_folder: Path) -> str:
+    try:
+        return os.path.relpath(path, project_folder).replace(os.sep, "/")
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def stems_suggestion(project, track, *, separate, model: str) -> tuple[Suggestion, list[str]]:
+    """Separate every audible item of ``track``; returns the suggestion and messages.
+
+    ``separate(path, out_dir)`` runs the separation (a closure over the CLI's or
+    worker's options) and returns a ``SeparationResult``.
+    """
+    messages: list[str] = []
+    stems: dict[str, list[dict]] = {}
+    created: list[str] = []
+    separated_files: dict[Path, object] = {}
+    for item in track.items:
+        if item.is_muted or item.media is None:
+            continue
+        if not item.media.is_found:
+            messages.append(f"item at {item.position_sec:.2f}s: {item.media.file_as_written!r} is missing; skipped")
+            continue
+        source = item.media.resolved_path
+        if source not in separated_files:
+            result = separate(source, source.parent)
+            separated_files[source] = result
+            created += [str(path) for path in result.stem_paths.values()]
+        result = separated_files[source]
+        for stem, path in result.stem_paths.items():
+            stems.setdefault(stem, []).append({
+                "position_sec": item.position_sec, "length_sec": item.length_sec,
+                "start_offset_sec": item.start_offset_sec + item.section_start_sec,
+                "file": _relative_to_project(path, project.folder) if project.folder else str(path),
+                "name": path.name, "source_type": "WAVE",
+            })
+    if not stems:
+        raise SeparationError(f"track {track.name!r}: no readable audio items to separate; " + "; ".join(messages))
+    n_items = len(next(iter(stems.values())))
+    suggestion = Suggestion(
+        id=make_suggestion_id("stems", track.guid, model),
+        kind="stems", target=track.guid, track_name=track.name,
+        params={"model": model, "stems": [{"stem": stem, "items": items} for stem, items in stems.items()],
+                "created_files": created},
+        why=(f"{len(stems)} stems ({', '.join(stems)}) separated from {n_items} item(s) with {model}; "
+             "they sum back to the original and sit at the same positions"),
+        confidence=0.8,
+    )
+    return suggestion, messages
+
+
+def separate_project_track(project_path: Path, track_name: str, *, out_project: Path, **options) -> list[str]:
+    """CLI form: separate one track of a ``.RPP`` and write the stems suggestion into ``out_project``."""
+    from reaper_ext.ledger import Selection, apply_suggestions, reject
+    from reaper_ext.separation import separate_file
+    from reaper_ext.session.rpp import load_document, read_project, save_document
+    from reaper_ext.session.rpp.writer import RppSessionWriter
+
+    doc = load_document(project_path)
+    project = read_project(doc)
+    track = next((t for t in project.tracks if t.name == track_name or t.guid == track_name), None)
+    if track is None:
+        raise SeparationError(f"{project_path}: no track named {track_name!r}")
+    model = options.get("model", "htdemucs")
+    writer = RppSessionWriter(doc)
+    # an earlier separation of this track with this model goes first (its files too),
+    # since the new stem files take the same names
+    reject(writer, Selection(ids=(make_suggestion_id("stems", track.guid, model),)))
+    suggestion, messages = stems_suggestion(
+        read_project(doc), track, separate=lambda path, out_dir: separate_file(path, out_dir, **options), model=model
+    )
+    result = apply_suggestions(writer, [suggestion], replace_all_pending=False)
+    messages += result.messages
+    backup = save_document(doc, out_project, keep_backup=True)
+    lines = [f"{project_path}: track {track.name!r} separated into {len(suggestion.params['stems'])} stems ({suggestion.id})"]
+    lines += [f"  {stem['stem']}: {stem['items'][0]['file']}" for stem in suggestion.params["stems"]]
+    lines.append(f"  written to {out_project} as a suggestion (stem tracks muted until accepted)" + (f"; backup at {backup}" if backup else ""))
+    lines += [f"  note: {message}" for message in messages]
+    return lines
