@@ -1,0 +1,121 @@
+"""Speed and memory of `analyze` on a 16-track, 4-minute session (64 track-minutes).
+
+Usage: .venv/bin/python benchmarks/bench_analysis.py [--format flac|wav] [--folder DIR]
+
+Builds the session once (rendered real instruments, tiled to 4 minutes, in a
+cache folder), then in fresh subprocesses measures:
+- the decode floor: soundfile.read of every media file;
+- a cold analysis (empty cache): wall time and peak RSS;
+- a warm re-run (same cache): wall time.
+Goals (issue 3): cold <= 4x the decode floor, warm < 1 s, peak RSS < 1.5 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+N_TRACKS = 16
+DURATION_SEC = 240.0
+PARTS = [  # (name, GM program, is_drum, pitches)
+    ("kick", 0, True, [36]), ("snare", 0, True, [38]), ("hats", 0, True, [42, 44]), ("toms", 0, True, [45, 47, 50]),
+    ("bass", 33, False, [36, 38, 41, 43]), ("piano", 0, False, [60, 64, 67, 72]), ("organ", 16, False, [55, 60, 64]),
+    ("guitar", 25, False, [52, 57, 62, 67]), ("strings", 48, False, [60, 64, 67]), ("brass", 61, False, [58, 62, 65]),
+    ("flute", 73, False, [72, 76, 79]), ("lead", 81, False, [72, 74, 76, 79]), ("pad", 89, False, [48, 55, 60]),
+    ("clav", 7, False, [60, 63, 67]), ("epiano", 4, False, [57, 60, 64]), ("sax", 65, False, [62, 65, 69]),
+]
+PROJECT_HEAD = '<REAPER_PROJECT 0.1 "7.07/linux-x86_64" 1700000000\n  TEMPO 120 4 4\n  SAMPLERATE 44100 0 0\n'
+
+
+def build_session(folder: Path, audio_format: str) -> Path:
+    import numpy as np
+    import soundfile
+
+    from reaper_ext.datagen import Note, render_notes
+
+    project = folder / "bench.RPP"
+    if project.exists():
+        return project
+    (folder / "media").mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(7)
+    lines = [PROJECT_HEAD]
+    for n, (name, program, is_drum, pitches) in enumerate(PARTS[:N_TRACKS]):
+        step = 0.25 if is_drum else 0.5
+        notes = [Note(t, step * 0.9, int(rng.choice(pitches)), int(rng.integers(70, 120)))
+                 for t in np.arange(0, 16.0, step) if rng.random() < 0.8]
+        pattern = render_notes(notes, program=program, is_drum=is_drum, tail_sec=0.0)
+        audio = np.tile(pattern, (int(np.ceil(DURATION_SEC / 16.0)), 1))[: int(DURATION_SEC * 44100)]
+        audio *= 0.5 / max(1e-6, float(np.abs(audio).max()))
+        if n % 2:  # half the tracks mono, like real sessions
+            audio = audio[:, :1]
+        file_name = f"audio{n + 1:02d}.{audio_format}"
+        soundfile.write(folder / "media" / file_name, audio, 44100, subtype="PCM_24" if audio_format == "wav" else "PCM_16")
+        guid = f"{{00000000-0000-0000-0000-{n + 1:012d}}}"
+        lines.append(
+            f"  <TRACK {guid}\n    NAME \"Audio {n + 1:02d}\"\n    PEAKCOL 16576\n    VOLPAN 1 0 -1 -1 1\n"
+            f"    MUTESOLO 0 0 0\n    ISBUS 0 0\n    TRACKID {guid}\n    <ITEM\n      POSITION 0\n"
+            f"      LENGTH {DURATION_SEC}\n      IGUID {{10000000-0000-0000-0000-{n + 1:012d}}}\n      NAME {file_name}\n"
+            f"      VOLPAN 1 0 1 -1\n      SOFFS 0\n      <SOURCE {'FLAC' if audio_format == 'flac' else 'WAVE'}\n"
+            f"        FILE \"media/{file_name}\"\n      >\n    >\n  >\n"
+        )
+    lines.append(">\n")
+    project.write_text("".join(lines))
+    return project
+
+
+DECODE = """
+import sys, time, soundfile, pathlib
+start = time.perf_counter()
+for path in sorted(pathlib.Path(sys.argv[1]).glob('media/*')):
+    soundfile.read(str(path), dtype='float32')
+print(time.perf_counter() - start)
+"""
+
+ANALYZE = """
+import json, resource, sys, time
+from reaper_ext.cache import ContentCache
+from reaper_ext.session.rpp import load_project
+from reaper_ext.session_analysis import analyze_project
+start = time.perf_counter()
+_, project = load_project(sys.argv[1])
+analysis = analyze_project(project, cache=ContentCache(sys.argv[2]))
+elapsed = time.perf_counter() - start
+rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"sec": elapsed, "rss_mb": rss_mb, "errors": [t.error for t in analysis.tracks if t.error],
+                  "labels": [t.label["class"] for t in analysis.tracks if t.label]}))
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--format", choices=["flac", "wav"], default="flac")
+    parser.add_argument("--folder", type=Path, default=Path(tempfile.gettempdir()) / "reaper-ext-bench-analysis")
+    args = parser.parse_args()
+    folder = args.folder / args.format
+    project = build_session(folder, args.format)
+    python = sys.executable
+    env_path = {"cwd": REPO}
+    decode_sec = min(float(subprocess.run([python, "-c", DECODE, str(folder)], capture_output=True, text=True, check=True, **env_path).stdout) for _ in range(2))
+    cache_dir = folder / "cache"
+    shutil.rmtree(cache_dir, ignore_errors=True)
+    cold = json.loads(subprocess.run([python, "-c", ANALYZE, str(project), str(cache_dir)], capture_output=True, text=True, check=True, **env_path).stdout)
+    warm = json.loads(subprocess.run([python, "-c", ANALYZE, str(project), str(cache_dir)], capture_output=True, text=True, check=True, **env_path).stdout)
+    print(f"session: {N_TRACKS} tracks x {DURATION_SEC / 60:.0f} min ({args.format}), {folder}")
+    print(f"decode floor (soundfile.read of every file): {decode_sec:.2f} s")
+    print(f"cold analysis: {cold['sec']:.2f} s = {cold['sec'] / decode_sec:.1f}x decode (goal <= 4x); peak RSS {cold['rss_mb']:.0f} MB (goal < 1500)")
+    print(f"warm re-run:   {warm['sec']:.2f} s (goal < 1 s); peak RSS {warm['rss_mb']:.0f} MB")
+    if cold["errors"]:
+        print("errors:", cold["errors"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
