@@ -84,12 +84,10 @@ def main(argv: list[str]) -> int:
     if task == "demo":
         out = ROOT / "out"
         out.mkdir(exist_ok=True)
-        command = [str(python), "-m", "reaper_ext", "info", str(EXAMPLE)]
-        if (ROOT / "reaper_ext" / "commands.py").exists():
-            command = [str(python), "-m", "reaper_ext", "analyze", str(EXAMPLE),
-                       "--json", str(out / "example-analysis.json"), "--write", str(out / "example-suggested.RPP"),
-                       "--report", str(out / "example-report.html")]
-        run(command + argv[1:])
+        run([str(python), "-m", "reaper_ext", "info", str(EXAMPLE)])
+        run([str(python), "-m", "reaper_ext", "analyze", str(EXAMPLE),
+             "--json", str(out / "example-analysis.json"), "--write", str(out / "example-suggested.RPP"),
+             "--report", str(out / "example-report.html"), *argv[1:]])
         return 0
     if task == "test":
         completed = subprocess.run([str(python), "-m", "pytest", "-q", *argv[1:]], cwd=ROOT)
