@@ -1,0 +1,70 @@
+"""Run every per-track detector."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from reaper_ext.analysis.frames import FrameFeatures, compute_frames
+from reaper_ext.analysis.problems.base import Problem
+from reaper_ext.analysis.problems.clipping import find_clipping
+from reaper_ext.analysis.problems.dc_offset import find_dc_offset
+from reaper_ext.analysis.problems.hum import find_hum
+from reaper_ext.analysis.problems.level import find_level_problems
+from reaper_ext.analysis.problems.noise_floor import find_noisy_gaps
+from reaper_ext.analysis.problems.sibilance import find_sibilance
+from reaper_ext.analysis.problems.silence import find_silence, find_silent_items
+from reaper_ext.analysis.validate import valid_audio
+
+__all__ = ["find_problems"]
+
+
+def find_problems(
+    samples: np.ndarray,
+    sample_rate_hz: float,
+    measurements,
+    *,
+    is_voice: bool = False,
+    item_spans_sec: Sequence[tuple[float, float]] = (),
+    frames: FrameFeatures | None = None,
+) -> list[Problem]:
+    """Find the problems of one track (all kinds except cross-track polarity).
+
+    Parameters
+    ----------
+    samples : np.ndarray, shape (n_samples, n_channels)
+        Audio, full scale 1.0.
+    sample_rate_hz : float
+        Sample rate.
+    measurements : TrackMeasurements
+        From :func:`reaper_ext.analysis.measure.measure_track` on the same audio.
+    is_voice : bool
+        Run the sibilance detector.
+    item_spans_sec : sequence of (start_sec, end_sec)
+        Item positions, for ``silent_item``.
+    frames : FrameFeatures, optional
+        Shared features, to avoid computing them again.
+
+    Returns
+    -------
+    list of Problem
+        Sorted by start time. A silent track reports only ``silence`` (and its
+        silent items).
+    """
+    samples = valid_audio(samples, sample_rate_hz)
+    problems = find_silence(samples, sample_rate_hz)
+    problems += find_silent_items(samples, sample_rate_hz, item_spans_sec)
+    if any(problem.kind == "silence" for problem in problems):
+        return sorted(problems, key=lambda problem: (problem.start_sec, problem.kind))
+    if frames is None:
+        frames = compute_frames(samples, sample_rate_hz)
+    regions = list(measurements.active_regions)
+    problems += find_clipping(samples, sample_rate_hz)
+    problems += find_dc_offset(samples, sample_rate_hz)
+    problems += find_hum(samples, sample_rate_hz)
+    problems += find_noisy_gaps(frames, regions)
+    problems += find_level_problems(measurements)
+    if is_voice:
+        problems += find_sibilance(frames, regions)
+    return sorted(problems, key=lambda problem: (problem.start_sec, problem.kind))
