@@ -1,0 +1,199 @@
+"""The worker process: ``python -m reaper_ext.worker JOB_DIR``.
+
+Started by an action inside REAPER (:mod:`reaper_ext.reaper.runner`) in the
+package's own virtual environment, so numpy, librosa, torch and demucs never
+load in REAPER's Python. It reads ``job.json``, rebuilds the project
+snapshot, analyses it (or separates the selected items into stems), writes
+``progress.json`` as it goes and ``result.json`` at the end; ``error.json``
+when it fails or is cancelled (a ``cancel`` file in the job folder, checked
+between tracks). See :mod:`reaper_ext.reaper.jobs` for the files.
+"""
+
+from __future__ import annotations
+
+import html
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from reaper_ext.errors import ReaperExtError, WorkerError
+from reaper_ext.ledger import FX_KINDS
+from reaper_ext.reaper import jobs
+from reaper_ext.session.serialize import project_from_dict
+
+__all__ = ["KIND_FILTERS", "SELECTION_KINDS", "JobCancelled", "run_job", "main"]
+
+#: Which suggestion kinds each job keeps (None: all of them).
+KIND_FILTERS: dict[str, frozenset[str] | None] = {
+    "analyze": None,
+    "label": frozenset({"name", "color"}),
+    "suggest_fx": frozenset(FX_KINDS),
+    "mark_problems": frozenset({"marker"}),
+    "mark_sections": frozenset({"section", "tempo", "key"}),
+    "cleanup": frozenset({"name", "color", "order", "folder", "mute_track", "mute_item", "gain"}),
+}
+#: Jobs that act on the selected tracks only (all tracks when none is selected).
+SELECTION_KINDS = frozenset({"label", "suggest_fx"})
+_PROGRESS_EVERY_SEC = 0.2
+
+
+class JobCancelled(WorkerError):
+    """The user asked the job to stop (a ``cancel`` file appeared)."""
+
+
+class _Progress:
+    """Writes progress.json (throttled) and raises :class:`JobCancelled` when asked to stop."""
+
+    def __init__(self, job_dir: Path) -> None:
+        self.job_dir = job_dir
+        self.started = time.monotonic()
+        self.last_write = 0.0
+
+    def __call__(self, fraction: float, stage: str, eta_sec: float | None = None, *, force: bool = False) -> None:
+        if jobs.is_cancel_requested(self.job_dir):
+            raise JobCancelled(f"cancelled by the user during: {stage}")
+        now = time.monotonic()
+        if not force and now - self.last_write < _PROGRESS_EVERY_SEC:
+            return
+        self.last_write = now
+        elapsed = now - self.started
+        if eta_sec is None and fraction > 0.02:
+            eta_sec = elapsed * (1.0 - fraction) / fraction
+        jobs.write_json_atomic(self.job_dir / jobs.PROGRESS_FILE, {
+            "fraction": round(max(0.0, min(1.0, fraction)), 4), "stage": stage,
+            "eta_sec": None if eta_sec is None else round(eta_sec, 1),
+        })
+
+
+def _filter(suggestions: list, kind: str, selected: set[str]) -> list:
+    allowed = KIND_FILTERS[kind]
+    kept = [s for s in suggestions if allowed is None or s.kind in allowed]
+    if kind in SELECTION_KINDS and selected:
+        kept = [s for s in kept if s.target in selected]
+    return kept
+
+
+def _write_report(job_dir: Path, kind: str, project, suggestions: list, messages: list[str]) -> Path:
+    rows = "\n".join(
+        f"<tr><td>{html.escape(s.track_name or 'project')}</td><td>{html.escape(s.kind)}</td>"
+        f"<td>{html.escape(s.why)}</td><td>{s.confidence:.2f}</td></tr>"
+        for s in suggestions
+    )
+    notes = "\n".join(f"<li>{html.escape(m)}</li>" for m in messages)
+    title = html.escape(str(project.path or "unsaved project"))
+    text = (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>reaper-ext: {title}</title></head><body>"
+        f"<h1>reaper-ext {html.escape(kind)}: {title}</h1><p>{len(suggestions)} suggestions, all switched off "
+        "until you accept them.</p><table border='1'><tr><th>track</th><th>kind</th><th>why</th><th>confidence</th></tr>"
+        f"{rows}</table><h2>Notes</h2><ul>{notes}</ul></body></html>"
+    )
+    path = job_dir / "report.html"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _analyse(job: dict, job_dir: Path, progress: _Progress) -> dict:
+    from reaper_ext.cache import ContentCache
+    from reaper_ext.session_analysis import analyze_project
+    from reaper_ext.settings import load_settings
+    from reaper_ext.suggest.engine import suggest
+
+    kind = job["kind"]
+    project = project_from_dict(job["project"])
+    settings = load_settings(job.get("settings_path"))
+    selected = set(job.get("selected_track_guids", []))
+    tracks = None
+    if kind in SELECTION_KINDS and selected:
+        tracks = [track for track in project.tracks if track.guid in selected]
+    analysis = analyze_project(
+        project, cache=ContentCache(), settings_key=settings.cache_key(), tracks=tracks,
+        progress=lambda fraction, stage: progress(0.9 * fraction, stage),
+    )
+    progress(0.92, "suggestions", force=True)
+    suggestions = _filter(suggest(project, analysis, settings), kind, selected)
+    messages = list(analysis.messages)
+    for track in analysis.tracks:
+        if track.error:
+            messages.append(f"track {track.index + 1} {track.name!r}: {track.error}")
+    report = _write_report(job_dir, kind, project, suggestions, messages)
+    return {"suggestions": [s.to_dict() for s in suggestions], "stems": [], "messages": messages, "report": str(report)}
+
+
+def _separate(job: dict, job_dir: Path, progress: _Progress) -> dict:
+    from reaper_ext.separation import separate_file
+
+    project = project_from_dict(job["project"])
+    wanted = set(job.get("selected_item_guids", []))
+    sources = []
+    for track in project.tracks:
+        for item in track.items:
+            if item.guid in wanted:
+                sources.append((track, item))
+    messages: list[str] = []
+    stems: list[dict] = []
+    if not sources:
+        messages.append("no items selected: select the items to separate, then run the action again")
+    out_dir = (project.folder / "reaper-ext stems") if project.folder is not None else job_dir / "stems"
+    for n, (track, item) in enumerate(sources):
+        if item.media is None or item.media.resolved_path is None:
+            messages.append(f"item on {track.name!r} at {item.position_sec:.2f} s: its media file is missing; skipped")
+            continue
+        base = n / len(sources)
+
+        def report(fraction: float, stage: str, eta_sec: float | None = None, *, _base=base) -> None:
+            progress(_base + fraction / len(sources), f"{track.name}: {stage}", eta_sec)
+
+        try:
+            result = separate_file(item.media.resolved_path, out_dir, progress=report,
+                                   cancel=lambda: jobs.is_cancel_requested(job_dir))
+        except ReaperExtError as error:
+            if jobs.is_cancel_requested(job_dir):
+                raise JobCancelled(str(error)) from error
+            messages.append(f"item on {track.name!r}: {error}")
+            continue
+        stems.append({
+            "item_guid": item.guid, "track_guid": track.guid, "track_name": track.name,
+            "position_sec": item.position_sec, "length_sec": item.length_sec,
+            "start_offset_sec": item.start_offset_sec,
+            "files": {name: str(path) for name, path in result.stem_paths.items()},
+        })
+    return {"suggestions": [], "stems": stems, "messages": messages, "report": None}
+
+
+def run_job(job_dir: Path) -> int:
+    """Run one job; returns 0 done, 1 failed, 2 cancelled (files say the rest)."""
+    job_dir = Path(job_dir)
+    job = jobs.read_json(job_dir / jobs.JOB_FILE)
+    progress = _Progress(job_dir)
+    try:
+        if not isinstance(job, dict) or job.get("kind") not in jobs.JOB_KINDS:
+            raise WorkerError(f"{job_dir / jobs.JOB_FILE}: missing or not a reaper-ext job; start the action again")
+        progress(0.0, "reading the project", force=True)
+        result = _separate(job, job_dir, progress) if job["kind"] == "separate" else _analyse(job, job_dir, progress)
+        progress(1.0, "done", force=True)
+    except JobCancelled as error:
+        jobs.write_json_atomic(job_dir / jobs.ERROR_FILE, {"message": str(error), "is_cancelled": True})
+        return 2
+    except Exception as error:  # the REAPER side must hear about every failure
+        detail = traceback.format_exc()
+        print(detail, file=sys.stderr)
+        jobs.write_json_atomic(job_dir / jobs.ERROR_FILE, {
+            "message": f"{type(error).__name__}: {error}", "is_cancelled": False, "log": str(job_dir / jobs.LOG_FILE),
+        })
+        return 1
+    jobs.write_json_atomic(job_dir / jobs.RESULT_FILE, result)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: ``python -m reaper_ext.worker JOB_DIR``."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m reaper_ext.worker JOB_DIR", file=sys.stderr)
+        return 1
+    return run_job(Path(args[0]))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

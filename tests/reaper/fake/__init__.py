@@ -1,0 +1,1 @@
+"""A REAPER stand-in for tests: ``reaper_python`` and the project behind it."""

@@ -1,0 +1,584 @@
+"""A fake ``reaper_python``: REAPER's ReaScript functions over a :class:`FakeProject`.
+
+Names, parameter counts and the tuple-return convention come from REAPER's
+own API list (``wrapper.py``); only the functions implemented here exist.
+``RPR_defer``/``RPR_atexit`` go into ``__main__`` as in REAPER, run by a
+scheduler the test drives cycle by cycle (each cycle's wall time is kept).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from reaper_ext.fx.live_params import EQ_PARAM_BANDTYPES
+from reaper_ext.fx.reaeq import BANDTYPE_CODES, KIND_BY_CODE
+from tests.reaper.fake.project import (
+    DEFAULT_EQ_BANDS,
+    FakeFx,
+    FakeItem,
+    FakeMarker,
+    FakeProject,
+    FakeSource,
+    FakeTake,
+    FakeTrack,
+    load_rpp,
+    save_rpp,
+)
+from tests.reaper.fake.wrapper import Pointers, load_api, make_function
+
+#: functions a REAPER of each major version lacks (for APIExists and for calls)
+MISSING_BEFORE = {
+    "7.72": {"GetRegionOrMarker", "GetSetRegionOrMarkerInfo_String", "GetNumRegionsOrMarkers"},
+    "7.0": {"GetTouchedOrFocusedFX"},
+}
+_EQ_KIND_BY_PARAM = {code: kind for kind, code in EQ_PARAM_BANDTYPES.items()}
+_PLUGINS = {"VST: ReaEQ (Cockos)": "ReaEQ", "ReaEQ": "ReaEQ", "VST: ReaComp (Cockos)": "ReaComp", "ReaComp": "ReaComp"}
+
+
+def _version_tuple(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split(".") if part.isdigit())
+
+
+class FakeReaper:
+    """The state behind the ``RPR_`` functions (one open project)."""
+
+    def __init__(self, project: FakeProject, *, version: str = "7.27") -> None:
+        self.project = project
+        project.version = version
+        self.version = version
+        self.pointers = Pointers()
+        self.console: list[str] = []
+        self.undo_points: list[str] = []
+        self.undo_depth = 0
+        self.ui_refresh_depth = 0
+        self.unblocked_changes: list[str] = []
+        self.calls: list[str] = []
+        self.deferred: list[str] = []
+        self.tick_sec: list[float] = []
+        self.project_object = object()
+
+    # -- test helpers --------------------------------------------------------------------------
+    def missing(self) -> set[str]:
+        have = _version_tuple(self.version)
+        gone: set[str] = set()
+        for since, names in MISSING_BEFORE.items():
+            if have < _version_tuple(since):
+                gone |= names
+        return gone
+
+    def save(self, path: Path) -> None:
+        save_rpp(self.project, path)
+
+    def run_defer_cycle(self) -> int:
+        """Run what was deferred (REAPER: one defer cycle); returns how many ran."""
+        import __main__
+
+        queued, self.deferred = self.deferred, []
+        for code in queued:
+            started = time.perf_counter()
+            exec(code, __main__.__dict__)  # noqa: S102 (REAPER runs defer code strings the same way)
+            self.tick_sec.append(time.perf_counter() - started)
+        return len(queued)
+
+    def run_until_idle(self, *, timeout_sec: float, cycle_sec: float = 1 / 30, on_cycle=None) -> None:
+        """Defer cycles at REAPER's ~30 Hz until nothing is deferred any more."""
+        deadline = time.monotonic() + timeout_sec
+        n_cycle = 0
+        while self.deferred:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"still deferred after {timeout_sec} s: {self.deferred}")
+            self.run_defer_cycle()
+            n_cycle += 1
+            if on_cycle is not None:
+                on_cycle(n_cycle)
+            time.sleep(cycle_sec)
+
+    def _changed(self, what: str) -> None:
+        if self.undo_depth == 0:
+            self.unblocked_changes.append(what)
+
+    def _tracks(self) -> list[FakeTrack]:
+        return self.project.tracks
+
+    def _track_of_item(self, item: FakeItem) -> FakeTrack | None:
+        return next((t for t in self.project.tracks if item in t.items), None)
+
+    # -- general ------------------------------------------------------------------------------------
+    def APIExists(self, name):
+        # what this REAPER has (REAPER's API list minus what the version lacks), implemented here or not
+        return name in _API and name not in self.missing()
+
+    def GetAppVersion(self):
+        return f"{self.version}/linux-x86_64"
+
+    def GetResourcePath(self):
+        return str(Path.home() / ".config" / "REAPER")
+
+    def ShowConsoleMsg(self, msg):
+        self.console.append(msg)
+
+    def Undo_BeginBlock2(self, proj):
+        self.undo_depth += 1
+
+    def Undo_EndBlock2(self, proj, desc, flags):
+        self.undo_depth -= 1
+        if self.undo_depth == 0:
+            self.undo_points.append(desc)
+
+    def PreventUIRefresh(self, count):
+        self.ui_refresh_depth += count
+        assert self.ui_refresh_depth >= 0, "PreventUIRefresh(-1) without (1)"
+
+    def TrackList_AdjustWindows(self, is_minor):
+        return None
+
+    def UpdateArrange(self):
+        return None
+
+    def EnumProjects(self, idx, buf, sz):
+        if idx not in (-1, 0):
+            return None, {}
+        return self.project_object, {1: str(self.project.path or "")}
+
+    def Master_GetTempo(self):
+        return self.project.tempo_bpm
+
+    def SetCurrentBPM(self, proj, bpm, want_undo):
+        self._changed("SetCurrentBPM")
+        self.project.tempo_bpm = bpm
+
+    def TimeMap_GetTimeSigAtTime(self, proj, time_sec, num, denom, tempo):
+        return None, {2: self.project.time_signature[0], 3: self.project.time_signature[1], 4: self.project.tempo_bpm}
+
+    def GetSetProjectInfo(self, proj, key, value, is_set):
+        if key == "PROJECT_SRATE":
+            return float(self.project.sample_rate_hz or 0)
+        if key == "PROJECT_SRATE_USE":
+            return 1.0 if self.project.sample_rate_hz else 0.0
+        return 0.0
+
+    # -- ext state ---------------------------------------------------------------------------------
+    def GetProjExtState(self, proj, section, key, buf, sz):
+        value = self.project.ext_state.get(section, {}).get(key, "")
+        return len(value), {3: value}
+
+    def SetProjExtState(self, proj, section, key, value):
+        self._changed("SetProjExtState")
+        if not key:
+            self.project.ext_state.pop(section, None)
+        elif not value:
+            self.project.ext_state.get(section, {}).pop(key, None)
+            if section in self.project.ext_state and not self.project.ext_state[section]:
+                del self.project.ext_state[section]
+        else:
+            self.project.ext_state.setdefault(section, {})[key] = value
+        return 1
+
+    def EnumProjExtState(self, proj, section, idx, key_buf, key_sz, val_buf, val_sz):
+        keys = list(self.project.ext_state.get(section, {}))
+        if idx >= len(keys):
+            return False, {}
+        value = self.project.ext_state[section][keys[idx]]
+        return True, {3: keys[idx], 5: value[: max(val_sz - 1, 0)]}
+
+    # -- tracks -------------------------------------------------------------------------------------
+    def CountTracks(self, proj):
+        return len(self._tracks())
+
+    def GetTrack(self, proj, idx):
+        tracks = self._tracks()
+        return tracks[idx] if 0 <= idx < len(tracks) else None
+
+    def GetSetMediaTrackInfo_String(self, track, key, value, is_set):
+        if track is None:
+            return False, {}
+        if key == "P_NAME":
+            if is_set:
+                self._changed("P_NAME")
+                track.name = value
+            return True, {2: track.name}
+        if key == "GUID":
+            return True, {2: track.guid}
+        return False, {}
+
+    _TRACK_ATTRS = {"D_VOL": "volume", "D_PAN": "pan", "B_MUTE": "is_muted", "B_PHASE": "is_phase_inverted",
+                    "I_FOLDERDEPTH": "folder_depth", "I_CUSTOMCOLOR": "color", "I_SELECTED": "is_selected"}
+
+    def GetMediaTrackInfo_Value(self, track, key):
+        if track is None:
+            return 0.0
+        if key == "IP_TRACKNUMBER":
+            return float(self._tracks().index(track) + 1) if track in self._tracks() else 0.0
+        return float(getattr(track, self._TRACK_ATTRS[key])) if key in self._TRACK_ATTRS else 0.0
+
+    def SetMediaTrackInfo_Value(self, track, key, value):
+        if track is None or key not in self._TRACK_ATTRS:
+            return False
+        self._changed(key)
+        attr = self._TRACK_ATTRS[key]
+        current = getattr(track, attr)
+        setattr(track, attr, type(current)(int(value)) if isinstance(current, (bool, int)) else float(value))
+        return True
+
+    def CountSelectedTracks(self, proj):
+        return sum(t.is_selected for t in self._tracks())
+
+    def GetSelectedTrack(self, proj, idx):
+        selected = [t for t in self._tracks() if t.is_selected]
+        return selected[idx] if 0 <= idx < len(selected) else None
+
+    def SetOnlyTrackSelected(self, track):
+        for other in self._tracks():
+            other.is_selected = other is track
+
+    def SetTrackSelected(self, track, is_selected):
+        if track is not None:
+            track.is_selected = bool(is_selected)
+
+    def ReorderSelectedTracks(self, before_index, make_prev_folder):
+        self._changed("ReorderSelectedTracks")
+        tracks = self._tracks()
+        moving = [t for t in tracks if t.is_selected]
+        if not moving:
+            return False
+        anchor = tracks[before_index] if before_index < len(tracks) else None
+        while anchor is not None and anchor.is_selected:
+            following = tracks.index(anchor) + 1
+            anchor = tracks[following] if following < len(tracks) else None
+        rest = [t for t in tracks if not t.is_selected]
+        position = rest.index(anchor) if anchor is not None else len(rest)
+        self.project.tracks = rest[:position] + moving + rest[position:]
+        return True
+
+    def InsertTrackAtIndex(self, idx, want_defaults):
+        self._changed("InsertTrackAtIndex")
+        self.project.tracks.insert(max(0, min(idx, len(self._tracks()))), FakeTrack())
+
+    def DeleteTrack(self, track):
+        if track is not None and track in self._tracks():
+            self._changed("DeleteTrack")
+            self._tracks().remove(track)
+            self.pointers.forget(track)
+
+    # -- items, takes, sources -----------------------------------------------------------------------
+    def CountTrackMediaItems(self, track):
+        return 0 if track is None else len(track.items)
+
+    def GetTrackMediaItem(self, track, idx):
+        return track.items[idx] if track is not None and 0 <= idx < len(track.items) else None
+
+    def CountSelectedMediaItems(self, proj):
+        return sum(i.is_selected for t in self._tracks() for i in t.items)
+
+    def GetSelectedMediaItem(self, proj, idx):
+        selected = [i for t in self._tracks() for i in t.items if i.is_selected]
+        return selected[idx] if 0 <= idx < len(selected) else None
+
+    _ITEM_ATTRS = {"D_POSITION": "position_sec", "D_LENGTH": "length_sec", "B_MUTE": "is_muted", "D_VOL": "volume"}
+
+    def GetMediaItemInfo_Value(self, item, key):
+        return float(getattr(item, self._ITEM_ATTRS[key])) if item is not None and key in self._ITEM_ATTRS else 0.0
+
+    def SetMediaItemInfo_Value(self, item, key, value):
+        if item is None or key not in self._ITEM_ATTRS:
+            return False
+        self._changed("SetMediaItemInfo_Value")
+        setattr(item, self._ITEM_ATTRS[key], bool(value) if key == "B_MUTE" else float(value))
+        return True
+
+    def GetSetMediaItemInfo_String(self, item, key, value, is_set):
+        if item is None or key != "GUID":
+            return False, {}
+        return True, {2: item.guid}
+
+    def GetActiveTake(self, item):
+        return item.takes[0] if item is not None and item.takes else None
+
+    _TAKE_ATTRS = {"D_VOL": "volume", "D_STARTOFFS": "start_offset_sec", "D_PLAYRATE": "playrate"}
+
+    def GetMediaItemTakeInfo_Value(self, take, key):
+        return float(getattr(take, self._TAKE_ATTRS[key])) if take is not None and key in self._TAKE_ATTRS else 0.0
+
+    def SetMediaItemTakeInfo_Value(self, take, key, value):
+        if take is None or key not in self._TAKE_ATTRS:
+            return False
+        self._changed("SetMediaItemTakeInfo_Value")
+        setattr(take, self._TAKE_ATTRS[key], float(value))
+        return True
+
+    def GetTakeName(self, take):
+        return "" if take is None else take.name
+
+    def GetMediaItemTake_Source(self, take):
+        return None if take is None else take.source
+
+    def GetMediaSourceType(self, source, buf, sz):
+        return None, {1: "" if source is None else source.kind}
+
+    def GetMediaSourceFileName(self, source, buf, sz):
+        return None, {1: "" if source is None else source.file}
+
+    def GetMediaSourceParent(self, source):
+        return None if source is None else source.parent
+
+    def AddMediaItemToTrack(self, track):
+        if track is None:
+            return None
+        self._changed("AddMediaItemToTrack")
+        item = FakeItem()
+        track.items.append(item)
+        return item
+
+    def AddTakeToMediaItem(self, item):
+        if item is None:
+            return None
+        take = FakeTake()
+        item.takes.append(take)
+        return take
+
+    def PCM_Source_CreateFromFile(self, file_name):
+        kind = {".wav": "WAVE", ".flac": "FLAC", ".mp3": "MP3", ".ogg": "VORBIS"}.get(Path(file_name).suffix.lower(), "WAVE")
+        return FakeSource(kind, file_name)
+
+    def SetMediaItemTake_Source(self, take, source):
+        if take is None or source is None:
+            return False
+        take.source = source
+        return True
+
+    # -- FX -----------------------------------------------------------------------------------------
+    def _fx(self, track, index) -> FakeFx | None:
+        return track.fx[index] if track is not None and 0 <= index < len(track.fx) else None
+
+    def TrackFX_GetCount(self, track):
+        return 0 if track is None else len(track.fx)
+
+    def TrackFX_GetFXName(self, track, index, buf, sz):
+        fx = self._fx(track, index)
+        return (False, {}) if fx is None else (True, {2: fx.display_name})
+
+    def TrackFX_GetEnabled(self, track, index):
+        fx = self._fx(track, index)
+        return fx is not None and fx.is_enabled
+
+    def TrackFX_GetOffline(self, track, index):
+        fx = self._fx(track, index)
+        return fx is not None and fx.is_offline
+
+    def TrackFX_GetFXGUID(self, track, index):
+        fx = self._fx(track, index)
+        return None if fx is None else _Guid(fx)
+
+    def guidToString(self, guid, buf):
+        return None, {1: "" if guid is None else guid.fx.guid}
+
+    def TrackFX_AddByName(self, track, name, rec_fx, instantiate):
+        if track is None or instantiate >= 0:
+            return -1 if track is None else next((n for n, fx in enumerate(track.fx) if fx.display_name == name), -1)
+        plugin = _PLUGINS.get(name) or (name if name.startswith("JS:") else None)
+        if plugin is None:
+            return -1  # not installed
+        self._changed("TrackFX_AddByName")
+        fx = FakeFx(name if not plugin.startswith("JS:") else "JS: " + plugin[3:], plugin=plugin)
+        if plugin == "ReaEQ":
+            fx.eq_bands = [{"kind": kind, "enabled": True, "freq_hz": freq, "gain_db": 0.0, "bw_oct": 1.0} for kind, freq in DEFAULT_EQ_BANDS]
+        track.fx.append(fx)
+        return len(track.fx) - 1
+
+    def TrackFX_SetEnabled(self, track, index, is_enabled):
+        fx = self._fx(track, index)
+        if fx is not None:
+            self._changed("TrackFX_SetEnabled")
+            fx.is_enabled = bool(is_enabled)
+
+    def TrackFX_Delete(self, track, index):
+        fx = self._fx(track, index)
+        if fx is None:
+            return False
+        self._changed("TrackFX_Delete")
+        track.fx.remove(fx)
+        return True
+
+    def TrackFX_GetNamedConfigParm(self, track, index, key, buf, sz):
+        fx = self._fx(track, index)
+        if fx is None:
+            return False, {}
+        if key == "renamed_name" and "GetTouchedOrFocusedFX" not in self.missing():
+            return True, {3: fx.renamed}
+        if fx.plugin == "ReaEQ" and key.startswith("BANDTYPE"):
+            band = int(key[len("BANDTYPE"):])
+            if band < len(fx.eq_bands):
+                return True, {3: str(BANDTYPE_CODES[fx.eq_bands[band]["kind"]])}
+        return False, {}
+
+    def TrackFX_SetNamedConfigParm(self, track, index, key, value):
+        fx = self._fx(track, index)
+        if fx is None:
+            return False
+        if key == "renamed_name":
+            if "GetTouchedOrFocusedFX" in self.missing():
+                return False  # REAPER 6 has no renamed_name
+            self._changed("renamed_name")
+            fx.renamed = value
+            return True
+        if fx.plugin == "ReaEQ" and key.startswith(("BANDTYPE", "BANDENABLED")):
+            self._changed(key)
+            is_type = key.startswith("BANDTYPE")
+            band = int(key[len("BANDTYPE" if is_type else "BANDENABLED"):])
+            if band == len(fx.eq_bands) and is_type:
+                fx.eq_bands.append({"kind": "band", "enabled": True, "freq_hz": 1000.0, "gain_db": 0.0, "bw_oct": 1.0})
+            if band >= len(fx.eq_bands):
+                return False
+            if is_type:
+                fx.eq_bands[band]["kind"] = KIND_BY_CODE[int(value)]
+            else:
+                fx.eq_bands[band]["enabled"] = value not in ("0", "")
+            return True
+        return False
+
+    def TrackFX_SetEQParam(self, track, index, band_type, band_index, param_type, value, is_norm):
+        fx = self._fx(track, index)
+        if fx is None or fx.plugin != "ReaEQ" or is_norm:
+            return False
+        self._changed("TrackFX_SetEQParam")
+        if band_type == -1:
+            fx.eq_master_db = value
+            return True
+        kind = _EQ_KIND_BY_PARAM.get(band_type)
+        of_kind = [band for band in fx.eq_bands if band["kind"] == kind]
+        if band_index >= len(of_kind):
+            return False
+        of_kind[band_index][("freq_hz", "gain_db", "bw_oct")[param_type]] = value
+        return True
+
+    def TrackFX_SetParam(self, track, index, param, value):
+        fx = self._fx(track, index)
+        if fx is None:
+            return False
+        self._changed("TrackFX_SetParam")
+        if fx.plugin == "ReaComp":
+            if param >= len(fx.comp_raw):
+                return False
+            fx.comp_raw[param] = value
+        elif fx.plugin.startswith("JS:"):
+            fx.sliders[f"slider{param + 1}"] = value
+        else:
+            return False
+        return True
+
+    # -- markers -----------------------------------------------------------------------------------
+    def _markers(self) -> list[FakeMarker]:
+        return sorted(self.project.markers, key=lambda m: (m.position_sec, m.is_region, m.number))
+
+    def CountProjectMarkers(self, proj, n_markers, n_regions):
+        markers = self.project.markers
+        regions = sum(m.is_region for m in markers)
+        return len(markers), {1: len(markers) - regions, 2: regions}
+
+    def EnumProjectMarkers3(self, proj, idx, is_region, pos, end, name, number, color):
+        markers = self._markers()
+        if not 0 <= idx < len(markers):
+            return 0, {}
+        marker = markers[idx]
+        # the name (char**) is not returned: the wrapper echoes the argument
+        return idx + 1, {2: int(marker.is_region), 3: marker.position_sec, 4: marker.end_sec, 6: marker.number, 7: marker.color}
+
+    def AddProjectMarker2(self, proj, is_region, pos, end, name, want_index, color):
+        self._changed("AddProjectMarker2")
+        used = {m.number for m in self.project.markers if m.is_region == bool(is_region)}
+        number = want_index if want_index >= 0 and want_index not in used else max(used | {0}) + 1
+        self.project.markers.append(FakeMarker(number, bool(is_region), pos, end if is_region else 0.0, name, color))
+        return number
+
+    def _marker(self, number, is_region) -> FakeMarker | None:
+        return next((m for m in self.project.markers if m.number == number and m.is_region == bool(is_region)), None)
+
+    def DeleteProjectMarker(self, proj, number, is_region):
+        marker = self._marker(number, is_region)
+        if marker is None:
+            return False
+        self._changed("DeleteProjectMarker")
+        self.project.markers.remove(marker)
+        return True
+
+    def SetProjectMarker4(self, proj, number, is_region, pos, end, name, color, flags):
+        marker = self._marker(number, is_region)
+        if marker is None:
+            return False
+        self._changed("SetProjectMarker4")
+        marker.position_sec, marker.end_sec, marker.color = pos, end, color
+        marker.name = "" if flags & 1 else name
+        return True
+
+    def GetRegionOrMarker(self, proj, idx, guid):
+        markers = self._markers()
+        return markers[idx] if 0 <= idx < len(markers) else None
+
+    def GetSetRegionOrMarkerInfo_String(self, proj, marker, key, value, is_set):
+        if marker is None or key != "P_NAME":
+            return False, {}
+        if is_set:
+            self._changed("marker name")
+            marker.name = value
+        return True, {3: marker.name}
+
+
+class _Guid:
+    """What ``TrackFX_GetFXGUID`` points at."""
+
+    def __init__(self, fx: FakeFx) -> None:
+        self.fx = fx
+
+    def __eq__(self, other):
+        return isinstance(other, _Guid) and other.fx is self.fx
+
+    def __hash__(self):
+        return id(self.fx)
+
+
+_API = load_api()
+_POINTER_TYPES = {"_Guid": "GUID*"}
+REAPER: FakeReaper | None = None
+
+
+def implemented_names() -> list[str]:
+    """C names of every function this fake implements."""
+    return sorted(name for name in dir(FakeReaper) if name in _API)
+
+
+def install(fake: FakeReaper) -> FakeReaper:
+    """Make ``fake`` the REAPER behind this module's ``RPR_`` functions and ``__main__``'s ``RPR_defer``."""
+    global REAPER
+    import __main__
+
+    REAPER = fake
+    module = sys.modules[__name__]
+    gone = fake.missing()
+    for name in list(vars(module)):
+        if name.startswith("RPR_"):
+            delattr(module, name)
+    for name in implemented_names():
+        if name in gone:
+            continue
+        entry = _API[name]
+        # GetFXGUID returns a GUID* and guidToString takes one: same pointer registry
+        setattr(module, "RPR_" + name, make_function(entry, getattr(fake, name), fake.pointers))
+    __main__.RPR_defer = lambda code: fake.deferred.append(str(code))
+    __main__.RPR_atexit = lambda code: None
+    __main__.obj = object()  # reapy's "inside REAPER" test
+    return fake
+
+
+def uninstall() -> None:
+    import __main__
+
+    for name in ("RPR_defer", "RPR_atexit", "obj"):
+        if hasattr(__main__, name):
+            delattr(__main__, name)
+
+
+def open_project(path: Path, *, version: str = "7.27") -> FakeReaper:
+    """Load ``path`` into a fresh fake REAPER and install it."""
+    return install(FakeReaper(load_rpp(Path(path)), version=version))
