@@ -1,0 +1,138 @@
+"""Song analysis on seeded synthetic signals and bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from reaper_ext.analysis.song import (
+    KeyEstimate,
+    Section,
+    SongAnalysis,
+    TempoEstimate,
+    analyze_song,
+    estimate_key,
+    estimate_tempo,
+    find_sections,
+)
+from reaper_ext.errors import AnalysisError
+
+RATE_HZ = 44100
+
+
+def _click_track(tempo_bpm: float, duration_sec: float, *, rate_hz: int = RATE_HZ, seed: int = 0) -> np.ndarray:
+    """Noise bursts on every beat (accented downbeats), plus quiet noise."""
+    rng = np.random.default_rng(seed)
+    audio = 0.001 * rng.standard_normal(int(duration_sec * rate_hz)).astype(np.float32)
+    burst_len = int(0.02 * rate_hz)
+    envelope = np.exp(-np.arange(burst_len) / (0.004 * rate_hz)).astype(np.float32)
+    beat_sec = 60.0 / tempo_bpm
+    for index, start_sec in enumerate(np.arange(0.1, duration_sec - 0.05, beat_sec)):
+        start = int(start_sec * rate_hz)
+        gain = 0.8 if index % 4 == 0 else 0.5
+        audio[start: start + burst_len] += gain * envelope * rng.standard_normal(burst_len).astype(np.float32)
+    return audio
+
+
+def _chords(pitch_sets: list[list[int]], chord_sec: float, *, rate_hz: int = RATE_HZ) -> np.ndarray:
+    """Harmonic tones (3 partials) for each chord in turn, mono."""
+    t = np.arange(int(chord_sec * rate_hz)) / rate_hz
+    fade = np.minimum(1.0, np.minimum(t, chord_sec - t) / 0.02)
+    pieces = []
+    for pitches in pitch_sets:
+        tone = np.zeros_like(t)
+        for pitch in pitches:
+            freq_hz = 440.0 * 2 ** ((pitch - 69) / 12)
+            for partial in (1, 2, 3):
+                tone += np.sin(2 * np.pi * partial * freq_hz * t) / partial
+        pieces.append(0.1 * tone * fade)
+    return np.concatenate(pieces).astype(np.float32)
+
+
+@pytest.mark.parametrize("tempo_bpm", [90.0, 140.0])
+def test_click_track_tempo(tempo_bpm):
+    estimate = estimate_tempo(_click_track(tempo_bpm, 20.0, seed=int(tempo_bpm)), RATE_HZ)
+    assert estimate.bpm == pytest.approx(tempo_bpm, rel=0.01)
+    assert 0.0 <= estimate.confidence <= 1.0
+
+
+def test_fast_clicks_fold_into_the_preferred_range():
+    # clicks at 220 per minute read as 110 BPM with twice-per-beat subdivisions
+    estimate = estimate_tempo(_click_track(220.0, 20.0, seed=3), RATE_HZ)
+    assert estimate.bpm == pytest.approx(110.0, rel=0.01)
+
+
+def test_resampled_input_and_mono_shapes_give_the_same_tempo():
+    clicks = _click_track(120.0, 15.0, rate_hz=48000, seed=4)
+    one_d = estimate_tempo(clicks, 48000)
+    two_d = estimate_tempo(np.stack([clicks, clicks], axis=1), 48000)
+    assert one_d.bpm == pytest.approx(120.0, rel=0.01)
+    assert two_d.bpm == pytest.approx(one_d.bpm, rel=1e-3)
+
+
+def test_synthetic_cadence_key_g_major():
+    # G major I-IV-V-I (G, C, D, G) with the bass doubling the root
+    progression = [[43, 67, 71, 74], [48, 72, 76, 79], [50, 74, 78, 81], [43, 67, 71, 74]] * 3
+    estimate = estimate_key(_chords(progression, 1.0), RATE_HZ)
+    assert estimate.name == "G major"
+    assert isinstance(estimate, KeyEstimate)
+
+
+def test_synthetic_cadence_key_c_sharp_minor():
+    # C# minor i-iv-V-i (C#m, F#m, G#, C#m): the B# leading tone marks minor, sharps naming
+    progression = [[37, 61, 64, 68], [42, 66, 69, 73], [44, 68, 72, 75], [37, 61, 64, 68]] * 3
+    estimate = estimate_key(_chords(progression, 1.0), RATE_HZ)
+    assert estimate.name == "C# minor"
+
+
+def test_sections_cover_the_mix_and_short_mixes_are_one_section():
+    audio = _click_track(100.0, 3.0, seed=5)
+    sections = find_sections(audio, RATE_HZ)
+    assert sections == [Section("A", 0.0, pytest.approx(3.0, abs=1e-3), 1.0)]
+
+
+def test_timbre_change_gives_a_boundary_and_repeat_letters():
+    # noise bed / chord bed alternating every 8 s: A B A
+    rng = np.random.default_rng(6)
+    n = int(8.0 * RATE_HZ)
+    noise = (0.05 * rng.standard_normal(n)).astype(np.float32)
+    chords = _chords([[48, 64, 67, 72]] * 8, 1.0)[:n]
+    audio = np.concatenate([noise, chords, noise])
+    sections = find_sections(audio, RATE_HZ, tempo_bpm=120.0)
+    assert [s.label for s in sections] == ["A", "B", "A"]
+    assert [s.start_sec for s in sections[1:]] == [pytest.approx(8.0, abs=0.5), pytest.approx(16.0, abs=0.5)]
+
+
+def test_to_dict_of_a_hand_made_analysis():
+    analysis = SongAnalysis(
+        TempoEstimate(120.123, 0.81234), KeyEstimate("F#", "minor", 0.7), [Section("A", 0.0, 12.34567, 1.0)]
+    )
+    assert analysis.to_dict() == {
+        "tempo_bpm": 120.12,
+        "tempo_confidence": 0.812,
+        "key": "F# minor",
+        "key_confidence": 0.7,
+        "sections": [{"label": "A", "start_sec": 0.0, "end_sec": 12.346}],
+    }
+
+
+@pytest.mark.parametrize(
+    ("audio", "rate_hz", "match"),
+    [
+        (np.zeros((0, 2), np.float32), RATE_HZ, "empty"),
+        (np.zeros((RATE_HZ, 2), np.float32), RATE_HZ, "silent"),
+        (np.full((RATE_HZ, 2), np.nan, np.float32), RATE_HZ, "NaN"),
+        (np.ones((RATE_HZ, 2), np.int16), RATE_HZ, "floating point"),
+        (np.zeros((2, 3, 4), np.float32), RATE_HZ, "shape"),
+        (np.zeros((RATE_HZ, 1), np.float32), 0, "sample rate"),
+        (np.zeros((RATE_HZ, 1), np.float32), 44100.5, "whole number"),
+    ],
+)
+def test_bad_input_raises_analysis_error(audio, rate_hz, match):
+    with pytest.raises(AnalysisError, match=match):
+        analyze_song(audio, rate_hz)
+
+
+def test_bad_tempo_hint_raises():
+    with pytest.raises(AnalysisError, match="tempo_bpm"):
+        find_sections(_click_track(100.0, 5.0), RATE_HZ, tempo_bpm=-3.0)
