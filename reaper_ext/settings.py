@@ -1,0 +1,245 @@
+"""The user's settings: one TOML file, every key optional.
+
+Location: ``$REAPER_EXT_CONFIG`` when set (a file, or a folder holding
+``settings.toml``), else the platform's user configuration folder
+(``%APPDATA%/reaper-ext/settings.toml`` on Windows,
+``~/Library/Application Support/reaper-ext/settings.toml`` on macOS,
+``$XDG_CONFIG_HOME`` or ``~/.config/reaper-ext/settings.toml`` elsewhere).
+A missing file means the defaults. See ``docs/settings.example.toml`` and
+``docs/suggestions.md`` for every key.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import tomllib
+
+from reaper_ext.errors import SettingsError
+
+__all__ = [
+    "Settings",
+    "RULE_NAMES",
+    "COARSE_CLASSES",
+    "default_settings_path",
+    "load_settings",
+]
+
+#: Every suggestion rule, in the order the engine runs them.
+RULE_NAMES = ("naming", "folders", "gain", "highpass", "eq", "unmask", "dynamics", "corrective", "markers")
+
+COARSE_CLASSES = ("drums", "bass", "guitar", "keys", "strings", "brass", "woodwind", "synth", "vocals", "other")
+
+# A common console/DAW colour convention (drums red, bass purple, guitars orange,
+# keys yellow, strings green, brass gold, woodwinds teal, synths cyan, vocals
+# green-blue, other grey), as RGB.
+_DEFAULT_COLORS: dict[str, list[int]] = {
+    "drums": [204, 51, 51],
+    "bass": [122, 72, 196],
+    "guitar": [232, 132, 36],
+    "keys": [226, 200, 48],
+    "strings": [112, 170, 72],
+    "brass": [196, 160, 40],
+    "woodwind": [40, 160, 150],
+    "synth": [40, 180, 210],
+    "vocals": [60, 190, 110],
+    "other": [140, 140, 140],
+}
+
+_DEFAULT_FOLDER_NAMES: dict[str, str] = {
+    "drums": "Drums", "bass": "Bass", "guitar": "Guitars", "keys": "Keys", "strings": "Strings",
+    "brass": "Brass", "woodwind": "Woodwinds", "synth": "Synths", "vocals": "Vocals", "other": "Other",
+}
+
+# High-pass corner per fine class (Hz); 0 = none unless the track carries rumble.
+# Each sits under the class's lowest usual fundamental (voice ~85 Hz, guitar E2 82 Hz,
+# cello C2 65 Hz...); the rule lowers it when a track's own content goes lower.
+_DEFAULT_HIGHPASS_HZ: dict[str, float] = {
+    "kick": 0.0, "snare": 100.0, "hihat": 250.0, "toms": 0.0, "overheads": 120.0, "percussion": 150.0,
+    "bass": 0.0, "guitar": 80.0, "keys": 60.0, "strings": 60.0, "brass": 70.0, "woodwind": 100.0,
+    "synth_lead": 100.0, "synth_pad": 60.0, "vocals": 90.0, "fx": 0.0, "other": 0.0,
+}
+
+
+def _default_rules() -> dict[str, bool]:
+    return {name: True for name in RULE_NAMES}
+
+
+@dataclass
+class Settings:
+    """Everything a user may change about the suggestions.
+
+    Attributes
+    ----------
+    working_level_dbfs : float
+        Level the gain rule brings every track's reference (``gain_reference``) to.
+    gain_reference : str
+        ``"peak"`` (sample peak, the default: a track then peaks at the working level,
+        leaving 18 dB of headroom) or ``"rms"`` (average level).
+    gain_tolerance_db : float
+        No gain suggestion within this distance of the working level.
+    loudness_target_lufs : float
+        Integrated loudness of a finished mix (reported, not applied to tracks).
+    true_peak_ceiling_dbtp : float
+        Highest true peak of a finished mix.
+    colors : dict of str to [r, g, b]
+        Track colour per coarse class.
+    folder_names : dict of str to str
+        Folder track name per coarse class.
+    highpass_hz : dict of str to float
+        High-pass corner per fine class (0: none unless rumble).
+    rules : dict of str to bool
+        Which rules run (:data:`RULE_NAMES`).
+    eq_tolerance_db : float
+        A track within this of its class target (octave-smoothed) gets no corrective EQ.
+    eq_max_cut_db, eq_max_boost_db : float
+        Largest corrective cut and boost.
+    gate_margin_db : float
+        Gate threshold above the measured noise floor.
+    source_path : str or None
+        The file these settings came from (None for the defaults).
+    """
+
+    working_level_dbfs: float = -18.0
+    gain_reference: str = "peak"
+    gain_tolerance_db: float = 2.0
+    loudness_target_lufs: float = -14.0
+    true_peak_ceiling_dbtp: float = -1.0
+    colors: dict[str, list[int]] = field(default_factory=lambda: {k: list(v) for k, v in _DEFAULT_COLORS.items()})
+    folder_names: dict[str, str] = field(default_factory=lambda: dict(_DEFAULT_FOLDER_NAMES))
+    highpass_hz: dict[str, float] = field(default_factory=lambda: dict(_DEFAULT_HIGHPASS_HZ))
+    rules: dict[str, bool] = field(default_factory=_default_rules)
+    eq_tolerance_db: float = 8.0
+    eq_max_cut_db: float = 6.0
+    eq_max_boost_db: float = 3.0
+    gate_margin_db: float = 6.0
+    source_path: str | None = None
+
+    def is_enabled(self, rule: str) -> bool:
+        """Whether ``rule`` runs (unknown rules are off)."""
+        return bool(self.rules.get(rule, False))
+
+    def color_rgb(self, coarse_class: str) -> tuple[int, int, int]:
+        """Return the colour of a coarse class, falling back to ``other``."""
+        rgb = self.colors.get(coarse_class) or self.colors.get("other") or _DEFAULT_COLORS["other"]
+        return int(rgb[0]), int(rgb[1]), int(rgb[2])
+
+    def cache_key(self) -> str:
+        """Return a string that changes whenever a setting that changes the suggestions changes."""
+        data = asdict(self)
+        data.pop("source_path", None)
+        return json.dumps(data, sort_keys=True)
+
+
+def default_settings_path() -> Path:
+    """Where the settings file is looked for (see the module docstring)."""
+    override = os.environ.get("REAPER_EXT_CONFIG")
+    if override:
+        path = Path(override).expanduser()
+        return path / "settings.toml" if path.is_dir() else path
+    if sys.platform.startswith("win"):
+        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / "reaper-ext" / "settings.toml"
+
+
+def _bad(path: Path, key: str, value: Any, expected: str) -> SettingsError:
+    return SettingsError(f"{path}: setting {key!r} = {value!r} is invalid: expected {expected}. Fix or remove it.")
+
+
+def _number(path: Path, key: str, value: Any, low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        raise _bad(path, key, value, f"a number from {low:g} to {high:g}")
+    return float(value)
+
+
+def _table(path: Path, key: str, value: Any) -> dict:
+    if not isinstance(value, dict):
+        raise _bad(path, key, value, "a table ([" + key + "])")
+    return value
+
+
+_NUMBER_RANGES: dict[str, tuple[float, float]] = {
+    "working_level_dbfs": (-60.0, 0.0),
+    "gain_tolerance_db": (0.0, 24.0),
+    "loudness_target_lufs": (-60.0, 0.0),
+    "true_peak_ceiling_dbtp": (-20.0, 0.0),
+    "eq_tolerance_db": (0.0, 40.0),
+    "eq_max_cut_db": (0.0, 24.0),
+    "eq_max_boost_db": (0.0, 24.0),
+    "gate_margin_db": (0.0, 40.0),
+}
+
+
+def _settings_from_dict(data: dict[str, Any], path: Path) -> Settings:
+    settings = Settings(source_path=str(path))
+    known = {item.name for item in fields(Settings)} - {"source_path"}
+    for key, value in data.items():
+        if key not in known:
+            raise SettingsError(f"{path}: unknown setting {key!r}; known settings: {', '.join(sorted(known))}")
+        if key in _NUMBER_RANGES:
+            setattr(settings, key, _number(path, key, value, *_NUMBER_RANGES[key]))
+        elif key == "gain_reference":
+            if value not in ("peak", "rms"):
+                raise _bad(path, key, value, '"peak" or "rms"')
+            settings.gain_reference = value
+        elif key == "colors":
+            for name, rgb in _table(path, key, value).items():
+                if not (isinstance(rgb, list) and len(rgb) == 3
+                        and all(isinstance(c, int) and not isinstance(c, bool) and 0 <= c <= 255 for c in rgb)):
+                    raise _bad(path, f"colors.{name}", rgb, "[red, green, blue] with integers 0-255")
+                settings.colors[name] = list(rgb)
+        elif key == "folder_names":
+            for name, text in _table(path, key, value).items():
+                if not isinstance(text, str) or not text.strip():
+                    raise _bad(path, f"folder_names.{name}", text, "a non-empty string")
+                settings.folder_names[name] = text
+        elif key == "highpass_hz":
+            for name, freq in _table(path, key, value).items():
+                settings.highpass_hz[name] = _number(path, f"highpass_hz.{name}", freq, 0.0, 1000.0)
+        elif key == "rules":
+            for name, enabled in _table(path, key, value).items():
+                if name not in RULE_NAMES:
+                    raise SettingsError(f"{path}: unknown rule {name!r} in [rules]; rules are: {', '.join(RULE_NAMES)}")
+                if not isinstance(enabled, bool):
+                    raise _bad(path, f"rules.{name}", enabled, "true or false")
+                settings.rules[name] = enabled
+    return settings
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Read the settings file; defaults for every missing key (and a missing default file).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The file to read; default :func:`default_settings_path`. A file named
+        explicitly must exist.
+
+    Raises
+    ------
+    SettingsError
+        The file is unreadable, not valid TOML, or holds an unknown key or a bad value
+        (the message names the file, the key and the value).
+    """
+    explicit = path is not None
+    file_path = Path(path).expanduser() if explicit else default_settings_path()
+    if not file_path.exists():
+        if explicit:
+            raise SettingsError(f"settings file {file_path} does not exist: create it (see docs/settings.example.toml) or leave it out")
+        return Settings()
+    try:
+        data = tomllib.loads(file_path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise SettingsError(f"{file_path}: not valid TOML ({error}): fix the file or delete it for the defaults") from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise SettingsError(f"{file_path}: can't be read ({error})") from error
+    return _settings_from_dict(data, file_path)

@@ -1,0 +1,46 @@
+"""Run the enabled rules over an analysed session."""
+
+from __future__ import annotations
+
+from reaper_ext.errors import SuggestionError
+from reaper_ext.session.model import Project
+from reaper_ext.session_analysis import SessionAnalysis
+from reaper_ext.settings import RULE_NAMES, Settings
+from reaper_ext.suggest.model import KINDS, Suggestion
+from reaper_ext.suggest.rules import RULES
+
+__all__ = ["suggest"]
+
+
+def suggest(project: Project, analysis: SessionAnalysis, settings: Settings | None = None) -> list[Suggestion]:
+    """Every suggestion of the enabled rules, in a fixed order, each id once.
+
+    Parameters
+    ----------
+    project : Project
+        The snapshot that was analysed.
+    analysis : SessionAnalysis
+        Its analysis; tracks with an ``error`` (unreadable media) are skipped by every rule.
+    settings : Settings, optional
+        Default :class:`Settings()`.
+
+    Returns
+    -------
+    list of Suggestion
+        Rule by rule in :data:`reaper_ext.settings.RULE_NAMES` order; a later duplicate
+        of an id is dropped (the first rule to suggest it wins).
+    """
+    settings = settings or Settings()
+    seen: set[str] = set()
+    result: list[Suggestion] = []
+    for name in RULE_NAMES:
+        if not settings.is_enabled(name):
+            continue
+        for suggestion in RULES[name](project, analysis, settings):
+            if suggestion.kind not in KINDS:
+                raise SuggestionError(f"rule {name!r} made a suggestion of unknown kind {suggestion.kind!r}: a bug, please report it")
+            if suggestion.id in seen:
+                continue
+            seen.add(suggestion.id)
+            result.append(suggestion)
+    return result

@@ -1,0 +1,132 @@
+"""Dynamics: a gate for noise between phrases, a de-esser for harsh "s", compression for wide dynamics.
+
+* **Gate**, from ``noise_floor`` problems (steady noise in the gaps): threshold
+  ``settings.gate_margin_db`` (6 dB) above the loudest noisy gap's floor, 1 ms
+  attack, 50 ms hold, 150 ms release. REAPER's ReaGate: see the limitation in
+  ``docs/suggestions.md`` (its saved state is not written yet).
+* **De-esser**, from ``sibilance`` problems (at least ``MIN_SIBILANTS`` bursts, or
+  one of high severity): ReaComp with its detector band-passed on the measured
+  sibilance band (5-10 kHz), threshold 3 dB under the quietest harsh burst's band
+  level, 6:1, 1 ms attack, 60 ms release (the ``docs/fx.md`` de-esser recipe).
+* **Compressor**, from the crest factor (peak minus RMS): a class is compressed
+  when its crest factor exceeds :data:`CREST_LIMIT_DB` (vocals 18 dB, bass 15 dB,
+  others 20 dB; drums are left to their transients). Threshold 6 dB above the
+  integrated loudness (so the loud phrases, not the average, are reduced), the
+  class ratio, and the class attack/release (voice 10/100 ms, bass 20/150 ms).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from reaper_ext.fx import FxSpec
+from reaper_ext.session.model import Project
+from reaper_ext.session_analysis import SessionAnalysis
+from reaper_ext.settings import Settings
+from reaper_ext.suggest.model import Suggestion, make_suggestion_id
+from reaper_ext.suggest.rules.common import FX_PREFIX, TrackView, clamp, usable_tracks
+
+__all__ = ["suggest_dynamics", "CREST_LIMIT_DB"]
+
+MIN_SIBILANTS = 3
+#: Crest factor (dB) above which a coarse class gets a compressor; absent = never.
+CREST_LIMIT_DB: dict[str, float] = {
+    "vocals": 18.0, "bass": 15.0, "guitar": 20.0, "keys": 22.0, "strings": 20.0, "brass": 20.0,
+    "woodwind": 20.0, "synth": 20.0,
+}
+_RATIO = {"vocals": 3.0, "bass": 4.0}
+_TIMES_MS = {"vocals": (10.0, 100.0), "bass": (20.0, 150.0)}
+THRESHOLD_ABOVE_LOUDNESS_DB = 6.0
+
+
+def _gate(view: TrackView, settings: Settings) -> Suggestion | None:
+    gaps = view.problems("noise_floor")
+    if not gaps:
+        return None
+    floors = [gap["measured"]["floor_dbfs"] for gap in gaps if gap["measured"].get("floor_dbfs") is not None]
+    if not floors:
+        return None
+    floor_dbfs = float(max(floors))
+    threshold_db = round(floor_dbfs + settings.gate_margin_db, 1)
+    loudness = view.measurements.get("loudness_lufs")
+    if loudness is not None and threshold_db >= loudness:
+        return None  # the gate would eat the music itself: noise is too close to it
+    params = {"threshold_db": threshold_db, "attack_ms": 1.0, "hold_ms": 50.0, "release_ms": 150.0}
+    total_sec = sum(gap["end_sec"] - gap["start_sec"] for gap in gaps)
+    fx = FxSpec("ReaGate", params=dict(params), custom_name=f"{FX_PREFIX}gate {threshold_db:.0f} dB").to_dict()
+    return Suggestion(
+        id=make_suggestion_id("gate", view.guid),
+        kind="gate",
+        target=view.guid,
+        track_name=view.name,
+        params={"fx": fx, **params, "floor_dbfs": round(floor_dbfs, 1)},
+        why=(f"{len(gaps)} gaps between phrases ({total_sec:.1f} s) carry steady noise at up to {floor_dbfs:.0f} dBFS: "
+             f"gate at {threshold_db:.0f} dB, {settings.gate_margin_db:.0f} dB above it."),
+        confidence=clamp(0.5 + 0.1 * len(gaps), 0.5, 0.85),
+    )
+
+
+def _deesser(view: TrackView) -> Suggestion | None:
+    bursts = view.problems("sibilance")
+    if len(bursts) < MIN_SIBILANTS and not any(burst["severity"] == "high" for burst in bursts):
+        return None
+    levels = [burst["measured"]["band_level_dbfs"] for burst in bursts if burst["measured"].get("band_level_dbfs") is not None]
+    if not levels:
+        return None
+    low_hz = float(bursts[0]["measured"].get("low_hz", 5000.0))
+    high_hz = float(bursts[0]["measured"].get("high_hz", 10000.0))
+    threshold_db = round(min(levels) - 3.0, 1)
+    excess = max(burst["measured"].get("excess_db") or 0.0 for burst in bursts)
+    params = {"threshold_db": threshold_db, "ratio": 6.0, "attack_ms": 1.0, "release_ms": 60.0,
+              "detector_hipass_hz": low_hz, "detector_lowpass_hz": high_hz}
+    fx = FxSpec("ReaComp", params=dict(params), custom_name=f"{FX_PREFIX}de-esser {low_hz / 1000:.0f}-{high_hz / 1000:.0f} kHz").to_dict()
+    return Suggestion(
+        id=make_suggestion_id("deesser", view.guid),
+        kind="deesser",
+        target=view.guid,
+        track_name=view.name,
+        params={"fx": fx, "freq_hz": round(float(np.sqrt(low_hz * high_hz))), "threshold_db": threshold_db,
+                "n_bursts": len(bursts)},
+        why=(f"{len(bursts)} sibilant bursts where {low_hz / 1000:.0f}-{high_hz / 1000:.0f} kHz is up to {excess:.1f} dB "
+             f"louder than the voice itself: de-ess that band at {threshold_db:.0f} dB, 6:1."),
+        confidence=clamp(0.5 + 0.05 * len(bursts), 0.5, 0.85) * (0.5 + 0.5 * view.label_confidence),
+    )
+
+
+def _compressor(view: TrackView) -> Suggestion | None:
+    limit = CREST_LIMIT_DB.get(view.coarse_class)
+    crest = view.measurements.get("crest_factor_db")
+    loudness = view.measurements.get("loudness_lufs")
+    if limit is None or crest is None or loudness is None or crest <= limit:
+        return None
+    ratio = _RATIO.get(view.coarse_class, 2.0)
+    attack_ms, release_ms = _TIMES_MS.get(view.coarse_class, (15.0, 150.0))
+    threshold_db = round(loudness + THRESHOLD_ABOVE_LOUDNESS_DB, 1)
+    peak = view.measurements.get("sample_peak_dbfs")
+    if peak is not None and threshold_db >= peak:
+        return None
+    params = {"threshold_db": threshold_db, "ratio": ratio, "attack_ms": attack_ms, "release_ms": release_ms}
+    fx = FxSpec("ReaComp", params=dict(params), custom_name=f"{FX_PREFIX}comp {ratio:.0f}:1 at {threshold_db:.0f} dB").to_dict()
+    what = view.noun
+    return Suggestion(
+        id=make_suggestion_id("compressor", view.guid),
+        kind="compressor",
+        target=view.guid,
+        track_name=view.name,
+        params={"fx": fx, **params, "crest_factor_db": crest},
+        why=(f"Crest factor is {crest:.0f} dB (peak {peak:.0f} dBFS, loudness {loudness:.0f} LUFS), above the {limit:.0f} dB "
+             f"usual for a {what}: compress {ratio:.0f}:1 from {threshold_db:.0f} dB to steady it."),
+        confidence=clamp(0.5 + (crest - limit) / 20.0, 0.5, 0.85) * (0.5 + 0.5 * view.label_confidence),
+    )
+
+
+def suggest_dynamics(project: Project, analysis: SessionAnalysis, settings: Settings) -> list[Suggestion]:
+    """Gate, de-esser and compressor suggestions (module docstring)."""
+    suggestions = []
+    for view in usable_tracks(project, analysis):
+        if view.is_silent:
+            continue
+        for made in (_gate(view, settings), _deesser(view) if view.coarse_class == "vocals" else None, _compressor(view)):
+            if made is not None:
+                suggestions.append(made)
+    return suggestions

@@ -1,0 +1,108 @@
+"""Markers on problems, regions on song sections, and the song's tempo and key.
+
+* ``marker``: one per problem (not for ``silence`` of a whole track or problems
+  spanning the whole track such as ``hum``, ``level_low``, which other rules treat
+  and which a marker at 0 s would not locate), named
+  ``reaper-ext: <kind> on <track> (<numbers>)``.
+* ``section``: one region per detected section (A, B, C...).
+* ``tempo``: only when the measured tempo differs from the project's by more
+  than ``TEMPO_TOLERANCE_BPM`` (1 BPM).
+* ``key``: the detected key, as a marker at 0 s.
+"""
+
+from __future__ import annotations
+
+from reaper_ext.session.model import Project
+from reaper_ext.session_analysis import SessionAnalysis
+from reaper_ext.settings import Settings
+from reaper_ext.suggest.model import TARGET_PROJECT, Suggestion, make_suggestion_id
+from reaper_ext.suggest.rules.common import usable_tracks
+
+__all__ = ["suggest_markers", "problem_summary"]
+
+TEMPO_TOLERANCE_BPM = 1.0
+MARKER_PREFIX = "reaper-ext: "
+_WHOLE_TRACK_KINDS = frozenset({"silence", "hum", "level_low", "level_hot", "dc_offset", "polarity"})
+
+
+def problem_summary(problem: dict) -> str:
+    """Put the numbers of a problem in a few words, for marker names and the report."""
+    m = problem["measured"]
+    kind = problem["kind"]
+    if kind == "clipping":
+        return f"{m.get('n_clipped_samples', 0)} samples at {m.get('clip_level_dbfs', 0):.0f} dBFS"
+    if kind == "noise_floor":
+        return f"noise at {m.get('floor_dbfs', 0):.0f} dBFS for {m.get('gap_sec', 0):.1f} s"
+    if kind == "sibilance":
+        return f"{m.get('low_hz', 5000) / 1000:.0f}-{m.get('high_hz', 10000) / 1000:.0f} kHz {m.get('excess_db', 0):.1f} dB over the voice"
+    if kind == "silent_item":
+        return f"silent item, {m.get('duration_sec', 0):.1f} s"
+    if kind == "hum":
+        return f"{m.get('freq_hz', 0):.0f} Hz at {m.get('level_dbfs', 0):.0f} dBFS"
+    if kind in ("level_low", "level_hot"):
+        return f"peak {m.get('peak_dbfs', 0):.0f} dBFS, {m.get('loudness_lufs', 0):.0f} LUFS"
+    if kind == "dc_offset":
+        return f"DC at {m.get('dc_offset_dbfs', 0):.0f} dBFS"
+    if kind == "polarity":
+        return f"correlation {m.get('correlation', 0):.2f}"
+    if kind == "silence":
+        return "whole track silent"
+    return problem["severity"]
+
+
+def suggest_markers(project: Project, analysis: SessionAnalysis, settings: Settings) -> list[Suggestion]:
+    """``marker``, ``section``, ``tempo`` and ``key`` suggestions."""
+    suggestions = []
+    for view in usable_tracks(project, analysis):
+        label = view.name or f"track {view.track.index + 1}"
+        for problem in view.result.problems:
+            if problem["kind"] in _WHOLE_TRACK_KINDS:
+                continue
+            summary = problem_summary(problem)
+            name = f"{MARKER_PREFIX}{problem['kind'].replace('_', ' ')} on {label} ({summary})"
+            start = float(problem["start_sec"])
+            suggestions.append(Suggestion(
+                id=make_suggestion_id("marker", view.guid, [problem["kind"], round(start, 2)]),
+                kind="marker",
+                target=view.guid,
+                track_name=view.name,
+                params={"position_sec": start, "end_sec": None, "name": name, "problem_kind": problem["kind"]},
+                why=f"{problem['kind'].replace('_', ' ').capitalize()} ({problem['severity']}) at {start:.2f}-"
+                    f"{problem['end_sec']:.2f} s: {summary}.",
+                confidence={"high": 0.95, "medium": 0.85}.get(problem["severity"], 0.7),
+            ))
+    for index, section in enumerate(analysis.sections):
+        suggestions.append(Suggestion(
+            id=make_suggestion_id("section", TARGET_PROJECT, index),
+            kind="section",
+            target=TARGET_PROJECT,
+            track_name="",
+            params={"position_sec": float(section["start_sec"]), "end_sec": float(section["end_sec"]), "name": section["label"]},
+            why=(f"The mix changes character at {section['start_sec']:.2f} s and again at {section['end_sec']:.2f} s: "
+                 f"section {section['label']} (same letter = similar music)."),
+            confidence=0.6,
+        ))
+    if analysis.tempo_bpm is not None and abs(analysis.tempo_bpm - project.tempo_bpm) > TEMPO_TOLERANCE_BPM:
+        suggestions.append(Suggestion(
+            id=make_suggestion_id("tempo", TARGET_PROJECT),
+            kind="tempo",
+            target=TARGET_PROJECT,
+            track_name="",
+            params={"tempo_bpm": round(float(analysis.tempo_bpm), 2)},
+            why=(f"The beat measures {analysis.tempo_bpm:.1f} BPM but the project is set to {project.tempo_bpm:.1f} BPM: "
+                 f"set the tempo to {analysis.tempo_bpm:.1f} so the grid matches the music."),
+            confidence=float(analysis.song.get("tempo_confidence") or 0.6),
+        ))
+    if analysis.key:
+        key_confidence = float(analysis.song.get("key_confidence") or 0.6)
+        suggestions.append(Suggestion(
+            id=make_suggestion_id("key", TARGET_PROJECT),
+            kind="key",
+            target=TARGET_PROJECT,
+            track_name="",
+            params={"key": analysis.key},
+            why=(f"The pitch content of the whole mix best fits {analysis.key} (key match {key_confidence:.2f} "
+                 f"on a 0-1 scale): note it at the start."),
+            confidence=key_confidence,
+        ))
+    return suggestions

@@ -1,0 +1,94 @@
+"""Names and colours from the instrument label.
+
+A track is renamed only when its current name is generic (``""``, "Audio 01",
+"Track 3", "Untitled", a file name): a name the user chose is never touched.
+A colour is suggested for every track without a custom colour (``color == 0``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from reaper_ext.session.model import Project
+from reaper_ext.session.reaper_keys import rgb_to_native_color
+from reaper_ext.session_analysis import SessionAnalysis
+from reaper_ext.settings import Settings
+from reaper_ext.suggest.model import Suggestion, make_suggestion_id
+from reaper_ext.suggest.rules.common import TrackView, usable_tracks
+
+__all__ = ["suggest_naming", "is_generic_name", "SHORT_NAMES"]
+
+#: The short name of each fine class, as engineers write them on a console strip.
+SHORT_NAMES: dict[str, str] = {
+    "kick": "Kick", "snare": "Snare", "hihat": "Hi-Hat", "toms": "Tom", "overheads": "OH",
+    "percussion": "Perc", "bass": "Bass", "guitar": "Gtr", "keys": "Keys", "strings": "Strings",
+    "brass": "Brass", "woodwind": "Winds", "synth_lead": "Lead", "synth_pad": "Pad", "vocals": "Vox",
+    "fx": "FX",
+}
+
+_GENERIC = re.compile(
+    r"^\s*(audio|track|trk|tr|channel|chan|ch|input|in|untitled|new track|rec|record|recording|take|mono|stereo"
+    r"|bounce|stem|mix|insert|bus)?[\s_\-#.]*\d*\s*$",
+    re.IGNORECASE,
+)
+_FILE_LIKE = re.compile(r"\.(wav|wave|flac|aif|aiff|mp3|ogg|m4a|caf|w64|bwf|rpp)$", re.IGNORECASE)
+_RECORDED = re.compile(r"^(audio|track|rec|take)[\w\- ]*\d+$", re.IGNORECASE)
+
+
+def is_generic_name(name: str) -> bool:
+    """Whether ``name`` says nothing about the track (so renaming loses nothing)."""
+    return bool(_GENERIC.match(name) or _FILE_LIKE.search(name.strip()) or _RECORDED.match(name.strip()))
+
+
+def suggest_naming(project: Project, analysis: SessionAnalysis, settings: Settings) -> list[Suggestion]:
+    """``name`` suggestions for generically named tracks, ``color`` for uncoloured ones."""
+    views = [view for view in usable_tracks(project, analysis) if view.result.label and not view.is_silent]
+    renamed = [view for view in views if is_generic_name(view.name) and view.fine_class in SHORT_NAMES]
+    totals = Counter(SHORT_NAMES[view.fine_class] for view in renamed)
+    taken = {track.name.strip().lower() for track in project.tracks}
+    seen: Counter[str] = Counter()
+    suggestions = []
+    for view in renamed:
+        base = SHORT_NAMES[view.fine_class]
+        seen[base] += 1
+        name = f"{base} {seen[base]}" if totals[base] > 1 else base
+        while name.lower() in taken:  # never give two tracks the same name
+            seen[base] += 1
+            name = f"{base} {seen[base]}"
+        taken.add(name.lower())
+        suggestions.append(_name_suggestion(view, name))
+    for view in views:
+        if view.track.color == 0:
+            suggestions.append(_color_suggestion(view, settings))
+    return suggestions
+
+
+def _label_words(view: TrackView) -> str:
+    return f"{view.fine_class.replace('_', ' ')} ({view.label_confidence:.0%} sure)"
+
+
+def _name_suggestion(view: TrackView, name: str) -> Suggestion:
+    current = view.name or "(no name)"
+    return Suggestion(
+        id=make_suggestion_id("name", view.guid),
+        kind="name",
+        target=view.guid,
+        track_name=view.name,
+        params={"name": name, "fine_class": view.fine_class, "coarse_class": view.coarse_class},
+        why=f'"{current}" says nothing about the track; it sounds like {_label_words(view)}: name it "{name}".',
+        confidence=view.label_confidence,
+    )
+
+
+def _color_suggestion(view: TrackView, settings: Settings) -> Suggestion:
+    rgb = settings.color_rgb(view.coarse_class)
+    return Suggestion(
+        id=make_suggestion_id("color", view.guid),
+        kind="color",
+        target=view.guid,
+        track_name=view.name,
+        params={"color": rgb_to_native_color(*rgb), "rgb": list(rgb)},
+        why=f"The track has no colour and sounds like {_label_words(view)}: colour it as {view.coarse_class}.",
+        confidence=view.label_confidence,
+    )

@@ -1,0 +1,191 @@
+"""The rules on a session of real rendered instruments (see conftest.py) and on the example session."""
+
+from __future__ import annotations
+
+import copy
+import re
+
+import pytest
+
+from reaper_ext.fx import FxSpec
+from reaper_ext.settings import Settings
+from reaper_ext.suggest.engine import suggest
+from reaper_ext.suggest.model import KINDS
+from reaper_ext.suggest.rules import suggest_eq, suggest_highpass
+from reaper_ext.suggest.rules.naming import is_generic_name
+
+from .conftest import QUIET_PEAK_DBFS, RUMBLE_HZ, SILENT_ITEM_GUID
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def session_suggestions(rendered_session):
+    return suggest(rendered_session.project, rendered_session.analysis, Settings())
+
+
+def _of(suggestions, kind, guid=None):
+    return [s for s in suggestions if s.kind == kind and (guid is None or s.target == guid)]
+
+
+def test_every_suggestion_is_well_formed(session_suggestions):
+    assert session_suggestions
+    ids = [s.id for s in session_suggestions]
+    assert len(ids) == len(set(ids))
+    for s in session_suggestions:
+        assert s.kind in KINDS
+        assert 0.0 <= s.confidence <= 1.0
+        assert s.why and re.search(r"\d", s.why), s
+        if "fx" in s.params:
+            spec = FxSpec.from_dict(s.params["fx"])
+            assert spec.bypassed and spec.custom_name.startswith("reaper-ext: ")
+
+
+def test_ids_are_stable_across_runs(rendered_session, session_suggestions):
+    again = suggest(rendered_session.project, rendered_session.analysis, Settings())
+    assert [s.id for s in again] == [s.id for s in session_suggestions]
+
+
+def test_too_quiet_track_is_raised_to_the_working_level(rendered_session, session_suggestions):
+    (gain,) = _of(session_suggestions, "gain", rendered_session.guid(7))
+    expected_db = Settings().working_level_dbfs - QUIET_PEAK_DBFS
+    assert abs(gain.params["gain_db"] - expected_db) <= 1.0
+    assert "-40 dBFS" in gain.why and "22 dB" in gain.why
+
+
+def test_gain_accounts_for_the_track_volume(rendered_session):
+    from dataclasses import replace
+
+    project = rendered_session.project
+    tracks = tuple(replace(t, volume_gain=10 ** (10 / 20)) if t.guid == rendered_session.guid(7) else t for t in project.tracks)
+    changed = replace(project, tracks=tracks)
+    (gain,) = _of(suggest(changed, rendered_session.analysis, Settings()), "gain", rendered_session.guid(7))
+    assert abs(gain.params["gain_db"] - (Settings().working_level_dbfs - QUIET_PEAK_DBFS - 10)) <= 1.0
+
+
+def test_rumble_gets_a_highpass_between_rumble_and_content(rendered_session, session_suggestions):
+    result = rendered_session.analysis.track(rendered_session.guid(3))
+    assert result.label["coarse_class"] == "vocals", result.label
+    (hpf,) = _of(session_suggestions, "highpass", rendered_session.guid(3))
+    freq_hz = hpf.params["freq_hz"]
+    assert RUMBLE_HZ * 1.2 < freq_hz < hpf.params["lowest_content_hz"]
+    assert freq_hz <= 120
+    band = FxSpec.from_dict(hpf.params["fx"]).bands[0]
+    assert band.kind == "highpass" and band.freq_hz == freq_hz
+    assert f"{freq_hz:.0f} Hz" in hpf.why and "%" in hpf.why
+
+
+def test_no_highpass_on_tracks_whose_content_goes_low(rendered_session, session_suggestions):
+    for number in (1, 2):  # kick, bass: clean
+        assert not _of(session_suggestions, "highpass", rendered_session.guid(number))
+
+
+def test_clean_tracks_get_no_corrective_eq(rendered_session, session_suggestions):
+    for number in (2, 4, 5, 6):  # bass, guitar, piano, strings as rendered
+        assert not _of(session_suggestions, "eq", rendered_session.guid(number)), number
+
+
+def test_a_resonance_gets_a_cut_near_it(rendered_session):
+    """The guitar's measured spectrum with a +15 dB resonance at 500-630 Hz gets a cut there."""
+    analysis = copy.deepcopy(rendered_session.analysis)
+    result = analysis.track(rendered_session.guid(4))
+    levels = result.measurements["ltas_level_db"]
+    centres = result.measurements["ltas_centres_hz"]
+    result.measurements["ltas_level_db"] = [v + 15 if 500 <= c <= 630 else v for c, v in zip(centres, levels, strict=True)]
+    (eq,) = _of(suggest_eq(rendered_session.project, analysis, Settings()), "eq", rendered_session.guid(4))
+    bands = FxSpec.from_dict(eq.params["fx"]).bands
+    assert len(bands) <= 4
+    near = [band for band in bands if 400 <= band.freq_hz <= 800]
+    assert near and near[0].gain_db <= -2.0 and all(abs(band.gain_db) <= 6 for band in bands)
+
+
+def test_kick_and_bass_get_complementary_cuts(rendered_session, session_suggestions):
+    kick, bass = rendered_session.guid(1), rendered_session.guid(2)
+    (bass_cut,) = [s for s in _of(session_suggestions, "unmask", bass) if s.params["other_track_guid"] == kick]
+    (kick_cut,) = [s for s in _of(session_suggestions, "unmask", kick) if s.params["other_track_guid"] == bass]
+    assert 50 <= bass_cut.params["freq_hz"] <= 110 and -4 <= bass_cut.params["gain_db"] <= -1.5
+    assert kick_cut.params["gain_db"] < 0
+    # complementary: each is cut where the other leads, at least 2/3 octave apart
+    assert kick_cut.params["freq_hz"] / bass_cut.params["freq_hz"] >= 2 ** (2 / 3) - 0.01
+    assert f"{bass_cut.params['freq_hz']:.0f} Hz" in bass_cut.why
+
+
+def test_hum_gets_notches_at_mains_and_harmonics(rendered_session, session_suggestions):
+    (notch,) = _of(session_suggestions, "notch", rendered_session.guid(8))
+    assert notch.params["base_hz"] == 60.0
+    assert 60.0 in notch.params["freq_hz"] and len(notch.params["freq_hz"]) >= 2
+    assert all(band.kind == "notch" for band in FxSpec.from_dict(notch.params["fx"]).bands)
+    assert "60 Hz" in notch.why
+    assert not _of(session_suggestions, "notch", rendered_session.guid(4))
+
+
+def test_generic_tracks_are_named_and_coloured(rendered_session, session_suggestions):
+    names = _of(session_suggestions, "name")
+    assert len(names) >= 6
+    assert all(s.params["name"] != s.track_name for s in names)
+    assert len({s.params["name"] for s in names}) == len(names)
+    assert len(_of(session_suggestions, "color")) == len(rendered_session.project.tracks)
+
+
+def test_silent_item_is_muted(rendered_session, session_suggestions):
+    (mute,) = _of(session_suggestions, "mute_item", rendered_session.guid(9))
+    assert mute.params == {"item_guid": SILENT_ITEM_GUID, "is_muted": True}
+    assert "5.00 s" in mute.why and not _of(session_suggestions, "mute_track")
+    assert len(_of(session_suggestions, "mute_item")) == 1
+
+
+def test_inverted_twin_gets_a_polarity_flip(rendered_session, session_suggestions):
+    (flip,) = _of(session_suggestions, "polarity", rendered_session.guid(10))
+    assert flip.params["is_inverted"] is True and '"Audio 02"' in flip.why
+    assert not _of(session_suggestions, "polarity", rendered_session.guid(1))
+
+
+def test_meaningful_names_are_kept():
+    for name in ("", "Audio 01", "Track 3", "audio01.wav", "REC_0012", "Untitled"):
+        assert is_generic_name(name), name
+    for name in ("Kick In", "Lead Vox", "Gtr L", "Bass DI", "Piano"):
+        assert not is_generic_name(name), name
+
+
+def test_disabled_rules_do_not_run(rendered_session):
+    settings = Settings()
+    settings.rules["gain"] = False
+    made = suggest(rendered_session.project, rendered_session.analysis, settings)
+    assert not _of(made, "gain") and _of(made, "highpass")
+
+
+def test_tracks_with_errors_are_skipped(rendered_session):
+    analysis = copy.deepcopy(rendered_session.analysis)
+    analysis.track(rendered_session.guid(7)).error = "media missing"
+    made = suggest(rendered_session.project, analysis, Settings())
+    assert not [s for s in made if s.target == rendered_session.guid(7)]
+
+
+def test_highpass_threshold_setting_moves_the_corner(rendered_session):
+    settings = Settings()
+    settings.highpass_hz["vocals"] = 70.0
+    (hpf,) = _of(suggest_highpass(rendered_session.project, rendered_session.analysis, settings), "highpass",
+                 rendered_session.guid(3))
+    assert hpf.params["freq_hz"] == 70.0
+
+
+# -- the example session (truth in examples/README.md) -------------------------------------------------
+
+def test_example_session(example_session):
+    project, analysis = example_session
+    made = suggest(project, analysis, Settings())
+    by_name = {t.name: t.guid for t in project.tracks}
+    (gain,) = _of(made, "gain", by_name["Audio 08"])  # synth lead at -40 dBFS
+    assert abs(gain.params["gain_db"] - 22.0) <= 1.0
+    (notch,) = _of(made, "notch", by_name["Audio 07"])  # vocal with 50 Hz hum
+    assert notch.params["base_hz"] == 50.0 and 50.0 in notch.params["freq_hz"]
+    (hpf,) = _of(made, "highpass", by_name["Audio 07"])  # rumble at 22 + 31 Hz
+    assert 40 <= hpf.params["freq_hz"] <= 120
+    clip_markers = [s for s in _of(made, "marker", by_name["Audio 02"]) if s.params["problem_kind"] == "clipping"]
+    assert len(clip_markers) == 4
+    assert all(26.5 <= s.params["position_sec"] <= 29.6 and "samples at 0 dBFS" in s.params["name"] for s in clip_markers)
+    assert not _of(made, "tempo")  # measured ~128 BPM = the project's 128
+    assert [s.params["key"] for s in _of(made, "key")] == ["C major"]
+    folders = _of(made, "folder")
+    drums = [f for f in folders if f.params["coarse_class"] == "drums"]
+    assert drums and set(drums[0].params["member_guids"]) >= {by_name["Audio 01"], by_name["Audio 02"]}
