@@ -17,8 +17,9 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
+
+from reaper_ext.fileio import write_atomic
 
 __all__ = ["default_cache_dir", "ContentCache", "digest_bytes", "DEFAULT_MAX_BYTES"]
 
@@ -47,17 +48,7 @@ def digest_bytes(data: bytes) -> str:
 
 def _write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temp_name, path)
-    except BaseException:
-        try:
-            os.unlink(temp_name)
-        except OSError:
-            pass
-        raise
+    write_atomic(path, data)
 
 
 class ContentCache:

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import html
 import math
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from reaper_ext.errors import ProjectWriteError
+from reaper_ext.fileio import write_atomic
 from reaper_ext.session.model import Project
 from reaper_ext.session_analysis import SessionAnalysis
 from reaper_ext.settings import Settings
@@ -267,15 +266,7 @@ def write_report(path: str | Path, project: Project, analysis: SessionAnalysis, 
     text = render_report(project, analysis, suggestions, settings)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            os.chmod(temp_name, 0o644)  # mkstemp makes it private; a report is for reading
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
-                file.write(text)
-            os.replace(temp_name, path)
-        except BaseException:
-            Path(temp_name).unlink(missing_ok=True)
-            raise
+        write_atomic(path, text.encode("utf-8"), mode=0o644)  # a report is for reading
     except OSError as error:
         raise ProjectWriteError(f"can't write the report {path}: {error}") from error
     return path

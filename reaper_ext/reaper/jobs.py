@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -80,17 +79,9 @@ def private_dir() -> Path:
 
 def write_json_atomic(path: Path, data: Any) -> None:
     """Write JSON so a reader never sees half a file (temp file + rename)."""
-    handle, temp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            json.dump(data, file)
-        os.replace(temp_name, path)
-    except BaseException:
-        try:
-            os.unlink(temp_name)
-        except OSError:
-            pass
-        raise
+    from reaper_ext.fileio import write_atomic
+
+    write_atomic(path, json.dumps(data).encode("utf-8"))
 
 
 def read_json(path: Path, *, max_bytes: int | None = None) -> Any:

@@ -8,12 +8,12 @@ half-written project. Overwriting an existing file first keeps a backup
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
+
 from pathlib import Path
 
 from reaper_ext.errors import ProjectError, ProjectWriteError
+from reaper_ext.fileio import write_atomic
 from reaper_ext.session.rpp.document import RppDocument, parse_rpp
 
 __all__ = ["load_document", "save_document", "write_bytes_atomic", "backup_path_for", "MAX_PROJECT_BYTES"]
@@ -72,22 +72,9 @@ def write_bytes_atomic(path: Path, data: bytes, *, keep_backup: bool = True) -> 
         except OSError as error:
             raise ProjectWriteError(f"{path}: can't make the backup {backup} ({error.strerror or error}); nothing written") from None
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
+        write_atomic(path if str(path.parent) else folder / path.name, data, fsync=True, mode=mode)
     except OSError as error:
-        raise ProjectWriteError(f"{path}: can't write in {folder} ({error.strerror or error}); nothing written") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if path.exists():
-            shutil.copymode(path, temp_name)
-        os.replace(temp_name, path)
-    except OSError as error:
-        try:
-            os.unlink(temp_name)
-        except OSError:
-            pass
         raise ProjectWriteError(f"{path}: saving failed ({error.strerror or error}); the original is untouched") from None
     return backup
 
