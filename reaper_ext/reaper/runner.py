@@ -75,6 +75,7 @@ class RunningJob:
     last_stage: str = ""
     cancelled_at: float | None = None
     n_ticks: int = 0
+    prepared: tuple | None = None  # (result, suggestions, stems, messages) once read, applied next tick
 
 
 _current: RunningJob | None = None
@@ -223,14 +224,20 @@ def _tick(job: RunningJob) -> bool:
             job.process.terminate()
         _say(f"{TITLES[job.kind]}: cancelled; nothing was changed")
         return False
+    if job.prepared is not None:
+        # second tick: only the writing, inside the undo block
+        _apply(job, *job.prepared)
+        return False
     result_path = job.job_dir / jobs.RESULT_FILE
     if result_path.exists() and finished:
         result = jobs.read_json(result_path)
         if result is None:
             _say(f"{TITLES[job.kind]}: the worker's result in {result_path} is unreadable; nothing was changed")
             return False
-        _apply(job, result)
-        return False
+        # first tick: read the result and check for user edits; apply on the next tick,
+        # so no single defer tick does both (each stays well under 50 ms)
+        job.prepared = _prepare(job, result)
+        return True
     error = jobs.read_json(job.job_dir / jobs.ERROR_FILE, max_bytes=jobs.MAX_STATUS_BYTES)
     if error is not None and finished:
         if error.get("is_cancelled"):
@@ -260,8 +267,8 @@ def _show_progress(job: RunningJob) -> None:
     _say(f"{TITLES[job.kind]}: {100 * float(progress.get('fraction', 0.0)):.0f}% {stage}{eta_text}")
 
 
-def _apply(job: RunningJob, result: dict) -> None:
-    from reaper_ext.ledger import apply_suggestions
+def _prepare(job: RunningJob, result: dict) -> tuple:
+    """Read-only half of finishing a job: which suggestions survive the user's edits."""
     from reaper_ext.session.live import LiveSession
     from reaper_ext.suggest.model import Suggestion
 
@@ -281,6 +288,15 @@ def _apply(job: RunningJob, result: dict) -> None:
     for name, count in dropped.items():
         messages.append(f"track {name!r} was edited while the analysis ran: its {count} suggestion(s) were dropped (your edits win)")
     stems = [stem for stem in result.get("stems", []) if stem.get("track_guid") not in changed]
+    return result, suggestions, stems, messages
+
+
+def _apply(job: RunningJob, result: dict, suggestions: list, stems: list, messages: list[str]) -> None:
+    """Writing half of finishing a job: everything in one undo block."""
+    from reaper_ext.ledger import apply_suggestions
+    from reaper_ext.session.live import LiveSession
+
+    session = LiveSession(messages=messages)
     title = TITLES[job.kind]
     api.undo_begin()
     api.prevent_ui_refresh(1)
