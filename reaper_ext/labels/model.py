@@ -1,0 +1,117 @@
+"""Instrument labels from audio: a small MLP whose weights ship as ``weights/labeler.npz``.
+
+Inference is plain numpy (two ReLU layers and a softmax); training lives in
+``training/train_labeler.py`` and is the only place torch is used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from reaper_ext.errors import AnalysisError, ModelNotFoundError
+from reaper_ext.labels.classes import COARSE_OF, FINE_CLASSES, label_from_name
+from reaper_ext.labels.features import FEATURE_VERSION, track_features
+
+__all__ = ["Label", "WEIGHTS_PATH", "classify_track", "class_probabilities", "load_weights"]
+
+WEIGHTS_PATH = Path(__file__).parent / "weights" / "labeler.npz"
+NAME_WEIGHT = 3.0  # a clear name multiplies its class's probability by 1 + NAME_WEIGHT * name confidence
+
+
+@dataclass(frozen=True)
+class Label:
+    """What a track is: fine class, its coarse group, confidence 0-1, and the evidence used."""
+
+    fine_class: str
+    coarse_class: str
+    confidence: float
+    source: str  # "audio" | "audio+name"
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain-data form: ``{"class", "coarse_class", "confidence", "source"}``."""
+        return {"class": self.fine_class, "coarse_class": self.coarse_class,
+                "confidence": round(self.confidence, 4), "source": self.source}
+
+
+@lru_cache(maxsize=2)
+def load_weights(path: Path = WEIGHTS_PATH) -> dict[str, np.ndarray]:
+    """Load and check the exported weights (cached per path)."""
+    if not Path(path).is_file():
+        raise ModelNotFoundError(
+            f"labeller weights not found at {path}: run `python training/train_labeler.py` to make them"
+        )
+    with np.load(path, allow_pickle=False) as data:
+        weights = {key: data[key] for key in data.files}
+    if int(weights["feature_version"]) != FEATURE_VERSION:
+        raise ModelNotFoundError(
+            f"{path} was trained on feature version {int(weights['feature_version'])}, "
+            f"this code computes version {FEATURE_VERSION}: retrain with training/train_labeler.py"
+        )
+    if tuple(str(c) for c in weights["classes"]) != FINE_CLASSES:
+        raise ModelNotFoundError(f"{path} holds classes {list(weights['classes'])}, expected {list(FINE_CLASSES)}")
+    return weights
+
+
+def class_probabilities(features: np.ndarray, weights: dict[str, np.ndarray]) -> np.ndarray:
+    """Softmax output of the MLP for feature rows ``(n, n_features)`` -> ``(n, n_classes)``."""
+    hidden = (np.atleast_2d(features) - weights["mean"]) / weights["scale"]
+    n_layers = sum(1 for key in weights if key.startswith("w"))
+    for layer in range(n_layers):
+        hidden = hidden @ weights[f"w{layer}"] + weights[f"b{layer}"]
+        if layer < n_layers - 1:
+            hidden = np.maximum(hidden, 0.0)
+    hidden -= hidden.max(axis=1, keepdims=True)
+    exp = np.exp(hidden)
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
+def classify_track(
+    samples: np.ndarray,
+    sample_rate_hz: int,
+    *,
+    track_name: str | None = None,
+) -> Label:
+    """Label a track as one of :data:`FINE_CLASSES` from its audio (and a clear name).
+
+    Parameters
+    ----------
+    samples : np.ndarray
+        Audio, float, shape ``(n_samples, n_channels)`` (or ``(n_samples,)``).
+    sample_rate_hz : int
+        Its sample rate.
+    track_name : str, optional
+        The track's name. A name that clearly says what it is ("Kick In", "Lead Vox")
+        raises its class's probability and breaks near-ties; generic names
+        ("Audio 01") are ignored, and strong audio evidence always wins.
+
+    Returns
+    -------
+    Label
+
+    Raises
+    ------
+    AnalysisError
+        If the audio is too short, silent or not finite.
+    ModelNotFoundError
+        If the weights file is missing or stale.
+    """
+    if sample_rate_hz <= 0:
+        raise AnalysisError(f"sample rate must be positive, got {sample_rate_hz} Hz")
+    features = track_features(samples, int(sample_rate_hz))  # validates the audio first
+    probabilities = class_probabilities(features, load_weights())[0]
+    source = "audio"
+    from_name = label_from_name(track_name)
+    if from_name is not None:
+        name_class, name_confidence = from_name
+        probabilities = probabilities.copy()
+        probabilities[FINE_CLASSES.index(name_class)] *= 1.0 + NAME_WEIGHT * name_confidence
+        probabilities /= probabilities.sum()
+        source = "audio+name"
+    best = int(np.argmax(probabilities))
+    fine_class = FINE_CLASSES[best]
+    return Label(fine_class=fine_class, coarse_class=COARSE_OF[fine_class],
+                 confidence=float(probabilities[best]), source=source)
