@@ -163,7 +163,7 @@ _CHORUS_WORDS = "hold on hold on the morning comes hold on hold on".split()
 
 
 def _vocal(rng: np.random.Generator) -> np.ndarray:
-    """A sung-like line: one espeak-ng word per note, its pitch set per note."""
+    """Sing a sung-like line: one espeak-ng word per note, its pitch set per note."""
     out = np.zeros((int(LENGTH_SEC * SAMPLE_RATE_HZ), 1), np.float32)
     for name, first_bar, n_bars in SONG:
         if name == "intro":
