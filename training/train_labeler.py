@@ -118,7 +118,7 @@ def train(x: np.ndarray, y: np.ndarray, *, seed: int, hidden: int = 128, epochs:
 def get_parser() -> argparse.ArgumentParser:
     """Command-line options."""
     parser = argparse.ArgumentParser(description="Train the instrument labeller.")
-    parser.add_argument("--clips", type=int, default=40, help="rendered clips per class (default 40)")
+    parser.add_argument("--clips", type=int, default=120, help="rendered clips per class (default 120)")
     parser.add_argument("--augment", type=int, default=3, help="augmented copies per clip (default 3)")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--workers", type=int, default=2)
