@@ -216,9 +216,25 @@ def _analyse_long_track(track: Track, duration_sec: float) -> tuple[dict, dict, 
     return label, _merge_window_measurements(windows), problems, messages, start_sec or 0.0
 
 
-def _lowrate_mono(samples: np.ndarray, sample_rate_hz: int, to_hz: int, volume_gain: float) -> np.ndarray:
-    mono = samples.mean(axis=1, dtype=np.float32) * np.float32(volume_gain)
-    return _resample(mono, sample_rate_hz, to_hz)
+def _mono(samples: np.ndarray) -> np.ndarray:
+    """Mono downmix; summing columns is much faster than a strided mean."""
+    if samples.shape[1] == 1:
+        return samples[:, 0]
+    mono = samples[:, 0].copy()
+    for channel in range(1, samples.shape[1]):
+        mono += samples[:, channel]
+    mono *= np.float32(1.0 / samples.shape[1])
+    return mono
+
+
+def _mix_rate_mono(samples: np.ndarray, sample_rate_hz: int) -> np.ndarray:
+    """The track at the song-analysis rate, mono (volume not applied)."""
+    return _resample(_mono(samples), sample_rate_hz, MIX_RATE_HZ)
+
+
+def _polarity_copy(mix_rate_mono: np.ndarray) -> np.ndarray:
+    """The polarity-rate copy, halved from the mix-rate one (cheaper than from the source)."""
+    return _resample(mix_rate_mono, MIX_RATE_HZ, POLARITY_RATE_HZ)
 
 
 def _add_at(buffer: np.ndarray, signal: np.ndarray, start_sec: float, rate_hz: int) -> np.ndarray:
@@ -228,6 +244,71 @@ def _add_at(buffer: np.ndarray, signal: np.ndarray, start_sec: float, rate_hz: i
         buffer = np.pad(buffer, (0, stop - buffer.shape[0]))
     buffer[start:stop] += signal
     return buffer
+
+
+def _analyse_one(track: Track) -> dict:
+    """Everything one track needs: run in a worker process when there are several.
+
+    Returns a plain dict (it crosses process boundaries): ``label``,
+    ``measurements``, ``problems`` (project time), ``messages``, ``start_sec``,
+    ``mono`` (the track at MIX_RATE_HZ for the song and polarity, None for long
+    tracks) or ``error``.
+    """
+    from reaper_ext.audio import read_track_audio, track_duration_sec
+
+    try:
+        duration_sec = track_duration_sec(track)
+        if duration_sec > LONG_TRACK_SEC:
+            label, measurements, problems, messages, start_sec = _analyse_long_track(track, duration_sec)
+            return {"label": label, "measurements": measurements, "messages": messages, "start_sec": start_sec,
+                    "problems": [_shift_problem(problem, start_sec) for problem in problems], "mono": None}
+        audio = read_track_audio(track)
+        label, measurements, problems = _analyse_audio(audio.samples, audio.sample_rate_hz, track.name, audio.item_spans_sec)
+        return {
+            "label": label, "measurements": measurements, "messages": list(audio.messages),
+            "problems": [_shift_problem(problem, audio.start_sec) for problem in problems],
+            "start_sec": audio.start_sec, "mono": _mix_rate_mono(audio.samples, audio.sample_rate_hz),
+        }
+    except (MediaError, AnalysisError) as error:
+        return {"error": str(error)}
+
+
+def _n_workers(n_jobs: int) -> int:
+    """Processes for track analysis: the cores, at most 4 (memory), never more than the jobs."""
+    import os
+
+    wanted = os.environ.get("REAPER_EXT_WORKERS")
+    n_cores = int(wanted) if wanted and wanted.isdigit() else min(4, os.cpu_count() or 1)
+    return max(1, min(n_cores, n_jobs))
+
+
+def _run_track_jobs(tracks: list[Track], on_done) -> None:
+    """Analyse ``tracks``, in parallel processes when it helps; ``on_done(track, result)`` in the parent."""
+    n_workers = _n_workers(len(tracks))
+    if n_workers == 1:
+        for track in tracks:
+            on_done(track, _analyse_one(track))
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    # fork (Linux) starts workers without re-importing numpy/scipy; elsewhere spawn is the safe default
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() and not _is_macos() else "spawn"
+    if method == "fork":
+        # import what the workers run before forking, so each doesn't import it again
+        import reaper_ext.analysis.measure  # noqa: F401
+        import reaper_ext.analysis.problems  # noqa: F401
+        import reaper_ext.labels  # noqa: F401
+    with ProcessPoolExecutor(max_workers=n_workers, mp_context=multiprocessing.get_context(method)) as pool:
+        futures = {pool.submit(_analyse_one, track): track for track in tracks}
+        for future in as_completed(futures):
+            on_done(futures[future], future.result())
+
+
+def _is_macos() -> bool:
+    import sys
+
+    return sys.platform == "darwin"
 
 
 def analyze_project(
@@ -253,25 +334,28 @@ def analyze_project(
     tracks : list of Track, optional
         Analyse only these (e.g. the selected tracks); default all.
     """
-    from reaper_ext.audio import read_track_audio, track_duration_sec
-
     started = time.perf_counter()
     report = progress or (lambda fraction, stage: None)
     chosen = list(project.tracks if tracks is None else tracks)
     results: list[TrackAnalysis] = []
     track_keys: list[str] = []
     lowrate: dict[str, tuple[float, np.ndarray]] = {}  # guid -> (start_sec, polarity-rate mono)
-    mix = np.zeros(0, dtype=np.float32)
+    # float64: tracks finish in any order with parallel workers; the sum must not depend on it
+    mix = np.zeros(0, dtype=np.float64)
     n_cached = 0
-    for n, track in enumerate(chosen):
-        report(n / (len(chosen) + 1), f"track {n + 1}/{len(chosen)}: {track.name or '(unnamed)'}")
+    pending: list[Track] = []
+    keys: dict[str, str | None] = {}
+    by_guid: dict[str, TrackAnalysis] = {}
+    for track in chosen:
         result = TrackAnalysis(track.index, track.guid, track.name)
         results.append(result)
+        by_guid[track.guid] = result
         audible = [item for item in track.items if not item.is_muted]
         if not audible:
             result.messages.append("no audible items: nothing to analyse" if track.items else "no items")
             continue
         key = _track_key(track, cache, settings_key) if cache is not None else None
+        keys[track.guid] = key
         cached = cache.get("track", key) if key is not None else None
         if cached is not None:
             result.label, result.measurements = cached["label"], cached["measurements"]
@@ -280,32 +364,35 @@ def analyze_project(
             track_keys.append(key)
             n_cached += 1
             continue
-        try:
-            duration_sec = track_duration_sec(track)
-            if duration_sec > LONG_TRACK_SEC:
-                label, measurements, problems, messages, start_sec = _analyse_long_track(track, duration_sec)
-                result.label, result.measurements, result.messages = label, measurements, messages
-                result.problems = [_shift_problem(problem, start_sec) for problem in problems]
-                result.start_sec = start_sec
-            else:
-                audio = read_track_audio(track)
-                label, measurements, problems = _analyse_audio(audio.samples, audio.sample_rate_hz, track.name, audio.item_spans_sec)
-                result.label, result.measurements, result.messages = label, measurements, list(audio.messages)
-                result.problems = [_shift_problem(problem, audio.start_sec) for problem in problems]
-                result.start_sec = audio.start_sec
-                lowrate[track.guid] = (audio.start_sec, _lowrate_mono(audio.samples, audio.sample_rate_hz, POLARITY_RATE_HZ, 1.0))
-                if not track.is_muted:
-                    mix = _add_at(mix, _lowrate_mono(audio.samples, audio.sample_rate_hz, MIX_RATE_HZ, track.volume_gain), audio.start_sec, MIX_RATE_HZ)
-                del audio
-        except (MediaError, AnalysisError) as error:
-            result.error = str(error)
-            continue
+        pending.append(track)
+    n_done = [n_cached]
+
+    def on_done(track: Track, outcome: dict) -> None:
+        nonlocal mix
+        result = by_guid[track.guid]
+        n_done[0] += 1
+        report(n_done[0] / (len(chosen) + 1), f"track {n_done[0]}/{len(chosen)}: {track.name or '(unnamed)'}")
+        if "error" in outcome:
+            result.error = outcome["error"]
+            return
+        result.label, result.measurements = outcome["label"], outcome["measurements"]
+        result.problems, result.messages, result.start_sec = outcome["problems"], outcome["messages"], outcome["start_sec"]
+        mono = outcome["mono"]
+        if mono is not None:
+            lowrate[track.guid] = (result.start_sec, _polarity_copy(mono))
+            if not track.is_muted:
+                mix = _add_at(mix, mono * np.float32(track.volume_gain), result.start_sec, MIX_RATE_HZ)
+        key = keys.get(track.guid)
         if key is not None:
             cache.put("track", key, {
                 "label": result.label, "measurements": result.measurements, "problems": result.problems,
                 "messages": result.messages, "start_sec": result.start_sec,
             })
             track_keys.append(key)
+
+    report(n_cached / (len(chosen) + 1), f"{len(pending)} tracks to analyse ({n_cached} from cache)")
+    _run_track_jobs(pending, on_done)
+    track_keys.sort()  # completion order varies with parallel workers; the session key must not
     analysis = SessionAnalysis(None if project.path is None else str(project.path), results, n_tracks_from_cache=n_cached)
     report(len(chosen) / (len(chosen) + 1), "song: tempo, key, sections; polarity across tracks")
     session_key = digest_bytes(json.dumps([ANALYSIS_VERSION, settings_key, track_keys]).encode()) if cache is not None and len(track_keys) == len([r for r in results if r.error is None and r.measurements is not None]) else None
@@ -344,9 +431,10 @@ def _reread_for_session(chosen, results, mix, lowrate):
             audio = read_track_audio(track)
         except MediaError:
             continue
-        lowrate[track.guid] = (audio.start_sec, _lowrate_mono(audio.samples, audio.sample_rate_hz, POLARITY_RATE_HZ, 1.0))
+        mono = _mix_rate_mono(audio.samples, audio.sample_rate_hz)
+        lowrate[track.guid] = (audio.start_sec, _polarity_copy(mono))
         if not track.is_muted:
-            mix = _add_at(mix, _lowrate_mono(audio.samples, audio.sample_rate_hz, MIX_RATE_HZ, track.volume_gain), audio.start_sec, MIX_RATE_HZ)
+            mix = _add_at(mix, mono * np.float32(track.volume_gain), audio.start_sec, MIX_RATE_HZ)
     return mix, lowrate
 
 
@@ -357,7 +445,7 @@ def _song(mix: np.ndarray, analysis: SessionAnalysis) -> dict:
     from reaper_ext.analysis.song import analyze_song
 
     try:
-        return analyze_song(mix[:, None], MIX_RATE_HZ).to_dict()
+        return analyze_song(mix.astype(np.float32)[:, None], MIX_RATE_HZ).to_dict()
     except AnalysisError as error:
         analysis.messages.append(f"song analysis failed: {error}")
         return {}
