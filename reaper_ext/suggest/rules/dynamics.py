@@ -2,8 +2,8 @@
 
 * **Gate**, from ``noise_floor`` problems (steady noise in the gaps): threshold
   ``settings.gate_margin_db`` (6 dB) above the loudest noisy gap's floor, 1 ms
-  attack, 50 ms hold, 150 ms release. REAPER's ReaGate: see the limitation in
-  ``docs/suggestions.md`` (its saved state is not written yet).
+  attack, 100 ms release: REAPER's stock JSFX expander at its steepest ratio
+  (``reaper_ext.fx.gate``; ReaGate's saved state has no reliable layout).
 * **De-esser**, from ``sibilance`` problems (at least ``MIN_SIBILANTS`` bursts, or
   one of high severity): ReaComp with its detector band-passed on the measured
   sibilance band (5-10 kHz), threshold 3 dB under the quietest harsh burst's band
@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from reaper_ext.fx import FxSpec
+from reaper_ext.fx.gate import GATE_RATIO, gate_spec
 from reaper_ext.session.model import Project
 from reaper_ext.session_analysis import SessionAnalysis
 from reaper_ext.settings import Settings
@@ -51,9 +52,9 @@ def _gate(view: TrackView, settings: Settings) -> Suggestion | None:
     loudness = view.measurements.get("loudness_lufs")
     if loudness is not None and threshold_db >= loudness:
         return None  # the gate would eat the music itself: noise is too close to it
-    params = {"threshold_db": threshold_db, "attack_ms": 1.0, "hold_ms": 50.0, "release_ms": 150.0}
+    params = {"threshold_db": threshold_db, "attack_ms": 1.0, "release_ms": 100.0, "ratio": GATE_RATIO}
     total_sec = sum(gap["end_sec"] - gap["start_sec"] for gap in gaps)
-    fx = FxSpec("ReaGate", params=dict(params), custom_name=f"{FX_PREFIX}gate {threshold_db:.0f} dB").to_dict()
+    fx = gate_spec(threshold_db, attack_ms=1.0, release_ms=100.0, custom_name=f"{FX_PREFIX}gate {threshold_db:.0f} dB").to_dict()
     return Suggestion(
         id=make_suggestion_id("gate", view.guid),
         kind="gate",
