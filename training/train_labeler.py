@@ -120,7 +120,8 @@ def get_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description="Train the instrument labeller.")
     parser.add_argument("--clips", type=int, default=120, help="rendered clips per class (default 120)")
     parser.add_argument("--augment", type=int, default=3, help="augmented copies per clip (default 3)")
-    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[SEED, SEED + 4444],
+                        help="data seeds: each adds --clips fresh clips per class (cached per seed)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--out", type=Path, default=OUT)
     return parser
@@ -130,24 +131,27 @@ def main(argv: list[str] | None = None) -> int:
     """Make data, train, export; returns the exit status."""
     args = get_parser().parse_args(argv)
     started = time.time()
-    x, y = make_dataset(args.clips, args.seed, n_augment=args.augment, n_workers=args.workers)
+    parts = [make_dataset(args.clips, seed, n_augment=args.augment, n_workers=args.workers) for seed in args.seeds]
+    x = np.concatenate([part[0] for part in parts])
+    y = np.concatenate([part[1] for part in parts])
+    seed = args.seeds[0]
     print(f"data: {x.shape[0]} examples x {x.shape[1]} features in {time.time() - started:.0f} s", flush=True)
     # hold out one augmented copy set of 15% of examples, to report
-    rng = np.random.default_rng(args.seed)
+    rng = np.random.default_rng(seed)
     is_held = rng.random(len(y)) < 0.15
     from reaper_ext.labels.model import class_probabilities
 
-    check = train(x[~is_held], y[~is_held], seed=args.seed)
+    check = train(x[~is_held], y[~is_held], seed=seed)
     held_accuracy = float(np.mean(class_probabilities(x[is_held], check).argmax(axis=1) == y[is_held]))
-    print(f"held-out accuracy (same generator, seed {args.seed}): {held_accuracy:.3f}", flush=True)
-    weights = train(x, y, seed=args.seed)
+    print(f"held-out accuracy (same generator, seeds {args.seeds}): {held_accuracy:.3f}", flush=True)
+    weights = train(x, y, seed=seed)
     args.out.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(args.out / "labeler.npz", classes=np.array(FINE_CLASSES), feature_version=FEATURE_VERSION,
                         **weights)
     metadata = {
         "classes": list(FINE_CLASSES),
         "feature_version": FEATURE_VERSION,
-        "training_seed": args.seed,
+        "training_seeds": list(args.seeds),
         "clips_per_class": args.clips,
         "augmented_copies_per_clip": args.augment,
         "examples_per_class": {name: int(np.sum(y == k)) for k, name in enumerate(FINE_CLASSES)},
