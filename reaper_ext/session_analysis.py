@@ -107,9 +107,23 @@ def _resample(samples: np.ndarray, from_hz: int, to_hz: int) -> np.ndarray:
     return resample_poly(samples, to_hz // divisor, from_hz // divisor, axis=0).astype(np.float32)
 
 
+def _models_digest() -> str:
+    """Digest of the labeller's weight files: retraining must invalidate cached labels."""
+    global _MODELS_DIGEST
+    if _MODELS_DIGEST is None:
+        from reaper_ext.labels.model import MIX_WEIGHTS_PATH, WEIGHTS_PATH
+
+        blobs = b"".join(path.read_bytes() for path in (WEIGHTS_PATH, MIX_WEIGHTS_PATH) if path.is_file())
+        _MODELS_DIGEST = digest_bytes(blobs)
+    return _MODELS_DIGEST
+
+
+_MODELS_DIGEST: str | None = None
+
+
 def _track_key(track: Track, cache: ContentCache, settings_key: str) -> str | None:
-    """Cache key of a track: its items' parameters and media content; None if unreadable."""
-    parts: list = [ANALYSIS_VERSION, settings_key, track.name]
+    """Cache key of a track: its items' parameters and media content, the settings and models; None if unreadable."""
+    parts: list = [ANALYSIS_VERSION, settings_key, _models_digest(), track.name]
     for item in track.items:
         if item.is_muted:
             continue

@@ -15,7 +15,7 @@ import numpy as np
 
 from reaper_ext.datagen.render import Note, render_notes, speak
 
-__all__ = ["ClassRecipe", "RECIPES", "SOUNDFONT_NAMES", "render_class_clips", "augment", "labelled_examples"]
+__all__ = ["ClassRecipe", "RECIPES", "SOUNDFONT_NAMES", "render_class_clips", "augment", "labelled_examples", "render_mix_clips"]
 
 SOUNDFONT_NAMES = ("fluidr3", "timgm6mb")
 GAP_SEC = 2.0  # silence between clips in one batch render: longer than any release tail
@@ -276,3 +276,46 @@ def labelled_examples(
                 pool = bleed_pool[str(rng.choice(others))]
                 bleed = pool[int(rng.integers(0, len(pool)))]
             yield augment(clip, rng, bleed=bleed, sample_rate_hz=sample_rate_hz)
+
+
+# A full mix: a rhythm section plus harmony and a lead, like a bounced song.
+_MIX_DRUMS = ("kick", "snare", "hihat", "overheads", "percussion")
+_MIX_LOW = ("bass",)
+_MIX_HARMONY = ("guitar", "keys", "strings", "brass", "woodwind", "synth_pad")
+_MIX_LEAD = ("vocals", "synth_lead", "woodwind", "brass", "guitar")
+
+
+def render_mix_clips(
+    n_mixes: int,
+    *,
+    seed: int,
+    n_pool_per_class: int = 12,
+    duration_sec: float = 6.0,
+    sample_rate_hz: int = 22050,
+) -> tuple[list[np.ndarray], dict[str, list[np.ndarray]]]:
+    """Full-mix clips (drums + bass + harmony + lead, random balance) and the single-part pool they came from.
+
+    Each mix sums 2-3 drum parts, a bass, 1-2 harmony parts and a lead from the
+    pool (rendered once per class), each 0-12 dB under the loudest, then
+    normalised; parts come from different renders, so no two mixes are alike.
+    Returns ``(mixes, pool)``; the pool's clips are the single-instrument
+    counter-examples for a mix detector.
+    """
+    rng = np.random.default_rng(seed)
+    classes = sorted(set(_MIX_DRUMS + _MIX_LOW + _MIX_HARMONY + _MIX_LEAD))
+    pool = {name: render_class_clips(name, n_pool_per_class, seed=seed + 31 * k, duration_sec=duration_sec,
+                                     sample_rate_hz=sample_rate_hz)
+            for k, name in enumerate(classes)}
+    mixes = []
+    for _ in range(n_mixes):
+        parts = list(rng.choice(_MIX_DRUMS, size=int(rng.integers(2, 4)), replace=False))
+        parts += list(_MIX_LOW)
+        parts += list(rng.choice(_MIX_HARMONY, size=int(rng.integers(1, 3)), replace=False))
+        parts.append(str(rng.choice(_MIX_LEAD)))
+        mix = np.zeros((int(duration_sec * sample_rate_hz), 2), np.float64)
+        for name in parts:
+            clip = pool[name][int(rng.integers(0, n_pool_per_class))].astype(np.float64)
+            clip = clip / max(float(np.max(np.abs(clip))), 1e-9) * 10 ** (-rng.uniform(0, 12) / 20)
+            mix[: clip.shape[0]] += clip[: mix.shape[0]]
+        mixes.append((mix / max(float(np.max(np.abs(mix))), 1e-9) * 0.9).astype(np.float32))
+    return mixes, pool

@@ -16,9 +16,16 @@ from reaper_ext.errors import AnalysisError, ModelNotFoundError
 from reaper_ext.labels.classes import COARSE_OF, FINE_CLASSES, label_from_name
 from reaper_ext.labels.features import FEATURE_VERSION, track_features
 
-__all__ = ["Label", "WEIGHTS_PATH", "classify_track", "class_probabilities", "load_weights"]
+__all__ = [
+    "Label", "WEIGHTS_PATH", "MIX_WEIGHTS_PATH", "MIX_CLASS", "MIX_THRESHOLD",
+    "classify_track", "class_probabilities", "load_weights", "mix_probability",
+]
 
 WEIGHTS_PATH = Path(__file__).parent / "weights" / "labeler.npz"
+MIX_WEIGHTS_PATH = Path(__file__).parent / "weights" / "mix_detector.npz"
+MIX_CLASS = "mix"  # fine and coarse class of a bounced full mix (a candidate for separation)
+# A false "mix" would hide an instrument's label: call it a mix only when the detector is sure.
+MIX_THRESHOLD = 0.8
 NAME_WEIGHT = 3.0  # a clear name multiplies its class's probability by 1 + NAME_WEIGHT * name confidence
 
 
@@ -56,6 +63,26 @@ def load_weights(path: Path = WEIGHTS_PATH) -> dict[str, np.ndarray]:
     return weights
 
 
+@lru_cache(maxsize=2)
+def _load_mix_detector(path: Path = MIX_WEIGHTS_PATH) -> dict[str, np.ndarray]:
+    if not Path(path).is_file():
+        raise ModelNotFoundError(
+            f"full-mix detector weights not found at {path}: run `python training/train_mix_detector.py` to make them"
+        )
+    with np.load(path, allow_pickle=False) as data:
+        weights = {key: data[key] for key in data.files}
+    if int(weights["feature_version"]) != FEATURE_VERSION:
+        raise ModelNotFoundError(f"{path} is for feature version {int(weights['feature_version'])}: retrain it")
+    return weights
+
+
+def mix_probability(features: np.ndarray) -> float:
+    """Probability that a track (its feature vector) is a full mix rather than one instrument."""
+    weights = _load_mix_detector()
+    z = (np.asarray(features, dtype=np.float64) - weights["mean"]) / weights["scale"]
+    return float(1.0 / (1.0 + np.exp(-(z @ weights["w"] + float(weights["b"])))))
+
+
 def class_probabilities(features: np.ndarray, weights: dict[str, np.ndarray]) -> np.ndarray:
     """Softmax output of the MLP for feature rows ``(n, n_features)`` -> ``(n, n_classes)``."""
     hidden = (np.atleast_2d(features) - weights["mean"]) / weights["scale"]
@@ -75,7 +102,7 @@ def classify_track(
     *,
     track_name: str | None = None,
 ) -> Label:
-    """Label a track as one of :data:`FINE_CLASSES` from its audio (and a clear name).
+    """Label a track as one of :data:`FINE_CLASSES`, or :data:`MIX_CLASS`, from its audio (and a clear name).
 
     Parameters
     ----------
@@ -102,6 +129,9 @@ def classify_track(
     if sample_rate_hz <= 0:
         raise AnalysisError(f"sample rate must be positive, got {sample_rate_hz} Hz")
     features = track_features(samples, int(sample_rate_hz))  # validates the audio first
+    p_mix = mix_probability(features)
+    if p_mix >= MIX_THRESHOLD:  # a bounced mix: separation, not an instrument label, is the next step
+        return Label(fine_class=MIX_CLASS, coarse_class=MIX_CLASS, confidence=p_mix, source="audio")
     probabilities = class_probabilities(features, load_weights())[0]
     source = "audio"
     from_name = label_from_name(track_name)

@@ -24,7 +24,7 @@ SHORT_NAMES: dict[str, str] = {
     "kick": "Kick", "snare": "Snare", "hihat": "Hi-Hat", "toms": "Tom", "overheads": "OH",
     "percussion": "Perc", "bass": "Bass", "guitar": "Gtr", "keys": "Keys", "strings": "Strings",
     "brass": "Brass", "woodwind": "Winds", "synth_lead": "Lead", "synth_pad": "Pad", "vocals": "Vox",
-    "fx": "FX",
+    "fx": "FX", "mix": "Mix",
 }
 
 _GENERIC = re.compile(
