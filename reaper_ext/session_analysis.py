@@ -213,7 +213,7 @@ def _analyse_long_track(track: Track, duration_sec: float) -> tuple[dict, dict, 
     windows = []
     problems: list[dict] = []
     messages: list[str] = [f"track is {duration_sec / 60:.0f} min long: analysed in {WINDOW_SEC / 60:.0f}-minute windows"]
-    label = None
+    window_labels: list[dict] = []
     start_sec = None
     offset_sec = 0.0
     while offset_sec < duration_sec:
@@ -221,12 +221,17 @@ def _analyse_long_track(track: Track, duration_sec: float) -> tuple[dict, dict, 
         start_sec = audio.start_sec if start_sec is None else start_sec
         spans = [(max(0.0, a), b) for a, b in audio.item_spans_sec]
         window_label, measured, found = _analyse_audio(audio.samples, audio.sample_rate_hz, track.name, spans)
-        if label is None or window_label["confidence"] > label["confidence"]:
-            label = window_label
+        window_labels.append(window_label)
         windows.append(measured)
         problems += [_shift_problem(problem, offset_sec) for problem in found]
         messages += [message for message in audio.messages if message not in messages]
         offset_sec += WINDOW_SEC
+    # the class most windows agree on; its most confident window speaks for it
+    votes: dict[str, int] = {}
+    for window_label in window_labels:
+        votes[window_label["class"]] = votes.get(window_label["class"], 0) + 1
+    winner = max(votes, key=lambda name: (votes[name], max(w["confidence"] for w in window_labels if w["class"] == name)))
+    label = max((w for w in window_labels if w["class"] == winner), key=lambda w: w["confidence"])
     return label, _merge_window_measurements(windows), problems, messages, start_sec or 0.0
 
 

@@ -22,6 +22,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from reaper_ext.datagen import Note, render_notes  # noqa: E402
 from reaper_ext.datagen.parts import augment, render_class_clips, render_mix_clips  # noqa: E402
 from reaper_ext.labels.features import FEATURE_VERSION, track_features  # noqa: E402
 
@@ -30,6 +31,36 @@ N_MIXES = 240
 RATE_HZ = 22050
 OUT = ROOT / "reaper_ext" / "labels" / "weights"
 EXTRA_SINGLE_CLASSES = ("toms", "fx", "other", "synth_pad")
+# Polyphonic single instruments (sustained chords) sound "full" too: they must not read as mixes.
+CHORD_PROGRAMS = (0, 1, 2, 4, 5, 19, 24, 25, 26, 48, 49, 50, 88, 89, 91, 94)
+
+
+def render_chord_clips(rng: np.random.Generator, n_clips: int) -> list[np.ndarray]:
+    """Sustained, overlapping chords on pianos, organs, guitars, strings and pads (6 s each)."""
+    clips = []
+    for k in range(n_clips):
+        root = int(rng.integers(36, 60))
+        notes = []
+        t_sec = 0.0
+        while t_sec < 6.0:
+            chord_root = root + int(rng.choice([0, 5, 7, 9, -3]))
+            length_sec = float(rng.choice([0.5, 1.0, 2.0]))
+            for interval in (0, 4 if rng.random() < 0.5 else 3, 7, 12):
+                notes.append(Note(t_sec, length_sec * 1.3, chord_root + interval, int(rng.integers(60, 110))))
+            t_sec += length_sec
+        audio = render_notes(notes, program=int(CHORD_PROGRAMS[k % len(CHORD_PROGRAMS)]), sample_rate_hz=RATE_HZ,
+                             soundfont=("fluidr3", "timgm6mb")[k % 2], tail_sec=0.0)
+        clips.append(audio[: int(6.0 * RATE_HZ)])
+    return clips
+
+
+def random_crop(clip: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Half the examples are 2.5-6 s excerpts: tracks are judged on excerpts too."""
+    if rng.random() < 0.5:
+        return clip
+    n_keep = int(rng.uniform(2.5, 6.0) * RATE_HZ)
+    start = int(rng.integers(0, max(1, clip.shape[0] - n_keep)))
+    return clip[start : start + n_keep]
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, *, l2: float = 1e-2, n_steps: int = 3000) -> tuple[np.ndarray, float]:
@@ -51,13 +82,13 @@ def main() -> int:
     for k, name in enumerate(EXTRA_SINGLE_CLASSES):
         pool.setdefault(name, [])
         pool[name] += render_class_clips(name, 12, seed=SEED + 500 + k, duration_sec=6.0, sample_rate_hz=RATE_HZ)
-    singles = [clip for clips in pool.values() for clip in clips]
-    positives = [augment(mix, rng, sample_rate_hz=RATE_HZ) for mix in mixes]
+    singles = [clip for clips in pool.values() for clip in clips] + render_chord_clips(rng, 64)
+    positives = [random_crop(augment(mix, rng, sample_rate_hz=RATE_HZ), rng) for mix in mixes]
     negatives = []
     for clip in singles:
         for _ in range(2):
             bleed = singles[int(rng.integers(0, len(singles)))] if rng.random() < 0.5 else None
-            negatives.append(augment(clip, rng, bleed=bleed, sample_rate_hz=RATE_HZ))
+            negatives.append(random_crop(augment(clip, rng, bleed=bleed, sample_rate_hz=RATE_HZ), rng))
     x = np.array([track_features(clip, RATE_HZ) for clip in positives + negatives])
     y = np.concatenate([np.ones(len(positives)), np.zeros(len(negatives))])
     mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6

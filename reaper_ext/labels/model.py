@@ -26,6 +26,8 @@ MIX_WEIGHTS_PATH = Path(__file__).parent / "weights" / "mix_detector.npz"
 MIX_CLASS = "mix"  # fine and coarse class of a bounced full mix (a candidate for separation)
 # A false "mix" would hide an instrument's label: call it a mix only when the detector is sure.
 MIX_THRESHOLD = 0.8
+# A bounced mix is song-length: short tracks and excerpts are never called one.
+MIN_MIX_SEC = 8.0
 NAME_WEIGHT = 3.0  # a clear name multiplies its class's probability by 1 + NAME_WEIGHT * name confidence
 
 
@@ -129,7 +131,8 @@ def classify_track(
     if sample_rate_hz <= 0:
         raise AnalysisError(f"sample rate must be positive, got {sample_rate_hz} Hz")
     features = track_features(samples, int(sample_rate_hz))  # validates the audio first
-    p_mix = mix_probability(features)
+    n_samples = samples.shape[0] if np.ndim(samples) else 0
+    p_mix = mix_probability(features) if n_samples >= MIN_MIX_SEC * sample_rate_hz else 0.0
     if p_mix >= MIX_THRESHOLD:  # a bounced mix: separation, not an instrument label, is the next step
         return Label(fine_class=MIX_CLASS, coarse_class=MIX_CLASS, confidence=p_mix, source="audio")
     probabilities = class_probabilities(features, load_weights())[0]
