@@ -191,6 +191,13 @@ class FakeReaper:
         tracks = self._tracks()
         return tracks[idx] if 0 <= idx < len(tracks) else None
 
+    def GetTrackName(self, track, buf, buf_size):
+        # REAPER answers "Track N" for an unnamed track; reapy reads names this way
+        if track is None:
+            return False, {}
+        name = track.name or f"Track {self._tracks().index(track) + 1}"
+        return True, {1: name[: max(0, buf_size - 1)]}
+
     def GetSetMediaTrackInfo_String(self, track, key, value, is_set):
         if track is None:
             return False, {}
