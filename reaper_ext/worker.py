@@ -141,8 +141,8 @@ def _separate(job: dict, job_dir: Path, progress: _Progress) -> dict:
             continue
         base = n / len(sources)
 
-        def report(fraction: float, stage: str, eta_sec: float | None = None, *, _base=base) -> None:
-            progress(_base + fraction / len(sources), f"{track.name}: {stage}", eta_sec)
+        def report(fraction: float, stage: str, eta_sec: float | None = None, *, _base=base, _name=track.name) -> None:
+            progress(_base + fraction / len(sources), f"{_name}: {stage}", eta_sec)
 
         try:
             result = separate_file(item.media.resolved_path, out_dir, progress=report,
