@@ -149,11 +149,15 @@ def run_reject(args: Namespace) -> int:
 
 def run_separate(args: Namespace) -> int:
     from reaper_ext.separation import separate_file
+    from reaper_ext.settings import load_settings
 
+    settings = load_settings(Path(args.settings) if args.settings else None)
+    model_repo = args.model_repo or settings.separation_model_repo
     source = Path(args.source)
     bar = TerminalProgress()
     options = dict(
-        model=args.model, model_repo=Path(args.model_repo) if args.model_repo else None, device=args.device,
+        model=args.model or settings.separation_model, model_repo=Path(model_repo) if model_repo else None,
+        device=args.device or settings.separation_device,
         segment=args.segment, overlap=args.overlap, shifts=args.shifts, use_cache=not args.no_cache,
         progress=lambda fraction, stage, eta_sec=None: bar(fraction, stage),
     )

@@ -29,7 +29,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from reaper_ext.errors import LedgerError, SuggestionError
@@ -202,18 +202,27 @@ def _apply_stems(writer: SessionWriter, suggestion: Suggestion) -> list[dict]:
     return changes
 
 
-def apply_suggestions(writer: SessionWriter, suggestions: Iterable[Suggestion], *, replace_all_pending: bool = True) -> LedgerResult:
+def apply_suggestions(
+    writer: SessionWriter,
+    suggestions: Iterable[Suggestion],
+    *,
+    replace_where: Callable[[Suggestion], bool] | None = None,
+) -> LedgerResult:
     """Write suggestions (switched off) and record them in the ledger.
 
-    Pending suggestions from an earlier analysis are rejected first (all of
-    them, or with ``replace_all_pending=False`` only those with the same ids),
-    so analysing again replaces them instead of stacking duplicates.
+    Pending suggestions from an earlier run are rejected first, so running
+    again replaces them instead of stacking duplicates: every pending one by
+    default, or those ``replace_where`` selects (an action that only marks
+    problems replaces only problem markers); one with the same id as a new
+    suggestion is always replaced.
     """
     suggestions = list(suggestions)
     result = LedgerResult()
-    selection = Selection(is_all=True) if replace_all_pending else Selection(ids=tuple(s.id for s in suggestions))
-    previous = reject(writer, selection)
-    result.messages += previous.messages
+    new_ids = {suggestion.id for suggestion in suggestions}
+    if replace_where is None:
+        previous = reject(writer, Selection(is_all=True))
+    else:
+        previous = _reject_where(writer, lambda old: old.id in new_ids or replace_where(old))
     meta = _read_meta(writer)
     if not meta:
         meta = {"version": 1, "created_container": not writer.has_ext_state_container()}
@@ -380,11 +389,15 @@ def _remove_created_files(suggestion: Suggestion, paths: list[str]) -> list[str]
 
 def reject(writer: SessionWriter, selection: Selection) -> LedgerResult:
     """Remove the selected suggestions and restore what they replaced (newest first)."""
+    return _reject_where(writer, selection.matches)
+
+
+def _reject_where(writer: SessionWriter, is_selected: Callable[[Suggestion], bool]) -> LedgerResult:
     result = LedgerResult()
     entries, damaged = read_ledger(writer)
     result.messages += damaged
     for entry in reversed(entries):
-        if not selection.matches(entry.suggestion):
+        if not is_selected(entry.suggestion):
             continue
         result.messages += _reject_changes(writer, entry)
         writer.delete_ext_state(LEDGER_SECTION, _ENTRY_PREFIX + entry.suggestion.id)

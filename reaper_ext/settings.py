@@ -101,6 +101,12 @@ class Settings:
         Largest corrective cut and boost.
     gate_margin_db : float
         Gate threshold above the measured noise floor.
+    separation_model : str
+        Stem separation model: htdemucs (default), htdemucs_ft, htdemucs_6s, demucs_unittest.
+    separation_model_repo : str or None
+        A local folder holding the model files, for machines without internet.
+    separation_device : str or None
+        cuda, mps or cpu; None picks the fastest available.
     source_path : str or None
         The file these settings came from (None for the defaults).
     """
@@ -118,6 +124,9 @@ class Settings:
     eq_max_cut_db: float = 6.0
     eq_max_boost_db: float = 3.0
     gate_margin_db: float = 6.0
+    separation_model: str = "htdemucs"
+    separation_model_repo: str | None = None
+    separation_device: str | None = None
     source_path: str | None = None
 
     def is_enabled(self, rule: str) -> bool:
@@ -132,7 +141,8 @@ class Settings:
     def cache_key(self) -> str:
         """Return a string that changes whenever a setting that changes the suggestions changes."""
         data = asdict(self)
-        data.pop("source_path", None)
+        for key in ("source_path", "separation_model", "separation_model_repo", "separation_device"):
+            data.pop(key, None)  # these don't change any analysis or suggestion
         return json.dumps(data, sort_keys=True)
 
 
@@ -167,6 +177,7 @@ def _table(path: Path, key: str, value: Any) -> dict:
     return value
 
 
+_SEPARATION_MODELS = ("htdemucs", "htdemucs_ft", "htdemucs_6s", "demucs_unittest")
 _NUMBER_RANGES: dict[str, tuple[float, float]] = {
     "working_level_dbfs": (-60.0, 0.0),
     "gain_tolerance_db": (0.0, 24.0),
@@ -187,6 +198,18 @@ def _settings_from_dict(data: dict[str, Any], path: Path) -> Settings:
             raise SettingsError(f"{path}: unknown setting {key!r}; known settings: {', '.join(sorted(known))}")
         if key in _NUMBER_RANGES:
             setattr(settings, key, _number(path, key, value, *_NUMBER_RANGES[key]))
+        elif key == "separation_model":
+            if value not in _SEPARATION_MODELS:
+                raise _bad(path, key, value, "one of " + ", ".join(_SEPARATION_MODELS))
+            settings.separation_model = value
+        elif key == "separation_model_repo":
+            if not isinstance(value, str) or not value.strip():
+                raise _bad(path, key, value, "a folder path")
+            settings.separation_model_repo = value
+        elif key == "separation_device":
+            if value not in ("cuda", "mps", "cpu"):
+                raise _bad(path, key, value, '"cuda", "mps" or "cpu"')
+            settings.separation_device = value
         elif key == "gain_reference":
             if value not in ("peak", "rms"):
                 raise _bad(path, key, value, '"peak" or "rms"')

@@ -25,8 +25,8 @@ def _relative_to_project(path: Path, project_folder: Path) -> str:
         return str(path)
 
 
-def stems_suggestion(project, track, *, separate, model: str) -> tuple[Suggestion, list[str]]:
-    """Separate every audible item of ``track``; returns the suggestion and messages.
+def stems_suggestion(project, track, *, separate, model: str, item_guids=None) -> tuple[Suggestion, list[str]]:
+    """Separate the audible items of ``track`` (those in ``item_guids``, or all); returns the suggestion and messages.
 
     ``separate(path, out_dir)`` runs the separation (a closure over the CLI's or
     worker's options) and returns a ``SeparationResult``.
@@ -36,7 +36,7 @@ def stems_suggestion(project, track, *, separate, model: str) -> tuple[Suggestio
     created: list[str] = []
     separated_files: dict[Path, object] = {}
     for item in track.items:
-        if item.is_muted or item.media is None:
+        if item.is_muted or item.media is None or (item_guids is not None and item.guid not in item_guids):
             continue
         if not item.media.is_found:
             messages.append(f"item at {item.position_sec:.2f}s: {item.media.file_as_written!r} is missing; skipped")
@@ -58,7 +58,7 @@ def stems_suggestion(project, track, *, separate, model: str) -> tuple[Suggestio
         raise SeparationError(f"track {track.name!r}: no readable audio items to separate; " + "; ".join(messages))
     n_items = len(next(iter(stems.values())))
     suggestion = Suggestion(
-        id=make_suggestion_id("stems", track.guid, model),
+        id=make_suggestion_id("stems", track.guid, [model, sorted(item_guids) if item_guids is not None else None]),
         kind="stems", target=track.guid, track_name=track.name,
         params={"model": model, "stems": [{"stem": stem, "items": items} for stem, items in stems.items()],
                 "created_files": created},
@@ -85,11 +85,11 @@ def separate_project_track(project_path: Path, track_name: str, *, out_project: 
     writer = RppSessionWriter(doc)
     # an earlier separation of this track with this model goes first (its files too),
     # since the new stem files take the same names
-    reject(writer, Selection(ids=(make_suggestion_id("stems", track.guid, model),)))
+    reject(writer, Selection(ids=(make_suggestion_id("stems", track.guid, [model, None]),)))
     suggestion, messages = stems_suggestion(
         read_project(doc), track, separate=lambda path, out_dir: separate_file(path, out_dir, **options), model=model
     )
-    result = apply_suggestions(writer, [suggestion], replace_all_pending=False)
+    result = apply_suggestions(writer, [suggestion], replace_where=lambda old: False)
     messages += result.messages
     backup = save_document(doc, out_project, keep_backup=True)
     lines = [f"{project_path}: track {track.name!r} separated into {len(suggestion.params['stems'])} stems ({suggestion.id})"]

@@ -18,23 +18,13 @@ import traceback
 from pathlib import Path
 
 from reaper_ext.errors import ReaperExtError, WorkerError
-from reaper_ext.ledger import FX_KINDS
 from reaper_ext.reaper import jobs
 from reaper_ext.session.serialize import project_from_dict
 
 __all__ = ["KIND_FILTERS", "SELECTION_KINDS", "JobCancelled", "run_job", "main"]
 
-#: Which suggestion kinds each job keeps (None: all of them).
-KIND_FILTERS: dict[str, frozenset[str] | None] = {
-    "analyze": None,
-    "label": frozenset({"name", "color"}),
-    "suggest_fx": frozenset(FX_KINDS),
-    "mark_problems": frozenset({"marker"}),
-    "mark_sections": frozenset({"section", "tempo", "key"}),
-    "cleanup": frozenset({"name", "color", "order", "folder", "mute_track", "mute_item", "gain"}),
-}
-#: Jobs that act on the selected tracks only (all tracks when none is selected).
-SELECTION_KINDS = frozenset({"label", "suggest_fx"})
+KIND_FILTERS = jobs.KIND_FILTERS
+SELECTION_KINDS = jobs.SELECTION_KINDS
 _PROGRESS_EVERY_SEC = 0.2
 
 
@@ -117,48 +107,44 @@ def _analyse(job: dict, job_dir: Path, progress: _Progress) -> dict:
         if track.error:
             messages.append(f"track {track.index + 1} {track.name!r}: {track.error}")
     report = _write_report(job_dir, kind, project, suggestions, messages)
-    return {"suggestions": [s.to_dict() for s in suggestions], "stems": [], "messages": messages, "report": str(report)}
+    return {"suggestions": [s.to_dict() for s in suggestions], "messages": messages, "report": str(report)}
 
 
 def _separate(job: dict, job_dir: Path, progress: _Progress) -> dict:
+    """Separate the selected items, one ``stems`` suggestion per track (stems next to the media)."""
     from reaper_ext.separation import separate_file
+    from reaper_ext.settings import load_settings
+    from reaper_ext.stems import stems_suggestion
 
+    settings = load_settings(job.get("settings_path"))
+    options = {
+        "model": settings.separation_model, "device": settings.separation_device,
+        "model_repo": Path(settings.separation_model_repo) if settings.separation_model_repo else None,
+    }
     project = project_from_dict(job["project"])
     wanted = set(job.get("selected_item_guids", []))
-    sources = []
-    for track in project.tracks:
-        for item in track.items:
-            if item.guid in wanted:
-                sources.append((track, item))
+    tracks = [track for track in project.tracks if any(item.guid in wanted for item in track.items)]
     messages: list[str] = []
-    stems: list[dict] = []
-    if not sources:
+    suggestions = []
+    if not tracks:
         messages.append("no items selected: select the items to separate, then run the action again")
-    out_dir = (project.folder / "reaper-ext stems") if project.folder is not None else job_dir / "stems"
-    for n, (track, item) in enumerate(sources):
-        if item.media is None or item.media.resolved_path is None:
-            messages.append(f"item on {track.name!r} at {item.position_sec:.2f} s: its media file is missing; skipped")
-            continue
-        base = n / len(sources)
+    for n, track in enumerate(tracks):
+        def report(fraction: float, stage: str, eta_sec: float | None = None, *, _base=n / len(tracks), _name=track.name) -> None:
+            progress(_base + fraction / len(tracks), f"{_name}: {stage}", eta_sec)
 
-        def report(fraction: float, stage: str, eta_sec: float | None = None, *, _base=base, _name=track.name) -> None:
-            progress(_base + fraction / len(sources), f"{_name}: {stage}", eta_sec)
+        def separate(path: Path, out_dir: Path, *, _report=report):
+            return separate_file(path, out_dir, progress=_report, cancel=lambda: jobs.is_cancel_requested(job_dir), **options)
 
         try:
-            result = separate_file(item.media.resolved_path, out_dir, progress=report,
-                                   cancel=lambda: jobs.is_cancel_requested(job_dir))
+            suggestion, notes = stems_suggestion(project, track, separate=separate, model=options["model"], item_guids=wanted)
         except ReaperExtError as error:
             if jobs.is_cancel_requested(job_dir):
                 raise JobCancelled(str(error)) from error
-            messages.append(f"item on {track.name!r}: {error}")
+            messages.append(f"track {track.name!r}: {error}")
             continue
-        stems.append({
-            "item_guid": item.guid, "track_guid": track.guid, "track_name": track.name,
-            "position_sec": item.position_sec, "length_sec": item.length_sec,
-            "start_offset_sec": item.start_offset_sec,
-            "files": {name: str(path) for name, path in result.stem_paths.items()},
-        })
-    return {"suggestions": [], "stems": stems, "messages": messages, "report": None}
+        suggestions.append(suggestion)
+        messages += [f"track {track.name!r}: {note}" for note in notes]
+    return {"suggestions": [s.to_dict() for s in suggestions], "messages": messages, "report": None}
 
 
 def run_job(job_dir: Path) -> int:

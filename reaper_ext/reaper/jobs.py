@@ -27,6 +27,9 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "KIND_FILTERS",
+    "SELECTION_KINDS",
+    "replace_scope",
     "JOB_KINDS",
     "JOB_FILE",
     "PROGRESS_FILE",
@@ -153,3 +156,33 @@ def unfinished_jobs(folder: Path | None = None) -> list[Path]:
         p for p in base.iterdir()
         if p.is_dir() and (p / JOB_FILE).exists() and not (p / RESULT_FILE).exists() and not (p / ERROR_FILE).exists()
     )
+
+
+#: Which suggestion kinds each job produces (None: all of them). Pure data, shared by
+#: the worker (which filters) and the runner (which replaces only these when applying).
+KIND_FILTERS: dict[str, frozenset[str] | None] = {
+    "analyze": None,
+    "label": frozenset({"name", "color"}),
+    "suggest_fx": frozenset({"highpass", "eq", "unmask", "gate", "deesser", "compressor", "notch"}),
+    "mark_problems": frozenset({"marker"}),
+    "mark_sections": frozenset({"section", "tempo", "key"}),
+    "cleanup": frozenset({"name", "color", "order", "folder", "mute_track", "mute_item", "gain"}),
+    "separate": frozenset({"stems"}),
+}
+#: Jobs that act on the selected tracks only (all tracks when none is selected).
+SELECTION_KINDS = frozenset({"label", "suggest_fx"})
+
+
+def replace_scope(kind: str, selected_track_guids: list[str]):
+    """Which pending suggestions a job's result replaces: those it could have made again.
+
+    ``None`` means every pending suggestion (a whole-session analysis); separating
+    replaces only an earlier separation of the same items (same ids).
+    """
+    kinds = KIND_FILTERS.get(kind)
+    if kinds is None:
+        return None
+    if kind == "separate":
+        return lambda suggestion: False
+    targets = set(selected_track_guids) if kind in SELECTION_KINDS and selected_track_guids else None
+    return lambda suggestion: suggestion.kind in kinds and (targets is None or suggestion.target in targets)

@@ -75,7 +75,8 @@ class RunningJob:
     last_stage: str = ""
     cancelled_at: float | None = None
     n_ticks: int = 0
-    prepared: tuple | None = None  # (result, suggestions, stems, messages) once read, applied next tick
+    prepared: tuple | None = None  # (result, suggestions, messages) once read, applied next tick
+    selected_track_guids: list[str] = field(default_factory=list)
 
 
 _current: RunningJob | None = None
@@ -187,7 +188,7 @@ def _start_job(kind: str) -> None:
     job_dir = jobs.create_job(kind, project=project.to_dict(), selected_track_guids=selected,
                               selected_item_guids=items, settings_path=settings_path)
     process = _start_worker(python, job_dir)
-    _current = RunningJob(kind, job_dir, process, track_fingerprints(project))
+    _current = RunningJob(kind, job_dir, process, track_fingerprints(project), selected_track_guids=selected)
     _say(f"{TITLES[kind]}: started ({len(project.tracks)} tracks); progress follows here")
     api.defer(TICK_CODE)
 
@@ -287,11 +288,10 @@ def _prepare(job: RunningJob, result: dict) -> tuple:
         suggestions.append(suggestion)
     for name, count in dropped.items():
         messages.append(f"track {name!r} was edited while the analysis ran: its {count} suggestion(s) were dropped (your edits win)")
-    stems = [stem for stem in result.get("stems", []) if stem.get("track_guid") not in changed]
-    return result, suggestions, stems, messages
+    return result, suggestions, messages
 
 
-def _apply(job: RunningJob, result: dict, suggestions: list, stems: list, messages: list[str]) -> None:
+def _apply(job: RunningJob, result: dict, suggestions: list, messages: list[str]) -> None:
     """Writing half of finishing a job: everything in one undo block."""
     from reaper_ext.ledger import apply_suggestions
     from reaper_ext.session.live import LiveSession
@@ -301,8 +301,9 @@ def _apply(job: RunningJob, result: dict, suggestions: list, stems: list, messag
     api.undo_begin()
     api.prevent_ui_refresh(1)
     try:
-        written = apply_suggestions(session, suggestions) if suggestions else None
-        n_tracks = _add_stem_tracks(session, stems)
+        # replace what this action could have suggested again, keep the rest pending
+        replace_where = jobs.replace_scope(job.kind, job.selected_track_guids)
+        written = apply_suggestions(session, suggestions, replace_where=replace_where) if suggestions else None
     finally:
         api.prevent_ui_refresh(-1)
         api.undo_end("reaper-ext: " + title)
@@ -312,27 +313,9 @@ def _apply(job: RunningJob, result: dict, suggestions: list, stems: list, messag
     if result.get("report"):
         (jobs.private_dir() / LAST_REPORT_FILE).write_text(str(result["report"]), encoding="utf-8")
     summary = f"{len(written.done) if written else 0} suggestions written, switched off"
-    if n_tracks:
-        summary += f"; {n_tracks} stem tracks added"
     _say(f"{title}: done in {time.monotonic() - job.started:.1f} s: {summary}")
     for message in messages:
         _say("  " + message)
-
-
-def _add_stem_tracks(session, stems: list[dict]) -> int:
-    n_added = 0
-    for stem in stems:
-        track = session._track(stem["track_guid"])
-        if track is None:
-            continue
-        index = api.track_index(track) + 1
-        for offset, (name, path) in enumerate(sorted(stem["files"].items())):
-            session.add_track(index=index + offset, name=f"{stem['track_name']} - {name}", items=[{
-                "file": path, "position_sec": stem["position_sec"], "length_sec": stem["length_sec"],
-                "start_offset_sec": stem.get("start_offset_sec", 0.0),
-            }])
-            n_added += 1
-    return n_added
 
 
 def _accept_or_reject(kind: str) -> None:

@@ -157,3 +157,25 @@ def test_analysing_again_replaces_pending_suggestions():
     project = read_project(doc)
     assert sum(fx.custom_name.startswith(TAG) for fx in project.tracks[0].fx) == 2
     assert len(doc.to_bytes()) == len(once)
+
+
+def test_a_partial_action_replaces_only_what_it_could_suggest_again():
+    from reaper_ext.ledger import FX_KINDS
+    from reaper_ext.reaper.jobs import KIND_FILTERS, replace_scope
+
+    assert KIND_FILTERS["suggest_fx"] == FX_KINDS
+    doc = _doc()
+    writer = RppSessionWriter(doc)
+    suggestions = _suggestions_for(read_project(doc))
+    apply_suggestions(writer, suggestions)
+    markers_again = [s for s in suggestions if s.kind == "marker"]
+    apply_suggestions(writer, markers_again, replace_where=replace_scope("mark_problems", []))
+    entries, _ = read_ledger(writer)
+    assert sorted(e.suggestion.id for e in entries) == sorted(s.id for s in suggestions)
+    # "Suggest FX for selected tracks" on one track replaces that track's FX suggestions only
+    first = read_project(doc).tracks[0].guid
+    fx_first = [s for s in suggestions if s.kind in FX_KINDS and s.target == first][:1]
+    apply_suggestions(writer, fx_first, replace_where=replace_scope("suggest_fx", [first]))
+    kept = {e.suggestion.id for e in read_ledger(writer)[0]}
+    dropped = {s.id for s in suggestions if s.kind in FX_KINDS and s.target == first} - {s.id for s in fx_first}
+    assert kept == {s.id for s in suggestions} - dropped

@@ -1,0 +1,55 @@
+"""The Separate action end to end on the fake REAPER: stems arrive as a suggestion, reject removes tracks and files."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+import soundfile
+
+from reaper_ext.datagen import Note, render_notes
+from tests.reaper.conftest import run_action_script, run_end_to_end
+from tests.stems.test_separate_project import PROJECT
+
+
+@pytest.fixture
+def small_session(tmp_path):
+    (tmp_path / "media").mkdir()
+    piano = render_notes([Note(0.25 * n, 0.3, 48 + (n * 5) % 24) for n in range(16)], program=0)
+    drums = render_notes([Note(0.5 * n, 0.1, 36 if n % 2 == 0 else 38) for n in range(8)], is_drum=True)
+    n = min(len(piano), len(drums))
+    soundfile.write(tmp_path / "media" / "mix.wav", 0.6 * (piano[:n] + drums[:n]), 44100, subtype="FLOAT")
+    (tmp_path / "song.RPP").write_text(PROJECT)
+    (tmp_path / "settings.toml").write_text('separation_model = "demucs_unittest"\n')
+    return tmp_path
+
+
+@pytest.mark.slow
+def test_separate_selected_item_then_reject_all(fake_module, worker_env, small_session, monkeypatch):
+    from reaper_ext.session.rpp import load_project
+
+    monkeypatch.setenv("REAPER_EXT_CONFIG", str(small_session / "settings.toml"))
+
+    def select_the_mix(fake):
+        fake.project.tracks[0].items[0].is_selected = True
+
+    run = run_end_to_end(small_session / "song.RPP", small_session, "Separate selected items into stems", select=select_the_mix)
+    console = "".join(run.console)
+    assert run.fake.undo_points == ["reaper-ext: Separate selected items into stems"], console
+    assert run.worst_tick_sec < 0.050
+    _, saved = load_project(run.saved)
+    names = [track.name for track in saved.tracks]
+    assert names == ["Mix", "Mix - drums", "Mix - bass", "Mix - other", "Mix - vocals"], console
+    assert saved.tracks[0].folder_depth == 1 and saved.tracks[-1].folder_depth == -1
+    assert all(track.is_muted for track in saved.tracks[1:])
+    stem_files = [track.items[0].media.resolved_path for track in saved.tracks[1:]]
+    assert all(path is not None and path.parent == small_session / "media" for path in stem_files)
+    assert [key for key in saved.ext_state["REAPER_EXT"] if key.startswith("s_stems")]
+    run_action_script("Reject all suggestions")
+    run.fake.save(small_session / "rejected.RPP")
+    _, rejected = load_project(small_session / "rejected.RPP")
+    assert [track.name for track in rejected.tracks] == ["Mix"] and rejected.tracks[0].folder_depth == 0
+    assert not any(os.path.exists(path) for path in stem_files)
+    assert (small_session / "media" / "mix.wav").exists()
+    assert np.isfinite(soundfile.read(small_session / "media" / "mix.wav")[0]).all()
