@@ -46,20 +46,24 @@ class Label:
                 "confidence": round(self.confidence, 4), "source": self.source}
 
 
-@lru_cache(maxsize=2)
-def load_weights(path: Path = WEIGHTS_PATH) -> dict[str, np.ndarray]:
-    """Load and check the exported weights (cached per path)."""
+def _read_weights(path: Path, *, what: str, train_command: str) -> dict[str, np.ndarray]:
+    """Load an exported ``.npz`` and check it was made for this feature code."""
     if not Path(path).is_file():
-        raise ModelNotFoundError(
-            f"labeller weights not found at {path}: run `python training/train_labeler.py` to make them"
-        )
+        raise ModelNotFoundError(f"{what} weights not found at {path}: run `{train_command}` to make them")
     with np.load(path, allow_pickle=False) as data:
         weights = {key: data[key] for key in data.files}
     if int(weights["feature_version"]) != FEATURE_VERSION:
         raise ModelNotFoundError(
             f"{path} was trained on feature version {int(weights['feature_version'])}, "
-            f"this code computes version {FEATURE_VERSION}: retrain with training/train_labeler.py"
+            f"this code computes version {FEATURE_VERSION}: retrain with `{train_command}`"
         )
+    return weights
+
+
+@lru_cache(maxsize=2)
+def load_weights(path: Path = WEIGHTS_PATH) -> dict[str, np.ndarray]:
+    """Load and check the exported labeller weights (cached per path)."""
+    weights = _read_weights(path, what="labeller", train_command="python training/train_labeler.py")
     if tuple(str(c) for c in weights["classes"]) != FINE_CLASSES:
         raise ModelNotFoundError(f"{path} holds classes {list(weights['classes'])}, expected {list(FINE_CLASSES)}")
     return weights
@@ -67,15 +71,7 @@ def load_weights(path: Path = WEIGHTS_PATH) -> dict[str, np.ndarray]:
 
 @lru_cache(maxsize=2)
 def _load_mix_detector(path: Path = MIX_WEIGHTS_PATH) -> dict[str, np.ndarray]:
-    if not Path(path).is_file():
-        raise ModelNotFoundError(
-            f"full-mix detector weights not found at {path}: run `python training/train_mix_detector.py` to make them"
-        )
-    with np.load(path, allow_pickle=False) as data:
-        weights = {key: data[key] for key in data.files}
-    if int(weights["feature_version"]) != FEATURE_VERSION:
-        raise ModelNotFoundError(f"{path} is for feature version {int(weights['feature_version'])}: retrain it")
-    return weights
+    return _read_weights(path, what="full-mix detector", train_command="python training/train_mix_detector.py")
 
 
 def mix_probability(features: np.ndarray) -> float:
