@@ -246,14 +246,35 @@ def _mono(samples: np.ndarray) -> np.ndarray:
     return mono
 
 
+_HALF_BAND_TAPS = 41  # the length resample_poly uses for a 2:1 step (Kaiser window, beta 5)
+
+
+def _halve_rate(signal: np.ndarray) -> np.ndarray:
+    """2:1 decimation with resample_poly's own low-pass, without its padding and copies."""
+    from scipy.signal import firwin, upfirdn
+
+    global _half_band
+    if _half_band is None:
+        _half_band = firwin(_HALF_BAND_TAPS, 0.5, window=("kaiser", 5.0)).astype(np.float32)
+    delay = (_HALF_BAND_TAPS - 1) // 2  # the filter's group delay, in input samples
+    filtered = upfirdn(_half_band, signal, 1, 2)
+    return np.ascontiguousarray(filtered[delay // 2 : delay // 2 + (signal.shape[0] + 1) // 2], dtype=np.float32)
+
+
+_half_band: np.ndarray | None = None
+
+
 def _mix_rate_mono(samples: np.ndarray, sample_rate_hz: int) -> np.ndarray:
     """The track at the song-analysis rate, mono (volume not applied)."""
-    return _resample(_mono(samples), sample_rate_hz, MIX_RATE_HZ)
+    mono = _mono(samples)
+    if sample_rate_hz == 2 * MIX_RATE_HZ:  # 44.1 kHz, the common case: the cheap path
+        return _halve_rate(mono)
+    return _resample(mono, sample_rate_hz, MIX_RATE_HZ)
 
 
 def _polarity_copy(mix_rate_mono: np.ndarray) -> np.ndarray:
     """The polarity-rate copy, halved from the mix-rate one (cheaper than from the source)."""
-    return _resample(mix_rate_mono, MIX_RATE_HZ, POLARITY_RATE_HZ)
+    return _halve_rate(mix_rate_mono)
 
 
 def _add_at(buffer: np.ndarray, signal: np.ndarray, start_sec: float, rate_hz: int) -> np.ndarray:

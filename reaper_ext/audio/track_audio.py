@@ -228,10 +228,10 @@ def _read_into(
                 n_out = min(block.shape[0], clip_stop - position)
                 if n_out <= 0:
                     break
-                if block.shape[1] == output.shape[1]:
-                    output[position : position + n_out] += gain * block[:n_out]
-                else:  # mono source on a stereo track: both sides
-                    output[position : position + n_out] += gain * block[:n_out, :1]
+                source = block[:n_out] if block.shape[1] == output.shape[1] else block[:n_out, :1]  # mono on stereo: both sides
+                if gain != 1.0:
+                    source = source * np.float32(gain)
+                output[position : position + n_out] += source
                 position += n_out
                 done += n_block
     except MediaError:
