@@ -115,6 +115,16 @@ def train(x: np.ndarray, y: np.ndarray, *, seed: int, hidden: int = 128, epochs:
     return weights
 
 
+def stack_models(models: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """Several MLPs (same inputs) in one weights dict: ``m{j}_w{k}`` / ``m{j}_b{k}``; inference averages them."""
+    stacked: dict[str, np.ndarray] = {"mean": models[0]["mean"], "scale": models[0]["scale"], "n_models": np.int64(len(models))}
+    for j, model in enumerate(models):
+        for key, value in model.items():
+            if key not in ("mean", "scale"):
+                stacked[f"m{j}_{key}"] = value
+    return stacked
+
+
 def get_parser() -> argparse.ArgumentParser:
     """Command-line options."""
     parser = argparse.ArgumentParser(description="Train the instrument labeller.")
@@ -123,6 +133,8 @@ def get_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seeds", type=int, nargs="+", default=[SEED, SEED + 4444, SEED + 7778, SEED + 2222],
                         help="data seeds: each adds --clips fresh clips per class (cached per seed)")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--ensemble", type=int, default=5, help="MLPs trained from different seeds, averaged (default 5)")
+    parser.add_argument("--hidden", type=int, default=128, help="units per hidden layer (default 128)")
     parser.add_argument("--out", type=Path, default=OUT)
     return parser
 
@@ -141,10 +153,10 @@ def main(argv: list[str] | None = None) -> int:
     is_held = rng.random(len(y)) < 0.15
     from reaper_ext.labels.model import class_probabilities
 
-    check = train(x[~is_held], y[~is_held], seed=seed)
+    check = stack_models([train(x[~is_held], y[~is_held], seed=seed + j, hidden=args.hidden) for j in range(args.ensemble)])
     held_accuracy = float(np.mean(class_probabilities(x[is_held], check).argmax(axis=1) == y[is_held]))
     print(f"held-out accuracy (same generator, seeds {args.seeds}): {held_accuracy:.3f}", flush=True)
-    weights = train(x, y, seed=seed)
+    weights = stack_models([train(x, y, seed=seed + j, hidden=args.hidden) for j in range(args.ensemble)])
     args.out.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(args.out / "labeler.npz", classes=np.array(FINE_CLASSES), feature_version=FEATURE_VERSION,
                         **weights)
@@ -154,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
         "training_seeds": list(args.seeds),
         "clips_per_class": args.clips,
         "augmented_copies_per_clip": args.augment,
+        "ensemble_size": args.ensemble,
+        "hidden_units": args.hidden,
         "examples_per_class": {name: int(np.sum(y == k)) for k, name in enumerate(FINE_CLASSES)},
         "clip_sec": DURATION_SEC,
         "sample_rate_hz": SAMPLE_RATE_HZ,

@@ -81,17 +81,25 @@ def mix_probability(features: np.ndarray) -> float:
     return float(1.0 / (1.0 + np.exp(-(z @ weights["w"] + float(weights["b"])))))
 
 
-def class_probabilities(features: np.ndarray, weights: dict[str, np.ndarray]) -> np.ndarray:
-    """Softmax output of the MLP for feature rows ``(n, n_features)`` -> ``(n, n_classes)``."""
-    hidden = (np.atleast_2d(features) - weights["mean"]) / weights["scale"]
-    n_layers = sum(1 for key in weights if key.startswith("w"))
+def _mlp_probabilities(inputs: np.ndarray, weights: dict[str, np.ndarray], prefix: str) -> np.ndarray:
+    hidden = inputs
+    n_layers = sum(1 for key in weights if key.startswith(prefix + "w"))
     for layer in range(n_layers):
-        hidden = hidden @ weights[f"w{layer}"] + weights[f"b{layer}"]
+        hidden = hidden @ weights[f"{prefix}w{layer}"] + weights[f"{prefix}b{layer}"]
         if layer < n_layers - 1:
             hidden = np.maximum(hidden, 0.0)
     hidden -= hidden.max(axis=1, keepdims=True)
     exp = np.exp(hidden)
     return exp / exp.sum(axis=1, keepdims=True)
+
+
+def class_probabilities(features: np.ndarray, weights: dict[str, np.ndarray]) -> np.ndarray:
+    """Softmax output of the MLP (or the mean over an ensemble of MLPs) for rows ``(n, n_features)`` -> ``(n, n_classes)``."""
+    inputs = (np.atleast_2d(features) - weights["mean"]) / weights["scale"]
+    if "n_models" not in weights:
+        return _mlp_probabilities(inputs, weights, "")
+    n_models = int(weights["n_models"])
+    return sum(_mlp_probabilities(inputs, weights, f"m{j}_") for j in range(n_models)) / n_models
 
 
 def classify_track(
