@@ -15,7 +15,10 @@ import numpy as np
 
 from reaper_ext.datagen.render import Note, render_notes, speak
 
-__all__ = ["ClassRecipe", "RECIPES", "SOUNDFONT_NAMES", "render_class_clips", "augment", "labelled_examples", "render_mix_clips"]
+#: Bump when augment() changes: cached training features depend on it.
+AUGMENT_VERSION = 2
+
+__all__ = ["AUGMENT_VERSION", "ClassRecipe", "RECIPES", "SOUNDFONT_NAMES", "render_class_clips", "augment", "labelled_examples", "render_mix_clips"]
 
 SOUNDFONT_NAMES = ("fluidr3", "timgm6mb")
 GAP_SEC = 2.0  # silence between clips in one batch render: longer than any release tail
@@ -221,11 +224,13 @@ def augment(
     bleed: np.ndarray | None = None,
     sample_rate_hz: int = 44100,
 ) -> np.ndarray:
-    """Random level, EQ tilt, room, noise, bleed and channel count; float32 ``(n, 1|2)``.
+    """Random level, EQ tilt, room, rumble, hum, noise, bleed and channel count; float32 ``(n, 1|2)``.
 
     Peak level -30..-6 dBFS; tilt +-6 dB across the band; a short exponential
-    reverb half the time; noise 50-80 dB under the peak; ``bleed`` (another
-    instrument) mixed 20-30 dB under; mono or stereo at random.
+    reverb half the time; 15-45 Hz rumble 12-30 dB under the peak a quarter of
+    the time; 50/60 Hz hum with harmonics 20-40 dB under, 15% of the time;
+    noise 50-80 dB under the peak; ``bleed`` (another instrument) mixed 20-30 dB
+    under; mono or stereo at random.
     """
     from scipy.signal import fftconvolve, lfilter
 
@@ -242,6 +247,15 @@ def augment(
         impulse[0] = 1.0
         audio = fftconvolve(audio, impulse[:, None], axes=0)[: audio.shape[0]]
     peak = max(float(np.max(np.abs(audio))), 1e-9)
+    t_sec = np.arange(audio.shape[0])[:, None] / sample_rate_hz
+    if rng.random() < 0.25:  # rumble: footsteps, handling, HVAC, 15-45 Hz
+        rumble_hz = float(rng.uniform(15, 45))
+        audio = audio + peak * 10 ** (-rng.uniform(12, 30) / 20) * np.sin(2 * np.pi * rumble_hz * t_sec + rng.uniform(0, 6.3))
+    if rng.random() < 0.15:  # mains hum with harmonics
+        mains_hz = 50.0 if rng.random() < 0.5 else 60.0
+        level = peak * 10 ** (-rng.uniform(20, 40) / 20)
+        for harmonic in range(1, int(rng.integers(2, 6))):
+            audio = audio + level / harmonic * np.sin(2 * np.pi * mains_hz * harmonic * t_sec)
     if bleed is not None:
         bleed_peak = max(float(np.max(np.abs(bleed))), 1e-9)
         audio = audio + bleed[: audio.shape[0]] * (peak / bleed_peak) * 10 ** (-rng.uniform(20, 30) / 20)
