@@ -223,6 +223,7 @@ def apply_suggestions(
         previous = reject(writer, Selection(is_all=True))
     else:
         previous = _reject_where(writer, lambda old: old.id in new_ids or replace_where(old))
+    result.messages += previous.messages
     meta = _read_meta(writer)
     if not meta:
         meta = {"version": 1, "created_container": not writer.has_ext_state_container()}
