@@ -19,7 +19,7 @@ from pathlib import Path
 from reaper_ext.errors import RppParseError
 from reaper_ext.session.rpp.tokens import join_tokens, split_line
 
-__all__ = ["Chunk", "RppDocument", "parse_rpp"]
+__all__ = ["Chunk", "RppDocument", "parse_rpp", "line_ending", "split_lines"]
 
 ROOT_TAG = "REAPER_PROJECT"
 
@@ -209,7 +209,7 @@ class RppDocument:
         line = self.make_line(chunk, [key, *values])
         index = self.field_line(chunk, key)
         if index is not None:
-            self.lines[index] = self.indent_of(index) + join_tokens([key, *values]) + _ending(self.lines[index], self.newline)
+            self.lines[index] = self.indent_of(index) + join_tokens([key, *values]) + line_ending(self.lines[index])
             return
         position = chunk.start + 1
         if after is not None:
@@ -231,7 +231,8 @@ class RppDocument:
         return self.lines[chunk.start : chunk.end + 1]
 
 
-def _ending(line: str, default: str) -> str:
+def line_ending(line: str) -> str:
+    """The line ending ``line`` carries (``""`` for a last line without one)."""
     if line.endswith("\r\n"):
         return "\r\n"
     if line.endswith("\n"):

@@ -14,7 +14,7 @@ from reaper_ext.session.media_paths import resolve_media
 from reaper_ext.session.model import FxInfo, Item, Marker, Project, Track
 from reaper_ext.session.rpp.document import Chunk, RppDocument
 
-__all__ = ["read_project", "FX_TAGS"]
+__all__ = ["read_project", "read_ext_state", "read_track_properties", "FX_TAGS"]
 
 # Chunk tags that hold one plug-in inside an <FXCHAIN.
 FX_TAGS = frozenset({"VST", "VST3", "JS", "AU", "CLAP", "DX", "LV2", "VIDEO_EFFECT", "CONTAINER"})
@@ -146,6 +146,27 @@ def _read_markers(reader: _Reader, root: Chunk) -> tuple[Marker, ...]:
     return tuple(markers)
 
 
+def _track_properties(reader: _Reader, chunk: Chunk) -> dict:
+    """A track's one-line properties, as :class:`Track` fields (REAPER's defaults when absent)."""
+    peak_color = reader.field_integer(chunk, "PEAKCOL", 0, keys.PEAKCOL_NONE)
+    bus_state = reader.field_integer(chunk, "ISBUS", 0, 0)
+    bus_depth = reader.field_integer(chunk, "ISBUS", 1, 0)
+    return {
+        "name": reader.text(chunk, "NAME"),
+        "color": peak_color if peak_color & keys.COLOR_CUSTOM_FLAG else 0,
+        "volume_gain": reader.field_number(chunk, "VOLPAN", 0, 1.0),
+        "pan": reader.field_number(chunk, "VOLPAN", 1, 0.0),
+        "is_muted": bool(reader.field_number(chunk, "MUTESOLO", 0, 0)),
+        "is_phase_inverted": bool(reader.field_number(chunk, "IPHASE", 0, 0)),
+        "folder_depth": bus_depth if bus_state in (1, 2) else 0,
+    }
+
+
+def read_track_properties(doc: RppDocument, chunk: Chunk) -> dict:
+    """The one-line properties of one ``<TRACK`` chunk, without reading the rest of the project."""
+    return _track_properties(_Reader(doc), chunk)
+
+
 def _read_track(
     reader: _Reader, chunk: Chunk, index: int, project_folder: Path | None, record_folders: tuple[str, ...]
 ) -> Track:
@@ -153,21 +174,10 @@ def _read_track(
     head = doc.tokens(chunk.start)
     guid = head[1] if len(head) > 1 else reader.text(chunk, "TRACKID")
     guid = guid or f"#{index}"  # very old projects: no GUID, identify by position
-    peak_color = reader.field_integer(chunk, "PEAKCOL", 0, keys.PEAKCOL_NONE)
-    color = peak_color if peak_color & keys.COLOR_CUSTOM_FLAG else 0
-    bus_state = reader.field_integer(chunk, "ISBUS", 0, 0)
-    bus_depth = reader.field_integer(chunk, "ISBUS", 1, 0)
-    folder_depth = bus_depth if bus_state in (1, 2) else 0
     return Track(
         index=index,
         guid=guid,
-        name=reader.text(chunk, "NAME"),
-        color=color,
-        volume_gain=reader.field_number(chunk, "VOLPAN", 0, 1.0),
-        pan=reader.field_number(chunk, "VOLPAN", 1, 0.0),
-        is_muted=bool(reader.field_number(chunk, "MUTESOLO", 0, 0)),
-        is_phase_inverted=bool(reader.field_number(chunk, "IPHASE", 0, 0)),
-        folder_depth=folder_depth,
+        **_track_properties(reader, chunk),
         fx=_read_fx_chain(reader, chunk.find("FXCHAIN")),
         items=tuple(
             sorted(

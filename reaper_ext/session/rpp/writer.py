@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from reaper_ext.errors import SuggestionError
+from reaper_ext.errors import ProjectError, SuggestionError
 from reaper_ext.fx.rpp_block import fx_to_rpp_lines
 from reaper_ext.fx.spec import FxSpec
 from reaper_ext.session import reaper_keys as keys
 from reaper_ext.session.model import Project
-from reaper_ext.session.rpp.document import Chunk, RppDocument
+from reaper_ext.session.rpp.document import Chunk, RppDocument, line_ending
 from reaper_ext.session.rpp.edit import (
     add_fx_lines,
     add_marker,
@@ -24,7 +24,7 @@ from reaper_ext.session.rpp.edit import (
     track_chunk,
     track_chunks,
 )
-from reaper_ext.session.rpp.reader import FX_TAGS, read_ext_state, read_project
+from reaper_ext.session.rpp.reader import FX_TAGS, read_ext_state, read_project, read_track_properties
 from reaper_ext.session.rpp.tokens import join_tokens
 
 __all__ = ["RppSessionWriter"]
@@ -60,7 +60,7 @@ class RppSessionWriter:
         index = doc.field_line(chunk, key)
         if index is not None:
             token = doc.lines[index]
-            doc.lines[index] = doc.indent_of(index) + join_tokens([key, *values]) + _ending(token, doc.newline)
+            doc.lines[index] = doc.indent_of(index) + join_tokens([key, *values]) + line_ending(token)
             return token
         doc.set_field(chunk, key, values, after=after)
         return ABSENT
@@ -77,14 +77,16 @@ class RppSessionWriter:
     # -- tracks ------------------------------------------------------------------
     _FIELD_KEYS = {"name": "NAME", "color": "PEAKCOL", "volume": "VOLPAN", "phase": "IPHASE", "mute": "MUTESOLO", "folder_depth": "ISBUS"}
 
+    _FIELD_PROPERTIES = {"name": "name", "color": "color", "volume": "volume_gain", "phase": "is_phase_inverted",
+                         "mute": "is_muted", "folder_depth": "folder_depth"}
+
     def get_track_value(self, track_guid: str, field: str) -> Any:
-        track = next((t for t in self.snapshot().tracks if t.guid == track_guid), None)
-        if track is None:
+        # one track's lines, not a snapshot of the whole project per value
+        try:
+            chunk = track_chunk(self.doc, track_guid)
+        except ProjectError:
             return None
-        return {
-            "name": track.name, "color": track.color, "volume": track.volume_gain, "phase": track.is_phase_inverted,
-            "mute": track.is_muted, "folder_depth": track.folder_depth,
-        }[field]
+        return read_track_properties(self.doc, chunk)[self._FIELD_PROPERTIES[field]]
 
     def set_track_value(self, track_guid: str, field: str, value: Any) -> str | None:
         doc = self.doc
@@ -200,7 +202,7 @@ class RppSessionWriter:
     def remove_track(self, track_guid: str) -> bool:
         try:
             chunk = track_chunk(self.doc, track_guid)
-        except Exception:
+        except ProjectError:
             return False
         self.doc.delete_lines(chunk.start, chunk.end - chunk.start + 1)
         return True
@@ -211,7 +213,7 @@ class RppSessionWriter:
         doc = self.doc
         try:
             chain = track_chunk(doc, track_guid).find("FXCHAIN")
-        except Exception:
+        except ProjectError:
             return None
         if chain is None:
             return None
@@ -257,7 +259,7 @@ class RppSessionWriter:
             return
         values = self.doc.tokens(first)
         values[1] = "0" if is_enabled else "1"
-        self.doc.lines[first] = self.doc.indent_of(first) + join_tokens(values) + _ending(self.doc.lines[first], self.doc.newline)
+        self.doc.lines[first] = self.doc.indent_of(first) + join_tokens(values) + line_ending(self.doc.lines[first])
 
     def set_fx_name(self, track_guid: str, fx_guid: str, name: str) -> None:
         block = self._fx_block(track_guid, fx_guid)
@@ -272,7 +274,7 @@ class RppSessionWriter:
             head.append("")
         head[name_position] = name
         text = "<" + plugin.tag + " " + join_tokens(head[1:])
-        doc.lines[plugin.start] = doc.indent_of(plugin.start) + text + _ending(line, doc.newline)
+        doc.lines[plugin.start] = doc.indent_of(plugin.start) + text + line_ending(line)
 
     def remove_fx(self, track_guid: str, fx_guid: str, token: str | None = None) -> bool:
         block = self._fx_block(track_guid, fx_guid)
@@ -319,7 +321,7 @@ class RppSessionWriter:
         index = found[0]
         values = self.doc.tokens(index)
         values[3] = name
-        self.doc.lines[index] = self.doc.indent_of(index) + join_tokens(values) + _ending(self.doc.lines[index], self.doc.newline)
+        self.doc.lines[index] = self.doc.indent_of(index) + join_tokens(values) + line_ending(self.doc.lines[index])
 
     def remove_marker(self, marker_id: str) -> bool:
         found = self._marker_lines(marker_id)
@@ -333,11 +335,3 @@ class RppSessionWriter:
 
     def marker_numbers(self) -> set[int]:
         return {marker.index for marker in self.snapshot().markers}
-
-
-def _ending(line: str, default: str) -> str:
-    if line.endswith("\r\n"):
-        return "\r\n"
-    if line.endswith("\n"):
-        return "\n"
-    return ""
