@@ -22,7 +22,6 @@ import hashlib
 import json
 import os
 import shutil
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -30,7 +29,6 @@ from pathlib import Path
 from reaper_ext.errors import SeparationError
 
 __all__ = [
-    "CACHE_DIR_ENV",
     "CACHE_MAX_BYTES_ENV",
     "DEFAULT_MAX_BYTES",
     "default_cache_dir",
@@ -40,7 +38,6 @@ __all__ = [
     "link_or_copy",
 ]
 
-CACHE_DIR_ENV = "REAPER_EXT_CACHE_DIR"
 CACHE_MAX_BYTES_ENV = "REAPER_EXT_CACHE_MAX_BYTES"
 DEFAULT_MAX_BYTES = 20 * 1024**3  # 20 GiB: ~40 min of 4 float stereo stems is 3.4 GB
 _ENTRY_FILE = "entry.json"
@@ -49,16 +46,10 @@ _HASH_BLOCK = 1 << 18
 
 
 def default_cache_dir() -> Path:
-    """``$REAPER_EXT_CACHE_DIR``, else the platform's user cache folder + ``reaper-ext/separation``."""
-    if os.environ.get(CACHE_DIR_ENV):
-        return Path(os.environ[CACHE_DIR_ENV])
-    home = Path.home()
-    if sys.platform.startswith("win"):
-        base = Path(os.environ.get("LOCALAPPDATA", home / "AppData" / "Local"))
-        return base / "reaper-ext" / "Cache" / "separation"
-    if sys.platform == "darwin":
-        return home / "Library" / "Caches" / "reaper-ext" / "separation"
-    return Path(os.environ.get("XDG_CACHE_HOME") or home / ".cache") / "reaper-ext" / "separation"
+    """``separation`` under the package's user cache folder (:func:`reaper_ext.cache.default_cache_dir`)."""
+    from reaper_ext.cache import default_cache_dir as user_cache_dir
+
+    return user_cache_dir() / "separation"
 
 
 def audio_content_hash(path: Path) -> str:
