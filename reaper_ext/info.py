@@ -5,6 +5,8 @@ The JSON form is a stable interface (scripts read it): see the README.
 
 from __future__ import annotations
 
+from math import log10
+
 from reaper_ext.session.model import Item, Project, Track
 
 __all__ = ["project_info", "format_info"]
@@ -98,8 +100,6 @@ def format_info(project: Project) -> str:
     for track in project.tracks:
         indent = "  " * depth
         volume = track.volume_gain
-        from math import log10
-
         volume_db = "-inf" if volume <= 0 else f"{20 * log10(volume):+.1f}"
         flags = " [muted]" if track.is_muted else ""
         lines.append(f"{track.index + 1:>3}. {indent}{track.name or '(unnamed)'}  vol {volume_db} dB{flags}")

@@ -18,7 +18,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from math import gcd, log10
+from math import log10
 
 import numpy as np
 
@@ -96,15 +96,6 @@ class SessionAnalysis:
             "tracks": [track.to_dict() for track in self.tracks],
             "messages": self.messages,
         }
-
-
-def _resample(samples: np.ndarray, from_hz: int, to_hz: int) -> np.ndarray:
-    if from_hz == to_hz:
-        return samples
-    from scipy.signal import resample_poly
-
-    divisor = gcd(int(from_hz), int(to_hz))
-    return resample_poly(samples, to_hz // divisor, from_hz // divisor, axis=0).astype(np.float32)
 
 
 def _models_digest() -> str:
@@ -269,7 +260,9 @@ def _mix_rate_mono(samples: np.ndarray, sample_rate_hz: int) -> np.ndarray:
     mono = _mono(samples)
     if sample_rate_hz == 2 * MIX_RATE_HZ:  # 44.1 kHz, the common case: the cheap path
         return _halve_rate(mono)
-    return _resample(mono, sample_rate_hz, MIX_RATE_HZ)
+    from reaper_ext.audio.track_audio import resample
+
+    return resample(mono, sample_rate_hz, MIX_RATE_HZ)
 
 
 def _polarity_copy(mix_rate_mono: np.ndarray) -> np.ndarray:

@@ -23,7 +23,7 @@ import numpy as np
 from reaper_ext.errors import MediaError
 from reaper_ext.session.model import Item, Track
 
-__all__ = ["TrackAudio", "read_track_audio", "track_duration_sec", "READ_BLOCK_FRAMES"]
+__all__ = ["TrackAudio", "read_track_audio", "track_duration_sec", "resample", "READ_BLOCK_FRAMES"]
 
 READ_BLOCK_FRAMES = 1 << 16  # frames per soundfile read: bounded memory, few calls
 MAX_CHANNELS = 2  # tracks are analysed as mono or stereo; more channels are folded down
@@ -66,11 +66,14 @@ def _fold_channels(block: np.ndarray) -> np.ndarray:
     return np.stack([left, right], axis=1)
 
 
-def _resample(block: np.ndarray, from_hz: int, to_hz: int) -> np.ndarray:
+def resample(samples: np.ndarray, from_hz: int, to_hz: int) -> np.ndarray:
+    """Polyphase resampling along axis 0 (float32 out); the same array when the rates match."""
+    if int(from_hz) == int(to_hz):
+        return samples
     from scipy.signal import resample_poly
 
     divisor = gcd(int(from_hz), int(to_hz))
-    return resample_poly(block, to_hz // divisor, from_hz // divisor, axis=0).astype(np.float32)
+    return resample_poly(samples, int(to_hz) // divisor, int(from_hz) // divisor, axis=0).astype(np.float32)
 
 
 def _probe(path) -> tuple[int, int, int]:
@@ -218,7 +221,7 @@ def _read_into(
                 block = _fold_channels(block)
                 lead = source_frame + done - read_from
                 if needs_resample:
-                    resampled = _resample(block, file_rate_hz, target_rate_hz)
+                    resampled = resample(block, file_rate_hz, target_rate_hz)
                     ratio = target_rate_hz / file_rate_hz
                     first = int(round(lead * ratio))
                     n_out = int(round(min(n_block, block.shape[0] - lead) * ratio))

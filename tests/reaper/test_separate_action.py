@@ -8,19 +8,13 @@ import numpy as np
 import pytest
 import soundfile
 
-from reaper_ext.datagen import Note, render_notes
 from tests.reaper.conftest import run_action_script, run_end_to_end
-from tests.stems.test_separate_project import PROJECT
+from tests.stems.test_separate_project import make_mix_session
 
 
 @pytest.fixture
 def small_session(tmp_path):
-    (tmp_path / "media").mkdir()
-    piano = render_notes([Note(0.25 * n, 0.3, 48 + (n * 5) % 24) for n in range(16)], program=0)
-    drums = render_notes([Note(0.5 * n, 0.1, 36 if n % 2 == 0 else 38) for n in range(8)], is_drum=True)
-    n = min(len(piano), len(drums))
-    soundfile.write(tmp_path / "media" / "mix.wav", 0.6 * (piano[:n] + drums[:n]), 44100, subtype="FLOAT")
-    (tmp_path / "song.RPP").write_text(PROJECT)
+    make_mix_session(tmp_path)
     (tmp_path / "settings.toml").write_text('separation_model = "demucs_unittest"\n')
     return tmp_path
 

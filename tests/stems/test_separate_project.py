@@ -39,9 +39,8 @@ PROJECT = """<REAPER_PROJECT 0.1 "7.07/linux-x86_64" 1700000000
 """
 
 
-@pytest.fixture(scope="module")
-def session(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("separate")
+def make_mix_session(folder):
+    """A project with one track "Mix" whose item plays a rendered piano + drums mix (media/mix.wav)."""
     (folder / "media").mkdir()
     piano = render_notes([Note(0.25 * n, 0.3, 48 + (n * 5) % 24) for n in range(16)], program=0)
     drums = render_notes([Note(0.5 * n, 0.1, 36 if n % 2 == 0 else 38) for n in range(8)], is_drum=True)
@@ -49,6 +48,11 @@ def session(tmp_path_factory):
     soundfile.write(folder / "media" / "mix.wav", 0.6 * (piano[:n] + drums[:n]), 44100, subtype="FLOAT")
     (folder / "song.RPP").write_text(PROJECT)
     return folder
+
+
+@pytest.fixture(scope="module")
+def session(tmp_path_factory):
+    return make_mix_session(tmp_path_factory.mktemp("separate"))
 
 
 def _cli(*args):
