@@ -15,6 +15,7 @@ the others are analysed.
 from __future__ import annotations
 
 import json
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,7 +32,9 @@ __all__ = ["ANALYSIS_VERSION", "TrackAnalysis", "SessionAnalysis", "analyze_proj
 # Bump when any analysis code changes its results: old cache entries then miss.
 ANALYSIS_VERSION = "1"
 MIX_RATE_HZ = 22050  # song analysis (tempo/key/sections) runs at this rate, mono
-POLARITY_RATE_HZ = 11025  # polarity only needs the low end: keep small copies
+# Polarity compares 1 ms block means (the detector's own resolution): workers send
+# these tiny copies, and the parent never filters a track itself.
+POLARITY_RATE_HZ = 1000
 LONG_TRACK_SEC = 20 * 60.0  # longer tracks are analysed in windows, memory bounded
 WINDOW_SEC = 10 * 60.0
 
@@ -255,19 +258,25 @@ def _halve_rate(signal: np.ndarray) -> np.ndarray:
 _half_band: np.ndarray | None = None
 
 
-def _mix_rate_mono(samples: np.ndarray, sample_rate_hz: int) -> np.ndarray:
-    """The track at the song-analysis rate, mono (volume not applied)."""
-    mono = _mono(samples)
+def _to_mix_rate(mono: np.ndarray, sample_rate_hz: int) -> np.ndarray:
+    """A mono signal at the song-analysis rate."""
+    if sample_rate_hz == MIX_RATE_HZ:
+        return mono.astype(np.float32)
     if sample_rate_hz == 2 * MIX_RATE_HZ:  # 44.1 kHz, the common case: the cheap path
-        return _halve_rate(mono)
+        return _halve_rate(mono.astype(np.float32))
     from reaper_ext.audio.track_audio import resample
 
-    return resample(mono, sample_rate_hz, MIX_RATE_HZ)
+    return resample(mono.astype(np.float32), sample_rate_hz, MIX_RATE_HZ)
 
 
-def _polarity_copy(mix_rate_mono: np.ndarray) -> np.ndarray:
-    """The polarity-rate copy, halved from the mix-rate one (cheaper than from the source)."""
-    return _halve_rate(mix_rate_mono)
+def _block_means(mono: np.ndarray, sample_rate_hz: int, rate_hz: int = POLARITY_RATE_HZ) -> np.ndarray:
+    """Means over consecutive blocks of ``sample_rate_hz / rate_hz`` samples: a copy at exactly ``rate_hz``."""
+    n_out = int(mono.shape[0] * rate_hz // sample_rate_hz)
+    if n_out == 0:
+        return np.zeros(0, dtype=np.float32)
+    edges = np.round(np.arange(n_out + 1) * (sample_rate_hz / rate_hz)).astype(np.int64)
+    sums = np.add.reduceat(mono[: edges[-1]], edges[:-1])
+    return (sums / np.diff(edges)).astype(np.float32)
 
 
 def _add_at(buffer: np.ndarray, signal: np.ndarray, start_sec: float, rate_hz: int) -> np.ndarray:
@@ -279,13 +288,41 @@ def _add_at(buffer: np.ndarray, signal: np.ndarray, start_sec: float, rate_hz: i
     return buffer
 
 
-def _analyse_one(track: Track) -> dict:
+class _MixBus:
+    """The session's mono mix, summed at each track's own rate and brought to MIX_RATE_HZ once.
+
+    Filtering every track down to the song rate cost more than the song analysis;
+    one filter pass over the sum does the same job. float64: tracks finish in any
+    order with parallel workers, and the sum must not depend on it.
+    """
+
+    def __init__(self) -> None:
+        self._by_rate: dict[int, np.ndarray] = {}
+
+    def add(self, mono: np.ndarray, sample_rate_hz: int, start_sec: float, gain: float) -> None:
+        buffer = self._by_rate.get(sample_rate_hz, np.zeros(0, dtype=np.float64))
+        self._by_rate[sample_rate_hz] = _add_at(buffer, mono * np.float32(gain), start_sec, sample_rate_hz)
+
+    def at_mix_rate(self) -> np.ndarray:
+        """The mix at MIX_RATE_HZ, float32 (empty if nothing was added)."""
+        mix = np.zeros(0, dtype=np.float32)
+        for rate_hz, buffer in sorted(self._by_rate.items()):
+            converted = _to_mix_rate(buffer.astype(np.float32), rate_hz)
+            if converted.shape[0] > mix.shape[0]:
+                mix = np.pad(mix, (0, converted.shape[0] - mix.shape[0]))
+            mix[: converted.shape[0]] += converted
+        return mix
+
+
+def _analyse_one(track: Track, spill_dir: str | None = None) -> dict:
     """Everything one track needs: run in a worker process when there are several.
 
     Returns a plain dict (it crosses process boundaries): ``label``,
     ``measurements``, ``problems`` (project time), ``messages``, ``start_sec``,
-    ``mono`` (the track at MIX_RATE_HZ for the song and polarity, None for long
-    tracks) or ``error``.
+    ``mono`` (the track mono at its own rate, for the song's mix), ``rate_hz``,
+    ``polarity`` (its 1 ms block means), both None for long tracks; or ``error``.
+    With ``spill_dir``, ``mono`` is the path of a ``.npy`` file there instead:
+    a worker's pipe moves tens of megabytes far slower than a file write does.
     """
     from reaper_ext.audio import read_track_audio, track_duration_sec
 
@@ -294,13 +331,22 @@ def _analyse_one(track: Track) -> dict:
         if duration_sec > LONG_TRACK_SEC:
             label, measurements, problems, messages, start_sec = _analyse_long_track(track, duration_sec)
             return {"label": label, "measurements": measurements, "messages": messages, "start_sec": start_sec,
-                    "problems": [_shift_problem(problem, start_sec) for problem in problems], "mono": None}
+                    "problems": [_shift_problem(problem, start_sec) for problem in problems], "mono": None,
+                    "rate_hz": None, "polarity": None}
         audio = read_track_audio(track)
         label, measurements, problems = _analyse_audio(audio.samples, audio.sample_rate_hz, track.name, audio.item_spans_sec)
+        copies = _session_copies(audio.samples, audio.sample_rate_hz)
+        if spill_dir is not None:
+            import os
+            import uuid
+
+            path = os.path.join(spill_dir, f"{uuid.uuid4().hex}.npy")
+            np.save(path, copies["mono"])
+            copies["mono"] = path
         return {
             "label": label, "measurements": measurements, "messages": list(audio.messages),
             "problems": [_shift_problem(problem, audio.start_sec) for problem in problems],
-            "start_sec": audio.start_sec, "mono": _mix_rate_mono(audio.samples, audio.sample_rate_hz),
+            "start_sec": audio.start_sec, **copies,
         }
     except (MediaError, AnalysisError) as error:
         return {"error": str(error)}
@@ -328,14 +374,54 @@ def _run_track_jobs(tracks: list[Track], on_done) -> None:
     # fork (Linux) starts workers without re-importing numpy/scipy; elsewhere spawn is the safe default
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() and not _is_macos() else "spawn"
     if method == "fork":
-        # import what the workers run before forking, so each doesn't import it again
-        import reaper_ext.analysis.measure  # noqa: F401
-        import reaper_ext.analysis.problems  # noqa: F401
-        import reaper_ext.labels  # noqa: F401
-    with ProcessPoolExecutor(max_workers=n_workers, mp_context=multiprocessing.get_context(method)) as pool:
-        futures = {pool.submit(_analyse_one, track): track for track in tracks}
+        _import_worker_modules()
+    # longest first: the last jobs to start are short, so no worker idles long at the end
+    ordered = sorted(tracks, key=_track_span_sec, reverse=True)
+    context = multiprocessing.get_context(method)
+    with tempfile.TemporaryDirectory(prefix="reaper-ext-mix-") as spill_dir, \
+            ProcessPoolExecutor(max_workers=n_workers, mp_context=context) as pool:
+        futures = {pool.submit(_analyse_one, track, spill_dir): track for track in ordered}
         for future in as_completed(futures):
-            on_done(futures[future], future.result())
+            # pop: a finished future keeps its result while referenced
+            on_done(futures.pop(future), _unspill(future.result()))
+
+
+def _unspill(outcome: dict) -> dict:
+    """Load (and delete) a mono copy a worker left in a file."""
+    import os
+
+    if isinstance(outcome.get("mono"), str):
+        path = outcome["mono"]
+        outcome["mono"] = np.load(path)
+        os.remove(path)
+    return outcome
+
+
+def _import_worker_modules() -> None:
+    """Import what the workers run, and load the label weights, before forking.
+
+    Forked workers share these pages instead of each importing scipy.signal
+    (about a second) and the rest again; the parent needs them for the song
+    and polarity anyway.
+    """
+    import scipy.fft  # noqa: F401
+    import scipy.ndimage  # noqa: F401
+    import scipy.signal  # noqa: F401
+    import soundfile  # noqa: F401
+
+    import reaper_ext.analysis.loudness
+    import reaper_ext.analysis.measure  # noqa: F401
+    import reaper_ext.analysis.problems  # noqa: F401
+    import reaper_ext.audio  # noqa: F401
+    from reaper_ext.labels.model import preload
+
+    reaper_ext.analysis.loudness.k_weighting_sos(44100)  # imports pyloudnorm's filter design
+    preload()
+
+
+def _track_span_sec(track: Track) -> float:
+    """Total length of a track's audible items: a cheap stand-in for its analysis cost."""
+    return sum(item.length_sec for item in track.items if not item.is_muted)
 
 
 def _is_macos() -> bool:
@@ -373,8 +459,7 @@ def analyze_project(
     results: list[TrackAnalysis] = []
     track_keys: list[str] = []
     lowrate: dict[str, tuple[float, np.ndarray]] = {}  # guid -> (start_sec, polarity-rate mono)
-    # float64: tracks finish in any order with parallel workers; the sum must not depend on it
-    mix = np.zeros(0, dtype=np.float64)
+    mix_bus = _MixBus()
     n_cached = 0
     pending: list[Track] = []
     keys: dict[str, str | None] = {}
@@ -401,7 +486,6 @@ def analyze_project(
     n_done = [n_cached]
 
     def on_done(track: Track, outcome: dict) -> None:
-        nonlocal mix
         result = by_guid[track.guid]
         n_done[0] += 1
         report(n_done[0] / (len(chosen) + 1), f"track {n_done[0]}/{len(chosen)}: {track.name or '(unnamed)'}")
@@ -410,11 +494,10 @@ def analyze_project(
             return
         result.label, result.measurements = outcome["label"], outcome["measurements"]
         result.problems, result.messages, result.start_sec = outcome["problems"], outcome["messages"], outcome["start_sec"]
-        mono = outcome["mono"]
-        if mono is not None:
-            lowrate[track.guid] = (result.start_sec, _polarity_copy(mono))
+        if outcome["mono"] is not None:
+            lowrate[track.guid] = (result.start_sec, outcome["polarity"])
             if not track.is_muted:
-                mix = _add_at(mix, mono * np.float32(track.volume_gain), result.start_sec, MIX_RATE_HZ)
+                mix_bus.add(outcome["mono"], outcome["rate_hz"], result.start_sec, track.volume_gain)
         key = keys.get(track.guid)
         if key is not None:
             cache.put("track", key, {
@@ -434,8 +517,8 @@ def analyze_project(
         song, polarity = cached_session["song"], cached_session["polarity"]
     else:
         if n_cached:  # cached tracks must be heard again for the cross-track parts
-            mix, lowrate = _reread_for_session(chosen, results, mix, lowrate)
-        song = _song(mix, analysis)
+            _reread_for_session(chosen, results, mix_bus, lowrate)
+        song = _song(mix_bus.at_mix_rate(), analysis)
         polarity = _polarity(lowrate)
         if session_key is not None:
             cache.put("session", session_key, {"song": song, "polarity": polarity})
@@ -452,7 +535,14 @@ def analyze_project(
     return analysis
 
 
-def _reread_for_session(chosen, results, mix, lowrate):
+def _session_copies(samples: np.ndarray, sample_rate_hz: int) -> dict:
+    """What the cross-track analyses need of a track: its mono (for the mix) and its polarity copy."""
+    mono = _mono(samples)
+    return {"mono": mono, "rate_hz": int(sample_rate_hz), "polarity": _block_means(mono, int(sample_rate_hz))}
+
+
+def _reread_for_session(chosen, results, mix_bus: _MixBus, lowrate) -> None:
+    """Hear cached tracks again (their audio is not cached) for the mix and the polarity copies."""
     from reaper_ext.audio import read_track_audio
 
     for track, result in zip(chosen, results):
@@ -464,11 +554,10 @@ def _reread_for_session(chosen, results, mix, lowrate):
             audio = read_track_audio(track)
         except MediaError:
             continue
-        mono = _mix_rate_mono(audio.samples, audio.sample_rate_hz)
-        lowrate[track.guid] = (audio.start_sec, _polarity_copy(mono))
+        copies = _session_copies(audio.samples, audio.sample_rate_hz)
+        lowrate[track.guid] = (audio.start_sec, copies["polarity"])
         if not track.is_muted:
-            mix = _add_at(mix, mono * np.float32(track.volume_gain), audio.start_sec, MIX_RATE_HZ)
-    return mix, lowrate
+            mix_bus.add(copies["mono"], copies["rate_hz"], audio.start_sec, track.volume_gain)
 
 
 def _song(mix: np.ndarray, analysis: SessionAnalysis) -> dict:

@@ -18,7 +18,7 @@ from reaper_ext.labels.features import FEATURE_VERSION, track_features
 
 __all__ = [
     "Label", "WEIGHTS_PATH", "MIX_WEIGHTS_PATH", "MIX_CLASS", "MIX_THRESHOLD",
-    "classify_track", "class_probabilities", "load_weights", "mix_probability",
+    "classify_track", "class_probabilities", "load_weights", "mix_probability", "preload",
 ]
 
 WEIGHTS_PATH = Path(__file__).parent / "weights" / "labeler.npz"
@@ -72,6 +72,12 @@ def load_weights(path: Path = WEIGHTS_PATH) -> dict[str, np.ndarray]:
 @lru_cache(maxsize=2)
 def _load_mix_detector(path: Path = MIX_WEIGHTS_PATH) -> dict[str, np.ndarray]:
     return _read_weights(path, what="full-mix detector", train_command="python training/train_mix_detector.py")
+
+
+def preload() -> None:
+    """Load both weight files now (e.g. before forking workers, so they share them)."""
+    load_weights()
+    _load_mix_detector()
 
 
 def mix_probability(features: np.ndarray) -> float:

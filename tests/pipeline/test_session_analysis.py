@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import tempfile
 
 import numpy as np
 import pytest
@@ -48,9 +49,13 @@ def test_parallel_workers_give_the_serial_result_and_the_cache_replays_it(monkey
     _, project = load_project(EXAMPLE_PROJECT)
     serial = analyze_project(project, cache=None)
     monkeypatch.setenv("REAPER_EXT_WORKERS", "2")
+    spill_root = tmp_path / "tmp"
+    spill_root.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spill_root))  # where workers leave their mono copies
     cache = ContentCache(tmp_path / "cache")
     parallel = analyze_project(project, cache=cache)
     assert _comparable(parallel) == _comparable(serial)
+    assert list(spill_root.iterdir()) == []  # every spilled copy was read back and removed
     warm = analyze_project(project, cache=ContentCache(tmp_path / "cache"))
     assert warm.n_tracks_from_cache == len(project.tracks)
     assert _comparable(warm) == _comparable(serial)
