@@ -83,6 +83,22 @@ class ContentCache:
             pass  # a read-only cache folder only costs speed
         return digest
 
+    def warm_digests(self, paths, *, n_threads: int = 2) -> None:
+        """Digest several files at once (hashing releases the GIL); unreadable ones are left to the caller."""
+        unique = sorted({Path(path) for path in paths})
+        if len(unique) < 2:
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        def digest(path: Path) -> None:
+            try:
+                self.file_digest(path)
+            except OSError:
+                pass
+
+        with ThreadPoolExecutor(max_workers=n_threads) as pool:
+            list(pool.map(digest, unique))
+
     # -- entries ----------------------------------------------------------
     def _entry_path(self, namespace: str, key: str) -> Path:
         return self.folder / namespace / key[:2] / f"{key}.json"

@@ -464,6 +464,9 @@ def analyze_project(
     pending: list[Track] = []
     keys: dict[str, str | None] = {}
     by_guid: dict[str, TrackAnalysis] = {}
+    if cache is not None:
+        cache.warm_digests(item.media.resolved_path for track in chosen for item in track.items
+                           if not item.is_muted and item.media is not None and item.media.resolved_path is not None)
     for track in chosen:
         result = TrackAnalysis(track.index, track.guid, track.name)
         results.append(result)

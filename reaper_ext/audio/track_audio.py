@@ -209,11 +209,16 @@ def _read_into(
     try:
         with soundfile.SoundFile(str(path)) as stream:
             done = 0
+            at_frame = -1  # where the stream stands: seek only when a read doesn't follow on
+            buffer = np.empty((READ_BLOCK_FRAMES + 2 * margin, stream.channels), dtype=np.float32)
             while done < n_source_frames and position < clip_stop:
                 n_block = min(READ_BLOCK_FRAMES, n_source_frames - done)
                 read_from = max(0, source_frame + done - margin)
-                stream.seek(read_from)
-                block = stream.read(n_block + (source_frame + done - read_from) + margin, dtype="float32", always_2d=True)
+                if read_from != at_frame:
+                    stream.seek(read_from)
+                n_frames = n_block + (source_frame + done - read_from) + margin
+                block = stream.read(n_frames, dtype="float32", always_2d=True, out=buffer[:n_frames])
+                at_frame = read_from + block.shape[0]
                 if block.shape[0] == 0:
                     break
                 if not np.isfinite(np.sum(block, dtype=np.float32)):  # NaN/inf survive a sum

@@ -141,3 +141,17 @@ def test_long_tracks_are_analysed_in_windows(monkeypatch, tmp_path):
     assert windowed.measurements["sample_peak_dbfs"] == pytest.approx(whole.measurements["sample_peak_dbfs"], abs=0.01)
     assert windowed.measurements["loudness_lufs"] == pytest.approx(whole.measurements["loudness_lufs"], abs=1.0)
     assert windowed.label["coarse_class"] == whole.label["coarse_class"]
+
+
+def test_digests_warmed_in_threads_equal_one_by_one_and_skip_missing_files(tmp_path, piano):
+    paths = []
+    for n in range(4):
+        paths.append(tmp_path / f"take{n}.wav")
+        soundfile.write(paths[-1], piano * (n + 1) / 8, RATE_HZ)
+    cold = ContentCache(tmp_path / "one-by-one")
+    expected = [cold.file_digest(path) for path in paths]
+    assert len(set(expected)) == 4
+    warmed = ContentCache(tmp_path / "warmed")
+    warmed.warm_digests([*paths, tmp_path / "missing.wav"])  # the missing file is left for the caller to report
+    assert len(list((tmp_path / "warmed" / "digests").iterdir())) == 4  # each digest is memoised on disk
+    assert [warmed.file_digest(path) for path in paths] == expected
