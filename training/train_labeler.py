@@ -5,7 +5,7 @@ One command, reproducible (fixed seeds), makes its own data with fluidsynth
 ``.cache/labels/``, trains a small MLP with torch, and writes
 ``reaper_ext/labels/weights/labeler.npz`` and ``labeler.json``::
 
-    .venv/bin/python training/train_labeler.py            # about 10 minutes on 2 cores
+    .venv/bin/python training/train_labeler.py            # about 45 minutes on 2 cores
     .venv/bin/python training/train_labeler.py --clips 20 # a quick smoke run
 """
 
@@ -130,7 +130,7 @@ def get_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description="Train the instrument labeller.")
     parser.add_argument("--clips", type=int, default=120, help="rendered clips per class (default 120)")
     parser.add_argument("--augment", type=int, default=3, help="augmented copies per clip (default 3)")
-    parser.add_argument("--seeds", type=int, nargs="+", default=[SEED, SEED + 4444, SEED + 7778, SEED + 2222],
+    parser.add_argument("--seeds", type=int, nargs="+", default=[SEED, SEED + 4444, SEED + 7778, SEED + 2222, SEED + 8888],
                         help="data seeds: each adds --clips fresh clips per class (cached per seed)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--ensemble", type=int, default=3, help="MLPs trained from different seeds, averaged (default 3)")

@@ -15,8 +15,8 @@ import numpy as np
 
 from reaper_ext.datagen.render import Note, render_notes, speak
 
-#: Bump when augment() changes: cached training features depend on it.
-AUGMENT_VERSION = 2
+#: Bump when the generated data changes (augment() or RECIPES): cached training features depend on it.
+AUGMENT_VERSION = 3
 
 __all__ = ["AUGMENT_VERSION", "ClassRecipe", "RECIPES", "SOUNDFONT_NAMES", "render_class_clips", "augment", "labelled_examples", "render_mix_clips"]
 
@@ -39,17 +39,23 @@ class ClassRecipe:
     is_drum: bool = False
 
 
+# GM programs per class follow what a producer would call the track, not always GM's
+# family names: GM's "synth effects" (96-103: atmosphere, crystal, rain, echoes...)
+# are synth patches, so pads; the fiddle (110) is a violin; bagpipe (109) and
+# shanai (111) are reeds; the timpani (47) is a drum, left to "other" rather than
+# "strings". "fx" is sound effects (GM 120-127: breath, seashore, birds, phone,
+# helicopter, applause, gunshot) and noise risers/falls.
 RECIPES: dict[str, ClassRecipe] = {
     "bass": ClassRecipe(tuple(range(32, 40)), 28, 55, (0.5, 1, 2), (0.5, 1.0), (1, 1)),
     "guitar": ClassRecipe(tuple(range(24, 32)), 40, 76, (0.5, 1, 2, 4), (0.3, 1.0), (1, 4)),
     "keys": ClassRecipe((0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19), 36, 84, (0.5, 1, 2, 4), (0.4, 1.0), (1, 4)),
-    "strings": ClassRecipe(tuple(range(40, 52)), 36, 88, (0.25, 0.5, 1, 2), (0.8, 1.0), (1, 4)),
+    "strings": ClassRecipe((*range(40, 47), 48, 49, 50, 51, 110), 36, 88, (0.25, 0.5, 1, 2), (0.8, 1.0), (1, 4)),
     "brass": ClassRecipe(tuple(range(56, 64)), 40, 82, (0.5, 1, 2), (0.5, 0.95), (1, 3)),
-    "woodwind": ClassRecipe(tuple(range(64, 80)), 52, 93, (0.5, 1, 2), (0.5, 0.95), (1, 1)),
+    "woodwind": ClassRecipe((*range(64, 80), 109, 111), 52, 93, (0.5, 1, 2), (0.5, 0.95), (1, 1)),
     "synth_lead": ClassRecipe(tuple(range(80, 88)), 55, 88, (1, 2, 4), (0.4, 0.95), (1, 1)),
-    "synth_pad": ClassRecipe(tuple(range(88, 96)), 40, 84, (0.125, 0.25, 0.5), (0.9, 1.0), (2, 4)),
-    "fx": ClassRecipe(tuple(range(96, 104)) + tuple(range(120, 128)), 30, 90, (0.25, 0.5, 1), (0.5, 1.0), (1, 2)),
-    "other": ClassRecipe((8, 9, 10, 11, 12, 13, 14, 15, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114),
+    "synth_pad": ClassRecipe(tuple(range(88, 104)), 40, 84, (0.125, 0.25, 0.5), (0.9, 1.0), (2, 4)),
+    "fx": ClassRecipe(tuple(range(120, 128)), 30, 90, (0.25, 0.5, 1), (0.5, 1.0), (1, 2)),
+    "other": ClassRecipe((8, 9, 10, 11, 12, 13, 14, 15, 47, 104, 105, 106, 107, 108, 112, 113, 114),
                          45, 88, (0.5, 1, 2), (0.3, 1.0), (1, 2)),
 }
 # GM percussion-channel keys per drum class (GM Level 1 percussion map).

@@ -14,11 +14,11 @@ import numpy as np
 
 from reaper_ext.errors import AnalysisError, ModelNotFoundError
 from reaper_ext.labels.classes import COARSE_OF, FINE_CLASSES, label_from_name
-from reaper_ext.labels.features import FEATURE_VERSION, track_features
+from reaper_ext.labels.features import FEATURE_VERSION, segment_features
 
 __all__ = [
     "Label", "WEIGHTS_PATH", "MIX_WEIGHTS_PATH", "MIX_CLASS", "MIX_THRESHOLD",
-    "classify_track", "class_probabilities", "load_weights", "mix_probability", "preload",
+    "classify_track", "class_probabilities", "load_weights", "mix_probability", "preload", "segment_vote",
 ]
 
 WEIGHTS_PATH = Path(__file__).parent / "weights" / "labeler.npz"
@@ -81,10 +81,10 @@ def preload() -> None:
 
 
 def mix_probability(features: np.ndarray) -> float:
-    """Probability that a track (its feature vector) is a full mix rather than one instrument."""
+    """Probability that a track is a full mix rather than one instrument: the mean over its segments' feature rows."""
     weights = _load_mix_detector()
-    z = (np.asarray(features, dtype=np.float64) - weights["mean"]) / weights["scale"]
-    return float(1.0 / (1.0 + np.exp(-(z @ weights["w"] + float(weights["b"])))))
+    z = (np.atleast_2d(np.asarray(features, dtype=np.float64)) - weights["mean"]) / weights["scale"]
+    return float(np.mean(1.0 / (1.0 + np.exp(-(z @ weights["w"] + float(weights["b"]))))))
 
 
 def _mlp_probabilities(inputs: np.ndarray, weights: dict[str, np.ndarray], prefix: str) -> np.ndarray:
@@ -106,6 +106,17 @@ def class_probabilities(features: np.ndarray, weights: dict[str, np.ndarray]) ->
         return _mlp_probabilities(inputs, weights, "")
     n_models = int(weights["n_models"])
     return sum(_mlp_probabilities(inputs, weights, f"m{j}_") for j in range(n_models)) / n_models
+
+
+def segment_vote(probabilities: np.ndarray) -> np.ndarray:
+    """Combine per-segment class probabilities ``(n_segments, n_classes)`` into one distribution.
+
+    The normalised geometric mean: the winner is the class that is plausible in
+    every segment, rather than one that leads some segments and is ruled out by others.
+    """
+    log_mean = np.log(np.asarray(probabilities) + 1e-6).mean(axis=0)
+    combined = np.exp(log_mean - log_mean.max())
+    return combined / combined.sum()
 
 
 def classify_track(
@@ -140,12 +151,12 @@ def classify_track(
     """
     if sample_rate_hz <= 0:
         raise AnalysisError(f"sample rate must be positive, got {sample_rate_hz} Hz")
-    features = track_features(samples, int(sample_rate_hz))  # validates the audio first
+    rows = segment_features(samples, int(sample_rate_hz))  # validates the audio first
     n_samples = samples.shape[0] if np.ndim(samples) else 0
-    p_mix = mix_probability(features) if n_samples >= MIN_MIX_SEC * sample_rate_hz else 0.0
+    p_mix = mix_probability(rows) if n_samples >= MIN_MIX_SEC * sample_rate_hz else 0.0
     if p_mix >= MIX_THRESHOLD:  # a bounced mix: separation, not an instrument label, is the next step
         return Label(fine_class=MIX_CLASS, coarse_class=MIX_CLASS, confidence=p_mix, source="audio")
-    probabilities = class_probabilities(features, load_weights())[0]
+    probabilities = segment_vote(class_probabilities(rows, load_weights()))
     source = "audio"
     from_name = label_from_name(track_name)
     if from_name is not None:

@@ -7,7 +7,8 @@ import pytest
 
 from reaper_ext.errors import AnalysisError
 from reaper_ext.labels import COARSE_OF, FINE_CLASSES, Label, classify_track, label_from_name
-from reaper_ext.labels.features import n_features, track_features
+from reaper_ext.labels.features import MAX_ANALYSIS_SEC, SEGMENT_SEC, n_features, segment_features, track_features
+from reaper_ext.labels.model import segment_vote
 
 SAMPLE_RATE_HZ = 44100
 
@@ -87,3 +88,25 @@ def test_features_do_not_depend_on_level() -> None:
 def test_bad_audio_raises_a_clear_error(bad: np.ndarray) -> None:
     with pytest.raises(AnalysisError, match="track"):
         classify_track(bad, SAMPLE_RATE_HZ)
+
+
+def test_tracks_are_judged_in_training_length_segments(fresh_clips: dict[str, np.ndarray]) -> None:
+    clip = fresh_clips["keys"]  # 8 s, stereo: one segment (a 2 s remainder is too short to stand alone)
+    assert segment_features(clip, SAMPLE_RATE_HZ).shape == (1, n_features())
+    twenty_sec = np.tile(clip, (3, 1))[: 20 * SAMPLE_RATE_HZ]
+    assert segment_features(twenty_sec, SAMPLE_RATE_HZ).shape[0] == 3  # 6 + 6 + 8 s: the tail joins the last
+    six_sec = clip[: int(SEGMENT_SEC * SAMPLE_RATE_HZ)]
+    # a segment is seen exactly as a training clip of the same audio is
+    np.testing.assert_allclose(segment_features(six_sec, SAMPLE_RATE_HZ), track_features(six_sec, SAMPLE_RATE_HZ)[None, :])
+    long_track = np.tile(clip, (30, 1))  # 4 minutes: bounded work, 30 s in 6 s segments
+    assert segment_features(long_track, SAMPLE_RATE_HZ).shape[0] == MAX_ANALYSIS_SEC // SEGMENT_SEC
+
+
+def test_segment_vote_prefers_the_class_that_fits_every_segment() -> None:
+    # class 0 leads two segments but one segment rules it out; class 1 is plausible in all three
+    probabilities = np.array([[0.6, 0.35, 0.05], [0.6, 0.35, 0.05], [0.01, 0.5, 0.49]])
+    assert np.argmax(probabilities.mean(axis=0)) == 0  # a plain average would pick class 0
+    votes = segment_vote(probabilities)
+    assert votes.sum() == pytest.approx(1.0)
+    assert np.argmax(votes) == 1
+    assert np.argmax(segment_vote(np.array([[0.3, 0.7, 0.0]]))) == 1
