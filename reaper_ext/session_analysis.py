@@ -379,7 +379,7 @@ def _run_track_jobs(tracks: list[Track], on_done) -> None:
     ordered = sorted(tracks, key=_track_span_sec, reverse=True)
     context = multiprocessing.get_context(method)
     with tempfile.TemporaryDirectory(prefix="reaper-ext-mix-") as spill_dir, \
-            ProcessPoolExecutor(max_workers=n_workers, mp_context=context) as pool:
+            ProcessPoolExecutor(max_workers=n_workers, mp_context=context, initializer=_one_blas_thread) as pool:
         futures = {pool.submit(_analyse_one, track, spill_dir): track for track in ordered}
         for future in as_completed(futures):
             # pop: a finished future keeps its result while referenced
@@ -397,6 +397,18 @@ def _unspill(outcome: dict) -> dict:
     return outcome
 
 
+def _one_blas_thread() -> None:
+    """Worker initializer: one BLAS thread per worker, as the pool already fills the cores.
+
+    OpenBLAS otherwise starts a thread per core in every worker, and on a loaded
+    machine they spin against each other: one thread each cut a 16-track session's
+    CPU time by a sixth (benchmarks/bench_analysis.py).
+    """
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1)
+
+
 def _import_worker_modules() -> None:
     """Import what the workers run, and load the label weights, before forking.
 
@@ -408,6 +420,7 @@ def _import_worker_modules() -> None:
     import scipy.ndimage  # noqa: F401
     import scipy.signal  # noqa: F401
     import soundfile  # noqa: F401
+    import threadpoolctl  # noqa: F401
 
     import reaper_ext.analysis.loudness
     import reaper_ext.analysis.measure  # noqa: F401
