@@ -376,7 +376,7 @@ def _run_track_jobs(tracks: list[Track], on_done) -> None:
     if method == "fork":
         _import_worker_modules()
     # longest first: the last jobs to start are short, so no worker idles long at the end
-    ordered = sorted(tracks, key=_track_span_sec, reverse=True)
+    ordered = sorted(tracks, key=_track_cost, reverse=True)
     context = multiprocessing.get_context(method)
     with tempfile.TemporaryDirectory(prefix="reaper-ext-mix-") as spill_dir, \
             ProcessPoolExecutor(max_workers=n_workers, mp_context=context, initializer=_one_blas_thread) as pool:
@@ -432,9 +432,20 @@ def _import_worker_modules() -> None:
     preload()
 
 
-def _track_span_sec(track: Track) -> float:
-    """Total length of a track's audible items: a cheap stand-in for its analysis cost."""
-    return sum(item.length_sec for item in track.items if not item.is_muted)
+def _track_cost(track: Track) -> float:
+    """Seconds x channels of a track's audible items: a cheap stand-in for its analysis cost."""
+    import soundfile
+
+    cost = 0.0
+    for item in track.items:
+        if item.is_muted:
+            continue
+        try:
+            n_channels = min(2, soundfile.info(str(item.media.resolved_path)).channels)
+        except Exception:  # no media, unreadable: the worker reports it; here it only sorts
+            n_channels = 1
+        cost += item.length_sec * n_channels
+    return cost
 
 
 def _is_macos() -> bool:
