@@ -94,11 +94,14 @@ def _segments(mono: np.ndarray) -> list[np.ndarray]:
     return pieces
 
 
-def _check_audio(samples: np.ndarray) -> None:
+def _checked(samples: np.ndarray) -> np.ndarray:
+    """The audio as an array, if it can be labelled at all (else AnalysisError)."""
+    samples = np.asarray(samples)
     if samples.size == 0 or samples.shape[0] < N_FFT:
         raise AnalysisError(f"track is too short to label ({samples.shape[0]} samples): need at least {N_FFT}")
     if not np.isfinite(np.sum(samples, dtype=np.float64)):  # NaN/inf survive a sum: one cheap pass
         raise AnalysisError("track holds NaN or infinite samples: repair or re-export the media file")
+    return samples
 
 
 def segment_features(samples: np.ndarray, sample_rate_hz: int) -> np.ndarray:
@@ -109,8 +112,7 @@ def segment_features(samples: np.ndarray, sample_rate_hz: int) -> np.ndarray:
     AnalysisError
         If the audio is empty, too short, not finite, or silent.
     """
-    samples = np.asarray(samples)
-    _check_audio(samples)
+    samples = _checked(samples)
     rows = []
     for start, end in select_excerpts(samples, sample_rate_hz=int(sample_rate_hz)):
         mono = _mono_at_analysis_rate(samples[start:end], sample_rate_hz)
@@ -127,14 +129,9 @@ def track_features(samples: np.ndarray, sample_rate_hz: int) -> np.ndarray:
 
     A clip of :data:`SEGMENT_SEC` gives the row :func:`segment_features` gives
     for a segment like it. Longer inputs are summarised over their excerpts.
-
-    Raises
-    ------
-    AnalysisError
-        If the audio is empty, too short, not finite, or silent.
+    Raises what :func:`segment_features` raises.
     """
-    samples = np.asarray(samples)
-    _check_audio(samples)
+    samples = _checked(samples)
     mono = np.concatenate([_mono_at_analysis_rate(samples[start:end], sample_rate_hz)
                            for start, end in select_excerpts(samples, sample_rate_hz=int(sample_rate_hz))])
     if np.max(np.abs(mono)) < 1e-6:
