@@ -45,8 +45,26 @@ def dc_offset(samples: np.ndarray) -> np.ndarray:
         return np.zeros(samples.shape[1])
     # A BLAS matrix-vector product is ~10x faster than a float64 mean over a
     # strided column, and its float32 error is far below the -40 dBFS that matters.
-    ones = np.ones(samples.shape[0], dtype=samples.dtype)
-    return (ones @ samples).astype(np.float64) / samples.shape[0]
+    # It runs a block at a time against one small, kept vector of ones: filling a
+    # track-length one every call cost more than the product.
+    n_samples = samples.shape[0]
+    ones = _ones(samples.dtype)
+    totals = np.zeros(samples.shape[1], dtype=np.float64)
+    for start in range(0, n_samples, ones.shape[0]):
+        block = samples[start : start + ones.shape[0]]
+        totals += ones[: block.shape[0]] @ block
+    return totals / n_samples
+
+
+_ONES: dict[np.dtype, np.ndarray] = {}
+
+
+def _ones(dtype) -> np.ndarray:
+    dtype = np.dtype(dtype)
+    if dtype not in _ONES:
+        _ONES[dtype] = np.ones(1 << 20, dtype=dtype)
+        _ONES[dtype].flags.writeable = False
+    return _ONES[dtype]
 
 
 def dc_offset_dbfs(samples: np.ndarray) -> float:

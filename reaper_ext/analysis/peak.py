@@ -63,7 +63,8 @@ def sample_peak_dbfs(samples: np.ndarray) -> float:
     """
     if samples.size == 0:
         return float("-inf")
-    return float(amplitude_to_db(float(np.max(np.abs(samples)))))
+    # max and -min: two reads of the array, no full-size temporary of |samples|
+    return float(amplitude_to_db(max(float(np.max(samples)), -float(np.min(samples)))))
 
 
 def _interpolated_peak(column: np.ndarray, candidates: np.ndarray) -> float:
