@@ -259,14 +259,12 @@ _half_band: np.ndarray | None = None
 
 
 def _to_mix_rate(mono: np.ndarray, sample_rate_hz: int) -> np.ndarray:
-    """A mono signal at the song-analysis rate."""
-    if sample_rate_hz == MIX_RATE_HZ:
-        return mono.astype(np.float32)
+    """A float32 mono signal at the song-analysis rate."""
     if sample_rate_hz == 2 * MIX_RATE_HZ:  # 44.1 kHz, the common case: the cheap path
-        return _halve_rate(mono.astype(np.float32))
+        return _halve_rate(mono)
     from reaper_ext.audio.track_audio import resample
 
-    return resample(mono.astype(np.float32), sample_rate_hz, MIX_RATE_HZ)
+    return resample(mono, sample_rate_hz, MIX_RATE_HZ)
 
 
 def _block_means(mono: np.ndarray, sample_rate_hz: int, rate_hz: int = POLARITY_RATE_HZ) -> np.ndarray:
@@ -307,7 +305,7 @@ class _MixBus:
         """The mix at MIX_RATE_HZ, float32 (empty if nothing was added)."""
         mix = np.zeros(0, dtype=np.float32)
         for rate_hz, buffer in sorted(self._by_rate.items()):
-            converted = _to_mix_rate(buffer.astype(np.float32), rate_hz)
+            converted = _to_mix_rate(buffer.astype(np.float32), rate_hz)  # the one float32 copy
             if converted.shape[0] > mix.shape[0]:
                 mix = np.pad(mix, (0, converted.shape[0] - mix.shape[0]))
             mix[: converted.shape[0]] += converted
@@ -440,10 +438,12 @@ def _track_cost(track: Track) -> float:
     for item in track.items:
         if item.is_muted:
             continue
-        try:
-            n_channels = min(2, soundfile.info(str(item.media.resolved_path)).channels)
-        except Exception:  # no media, unreadable: the worker reports it; here it only sorts
-            n_channels = 1
+        n_channels = 1
+        if item.media is not None and item.media.resolved_path is not None:
+            try:
+                n_channels = min(2, soundfile.info(str(item.media.resolved_path)).channels)
+            except (RuntimeError, OSError, TypeError):  # unreadable: the worker reports it; here it only sorts
+                pass
         cost += item.length_sec * n_channels
     return cost
 
@@ -594,7 +594,7 @@ def _song(mix: np.ndarray, analysis: SessionAnalysis) -> dict:
     from reaper_ext.analysis.song import analyze_song
 
     try:
-        return analyze_song(mix.astype(np.float32)[:, None], MIX_RATE_HZ).to_dict()
+        return analyze_song(mix[:, None], MIX_RATE_HZ).to_dict()
     except AnalysisError as error:
         analysis.messages.append(f"song analysis failed: {error}")
         return {}

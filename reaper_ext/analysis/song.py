@@ -31,7 +31,6 @@ lettered in order of first appearance.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from math import gcd
 
 import numpy as np
 
@@ -189,7 +188,7 @@ class _Features:
 
 def _mono_at_analysis_rate(mix: np.ndarray, sample_rate_hz: float) -> tuple[np.ndarray, int]:
     """Validate, downmix (mean of channels) and resample to the analysis rate."""
-    from scipy.signal import resample_poly
+    from reaper_ext.audio.track_audio import resample
 
     samples = valid_audio(mix, sample_rate_hz)
     if samples.shape[0] == 0:
@@ -200,9 +199,7 @@ def _mono_at_analysis_rate(mix: np.ndarray, sample_rate_hz: float) -> tuple[np.n
     duration_sec = samples.shape[0] / sample_rate_hz
     target_rate_hz = ANALYSIS_RATE_HZ if duration_sec <= LONG_MIX_SEC else ANALYSIS_RATE_HZ // 2
     mono = samples.mean(axis=1, dtype=np.float32) if samples.shape[1] > 1 else samples[:, 0].astype(np.float32)
-    if sample_rate_hz != target_rate_hz:
-        divisor = gcd(sample_rate_hz, target_rate_hz)
-        mono = resample_poly(mono, target_rate_hz // divisor, sample_rate_hz // divisor).astype(np.float32)
+    mono = resample(mono, sample_rate_hz, target_rate_hz)
     return mono, target_rate_hz
 
 
