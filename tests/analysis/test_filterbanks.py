@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import librosa  # a test dependency (pyproject's test extra): the reference implementation
 import numpy as np
 import pytest
 
 from reaper_ext.analysis import filterbanks
-
-librosa = pytest.importorskip("librosa")  # a test dependency: the reference implementation
 
 
 @pytest.mark.parametrize(("rate_hz", "n_fft", "n_mels", "min_hz"),
