@@ -63,13 +63,15 @@ def ensure_venv() -> Path:
     if not python.exists():
         run([sys.executable, "-m", "venv", str(VENV)])
     stamp = VENV / ".reaper-ext-installed"
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + TORCH_SPEC.encode()).hexdigest()
+    wanted = hashlib.sha256(
+        (ROOT / "pyproject.toml").read_bytes() + (ROOT / "testkit" / "pyproject.toml").read_bytes() + TORCH_SPEC.encode()
+    ).hexdigest()
     if stamp.exists() and stamp.read_text() == wanted:
         return python
     pip = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
     run([*pip, "--upgrade", "pip"])
     run([*pip, TORCH_SPEC])  # first, so nothing below lets pip choose torch
-    run([*pip, "-e", f"{ROOT}[test]"])
+    run([*pip, "-e", f"{ROOT}[test]", "-e", str(ROOT / "testkit")])  # the test-data generators: not in the runtime wheel
     stamp.write_text(wanted)
     return python
 

@@ -22,7 +22,6 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
 
 N_TRACKS = 16
 DURATION_SEC = 240.0
@@ -40,7 +39,7 @@ def build_session(folder: Path, audio_format: str) -> Path:
     import numpy as np
     import soundfile
 
-    from reaper_ext.datagen import Note, render_notes
+    from reaper_ext_testkit.datagen import Note, render_notes
 
     project = folder / "bench.RPP"
     if project.exists():
@@ -82,17 +81,17 @@ print(time.perf_counter() - start)
 
 ANALYZE = """
 import json, resource, sys, time
-from reaper_ext.cache import ContentCache
+from reaper_ext.storage.cache import ContentCache
 from reaper_ext.session.rpp import load_project
-from reaper_ext.session_analysis import analyze_project
+from reaper_ext.pipeline.session import analyze_project
 start = time.perf_counter()
 _, project = load_project(sys.argv[1])
 analysis = analyze_project(project, cache=ContentCache(sys.argv[2]))
 elapsed = time.perf_counter() - start
 rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-from reaper_ext.session_analysis import _n_workers
-n_workers = _n_workers(len(project.tracks))
+from reaper_ext.pipeline.parallel import count_workers
+n_workers = count_workers(len(project.tracks))
 print(json.dumps({"sec": elapsed, "rss_mb": rss_mb, "child_mb": child_mb, "n_workers": n_workers, "errors": [t.error for t in analysis.tracks if t.error],
                   "labels": [t.label["class"] for t in analysis.tracks if t.label]}))
 """

@@ -18,9 +18,8 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from reaper_ext.datagen.parts import labelled_examples, render_class_clips  # noqa: E402
+from reaper_ext_testkit.datagen.parts import labelled_examples, render_class_clips  # noqa: E402
 from reaper_ext.labels import COARSE_OF, FINE_CLASSES, classify_track  # noqa: E402
 
 SEED = 987_654

@@ -15,9 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from reaper_ext.analysis.inject import (  # noqa: E402
+from reaper_ext_testkit.inject import (  # noqa: E402
     add_band_noise_bursts,
     add_dc_offset,
     add_hum,
@@ -26,7 +25,7 @@ from reaper_ext.analysis.inject import (  # noqa: E402
 )
 from reaper_ext.analysis.measure import analyse_track  # noqa: E402
 from reaper_ext.analysis.problems import find_polarity_problems  # noqa: E402
-from reaper_ext.datagen.render import Note, render_notes, speak  # noqa: E402
+from reaper_ext_testkit.datagen.render import Note, render_notes, speak  # noqa: E402
 
 RATE = 44100
 

@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
 CORPUS = REPO.parent / "shared" / "corpus" / "rpp"
 
 from reaper_ext.session.rpp import parse_rpp, read_project  # noqa: E402

@@ -27,7 +27,6 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 RATE_HZ = 44100
 

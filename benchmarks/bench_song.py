@@ -22,11 +22,7 @@ for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "
 import numpy as np  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT))
-_spec = importlib.util.spec_from_file_location("songbook", REPO_ROOT / "tests" / "song" / "songbook.py")
-songbook = importlib.util.module_from_spec(_spec)
-sys.modules["songbook"] = songbook
-_spec.loader.exec_module(songbook)
+from reaper_ext_testkit import songbook  # noqa: E402
 
 from reaper_ext.analysis.song import analyze_song  # noqa: E402
 

@@ -23,9 +23,8 @@ from pathlib import Path
 import numpy as np
 
 # Runnable from a checkout without installing the package.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from reaper_ext.datagen.render import Note, render_notes, speak  # noqa: E402
+from reaper_ext_testkit.datagen.render import Note, render_notes, speak  # noqa: E402
 
 __all__ = ["SONG", "TRACKS", "render_tracks", "write_rpp", "main"]
 

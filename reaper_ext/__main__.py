@@ -2,7 +2,7 @@
 
 import sys
 
-from reaper_ext.cli import main
+from reaper_ext.cli.main import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -38,7 +38,7 @@ def test_every_module_declares_all():
 
 def test_import_and_info_do_not_load_heavy_libraries():
     code = (
-        "import sys, reaper_ext, reaper_ext.cli, reaper_ext.info, reaper_ext.session.rpp;"
+        "import sys, reaper_ext, reaper_ext.cli.main, reaper_ext.session.info, reaper_ext.session.rpp;"
         "heavy = [m for m in ('numpy', 'scipy', 'librosa', 'torch', 'demucs', 'soundfile', 'reapy') if m in sys.modules];"
         "print(','.join(heavy))"
     )

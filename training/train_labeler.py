@@ -21,9 +21,8 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from reaper_ext.datagen.parts import AUGMENT_VERSION, labelled_examples, render_class_clips  # noqa: E402
+from reaper_ext_testkit.datagen.parts import AUGMENT_VERSION, labelled_examples, render_class_clips  # noqa: E402
 from reaper_ext.labels.classes import FINE_CLASSES  # noqa: E402
 from reaper_ext.labels.features import FEATURE_VERSION, track_features  # noqa: E402
 

@@ -20,10 +20,9 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from reaper_ext.datagen import Note, render_notes  # noqa: E402
-from reaper_ext.datagen.parts import augment, render_class_clips, render_mix_clips  # noqa: E402
+from reaper_ext_testkit.datagen import Note, render_notes  # noqa: E402
+from reaper_ext_testkit.datagen.parts import augment, render_class_clips, render_mix_clips  # noqa: E402
 from reaper_ext.labels.features import FEATURE_VERSION, track_features  # noqa: E402
 
 SEED = 2468

@@ -188,7 +188,7 @@ class _Features:
 
 def _mono_at_analysis_rate(mix: np.ndarray, sample_rate_hz: float) -> tuple[np.ndarray, int]:
     """Validate, downmix (mean of channels) and resample to the analysis rate."""
-    from reaper_ext.audio.track_audio import resample
+    from reaper_ext.audio.resample import resample
 
     samples = valid_audio(mix, sample_rate_hz)
     if samples.shape[0] == 0:

@@ -16,14 +16,15 @@ not repeated past its end (the rest of the item is silent, and reported).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from math import gcd
 
 import numpy as np
+
+from reaper_ext.audio.resample import resample
 
 from reaper_ext.errors import MediaError
 from reaper_ext.session.model import Item, Track
 
-__all__ = ["TrackAudio", "read_track_audio", "track_duration_sec", "resample", "READ_BLOCK_FRAMES"]
+__all__ = ["TrackAudio", "read_track_audio", "track_duration_sec", "READ_BLOCK_FRAMES"]
 
 READ_BLOCK_FRAMES = 1 << 16  # frames per soundfile read: bounded memory, few calls
 MAX_CHANNELS = 2  # tracks are analysed as mono or stereo; more channels are folded down
@@ -65,15 +66,6 @@ def _fold_channels(block: np.ndarray) -> np.ndarray:
     right = block[:, 1::2].mean(axis=1)
     return np.stack([left, right], axis=1)
 
-
-def resample(samples: np.ndarray, from_hz: int, to_hz: int) -> np.ndarray:
-    """Polyphase resampling along axis 0 (float32 out); the same array when the rates match."""
-    if int(from_hz) == int(to_hz):
-        return samples
-    from scipy.signal import resample_poly
-
-    divisor = gcd(int(from_hz), int(to_hz))
-    return resample_poly(samples, int(to_hz) // divisor, int(from_hz) // divisor, axis=0).astype(np.float32)
 
 
 def _probe(path) -> tuple[int, int, int]:

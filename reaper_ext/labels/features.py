@@ -45,7 +45,7 @@ def _mel_bank() -> np.ndarray:
 
 
 def _mono_at_analysis_rate(samples: np.ndarray, sample_rate_hz: int) -> np.ndarray:
-    from reaper_ext.audio.track_audio import resample
+    from reaper_ext.audio.resample import resample
 
     mono = samples.mean(axis=1, dtype=np.float64) if samples.ndim == 2 else samples.astype(np.float64)
     return np.asarray(resample(mono, int(sample_rate_hz), ANALYSIS_RATE_HZ), dtype=np.float64)

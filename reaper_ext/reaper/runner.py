@@ -1,13 +1,13 @@
 """What the actions call inside REAPER: start a job, poll it with ``defer``, apply it.
 
 An action returns to REAPER at once: :func:`run_action` snapshots the open
-project, writes a job folder (:mod:`reaper_ext.reaper.jobs`), starts the
+project, writes a job folder (:mod:`reaper_ext.jobs.protocol`), starts the
 worker process (the package's own Python) and schedules :func:`tick` with
 ``RPR_defer``. Each tick does a few small file reads and returns (REAPER
 runs defer code on its UI thread, ~30 times a second): progress goes to the
 ReaScript console, throttled. When the result is there, it is applied in
 one undo block named ``"reaper-ext: <action>"``, with ``PreventUIRefresh``
-around it, through :func:`reaper_ext.ledger.apply_suggestions`.
+around it, through :func:`reaper_ext.suggest.ledger.core.apply_suggestions`.
 
 If the user changed a track while the worker ran (its name, items or FX),
 the user wins: that track's suggestions are dropped, with a message.
@@ -25,7 +25,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reaper_ext.reaper import api, jobs
+from reaper_ext.jobs import protocol as jobs
+from reaper_ext.reaper import api
 
 __all__ = [
     "TITLES",
@@ -132,7 +133,7 @@ def _start_worker(python: str, job_dir: Path) -> subprocess.Popen:
     else:
         kwargs["start_new_session"] = True
     try:
-        return subprocess.Popen([python, "-m", "reaper_ext.worker", str(job_dir)], **kwargs)
+        return subprocess.Popen([python, "-m", "reaper_ext.jobs.worker", str(job_dir)], **kwargs)
     finally:
         log.close()
 
@@ -293,7 +294,7 @@ def _prepare(job: RunningJob, result: dict) -> tuple:
 
 def _apply(job: RunningJob, result: dict, suggestions: list, messages: list[str]) -> None:
     """Writing half of finishing a job: everything in one undo block."""
-    from reaper_ext.ledger import apply_suggestions
+    from reaper_ext.suggest.ledger.core import apply_suggestions
     from reaper_ext.session.live import LiveSession
 
     session = LiveSession(messages=messages)
@@ -319,7 +320,7 @@ def _apply(job: RunningJob, result: dict, suggestions: list, messages: list[str]
 
 
 def _accept_or_reject(kind: str) -> None:
-    from reaper_ext.ledger import Selection, accept, reject
+    from reaper_ext.suggest.ledger.core import Selection, accept, reject
     from reaper_ext.session.live import LiveSession
 
     messages: list[str] = []

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from reaper_ext.errors import SeparationError
+from reaper_ext.pipeline.progress import ProgressCallback
 from reaper_ext.separation.cache import StemCache, audio_content_hash, cache_key, link_or_copy
 from reaper_ext.separation.engine import (
     RESIDUAL_STEM,
-    ProgressCallback,
     SeparationCancelled,
     read_audio_info,
     separate_to_files,

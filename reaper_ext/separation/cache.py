@@ -46,8 +46,8 @@ _HASH_BLOCK = 1 << 18
 
 
 def default_cache_dir() -> Path:
-    """``separation`` under the package's user cache folder (:func:`reaper_ext.cache.default_cache_dir`)."""
-    from reaper_ext.cache import default_cache_dir as user_cache_dir
+    """``separation`` under the package's user cache folder (:func:`reaper_ext.storage.cache.default_cache_dir`)."""
+    from reaper_ext.storage.cache import default_cache_dir as user_cache_dir
 
     return user_cache_dir() / "separation"
 

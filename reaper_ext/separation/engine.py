@@ -36,11 +36,11 @@ from typing import Any
 import numpy as np
 
 from reaper_ext.errors import MediaError, SeparationError
-from reaper_ext.separation.resample import StreamingResampler
+from reaper_ext.audio.resample import StreamingResampler
+from reaper_ext.pipeline.progress import ProgressCallback
 
 __all__ = [
     "SeparationCancelled",
-    "ProgressCallback",
     "CancelCheck",
     "EngineResult",
     "RESIDUAL_STEM",
@@ -50,7 +50,6 @@ __all__ = [
     "separate_to_files",
 ]
 
-ProgressCallback = Callable[[float, str, "float | None"], None]
 CancelCheck = "Callable[[], bool] | threading.Event"
 RESIDUAL_STEM = "other"  # the stem that receives input - sum(stems)
 OUTPUT_SUBTYPE = "FLOAT"  # 32-bit float WAV

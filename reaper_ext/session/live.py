@@ -1,7 +1,7 @@
 """The live backend: the open REAPER project, through :mod:`reaper_ext.reaper.api`.
 
 :class:`LiveSession` implements :class:`~reaper_ext.session.writer.SessionWriter`
-so :mod:`reaper_ext.ledger` writes, accepts and rejects suggestions in a
+so :mod:`reaper_ext.suggest.ledger.core` writes, accepts and rejects suggestions in a
 running REAPER exactly as it does in an ``.RPP`` file. :meth:`LiveSession.snapshot`
 reads the project in one pass into the same :class:`Project` model the
 ``.RPP`` backend produces. Pure Python: it runs inside REAPER.

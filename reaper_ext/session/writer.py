@@ -1,6 +1,6 @@
 """The one interface both backends write suggestions through.
 
-``reaper_ext.ledger`` applies, accepts and rejects suggestions using only
+``reaper_ext.suggest.ledger.core`` applies, accepts and rejects suggestions using only
 these methods, so the ``.RPP`` backend (``session.rpp.writer``) and the live
 REAPER backend (``session.live``) produce the same session from the same
 suggestions.

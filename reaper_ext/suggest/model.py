@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from reaper_ext.cache import digest_bytes
+from reaper_ext.storage.cache import digest_bytes
 
 __all__ = ["Suggestion", "KINDS", "TARGET_PROJECT", "make_suggestion_id"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from reaper_ext.datagen.render import Note, render_notes, speak
+from reaper_ext_testkit.datagen.render import Note, render_notes, speak
 
 SAMPLE_RATE_HZ = 44100
 

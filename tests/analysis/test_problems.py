@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from reaper_ext.analysis.inject import (
+from reaper_ext_testkit.inject import (
     add_band_noise_bursts,
     add_dc_offset,
     add_hum,

@@ -16,7 +16,7 @@ def fresh_clips() -> dict[str, np.ndarray]:
     """One 8-second part per class checked, rendered with a seed training never saw."""
     if shutil.which("fluidsynth") is None or shutil.which("espeak-ng") is None:
         pytest.fail("fluidsynth and espeak-ng are needed to render test instruments (python3 dev.py installs them)")
-    from reaper_ext.datagen.parts import render_class_clips
+    from reaper_ext_testkit.datagen.parts import render_class_clips
 
     clips = {}
     for k, name in enumerate(("kick", "snare", "bass", "keys", "strings", "vocals")):

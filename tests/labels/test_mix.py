@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reaper_ext.datagen.parts import render_mix_clips
+from reaper_ext_testkit.datagen.parts import render_mix_clips
 from reaper_ext.labels import classify_track
 from reaper_ext.labels.model import MIX_CLASS
 

@@ -7,7 +7,7 @@ import pytest
 from reaper_ext.errors import LedgerError
 from reaper_ext.fx.rpp_block import rpp_lines_to_fx
 from reaper_ext.fx.spec import EqBand, FxSpec
-from reaper_ext.ledger import TAG, LedgerEntry, Selection, accept, apply_suggestions, read_ledger, reject
+from reaper_ext.suggest.ledger.core import TAG, LedgerEntry, Selection, accept, apply_suggestions, read_ledger, reject
 from reaper_ext.session.rpp import parse_rpp, read_project
 from reaper_ext.session.rpp.document import RppDocument
 from reaper_ext.session.rpp.reader import FX_TAGS
@@ -160,8 +160,8 @@ def test_analysing_again_replaces_pending_suggestions():
 
 
 def test_a_partial_action_replaces_only_what_it_could_suggest_again():
-    from reaper_ext.ledger import FX_KINDS
-    from reaper_ext.reaper.jobs import KIND_FILTERS, replace_scope
+    from reaper_ext.suggest.ledger.core import FX_KINDS
+    from reaper_ext.jobs.protocol import KIND_FILTERS, replace_scope
 
     assert KIND_FILTERS["suggest_fx"] == FX_KINDS
     doc = _doc()

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 import soundfile
 
-from reaper_ext.cache import ContentCache
-from reaper_ext.datagen import Note, render_notes
+from reaper_ext.storage.cache import ContentCache
+from reaper_ext_testkit.datagen import Note, render_notes
 from reaper_ext.session.rpp import load_project
-from reaper_ext.session_analysis import analyze_project
+from reaper_ext.pipeline.session import analyze_project
 from tests.conftest import EXAMPLE_PROJECT
 
 RATE_HZ = 44100
@@ -124,7 +124,7 @@ def test_project_with_no_tracks(tmp_path):
 
 def test_long_tracks_are_analysed_in_windows(monkeypatch, tmp_path):
     # a 3-hour file takes the same path as this one, with 20-min/10-min limits instead of 6 s/2.5 s
-    import reaper_ext.session_analysis as pipeline
+    import reaper_ext.pipeline.windows as pipeline
 
     # a kick pattern: an unambiguous class, so the label check is about windowing, not accuracy
     kick = render_notes([Note(0.5 * n, 0.2, 36) for n in range(8)], is_drum=True, tail_sec=0.0)

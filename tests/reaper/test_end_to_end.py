@@ -73,7 +73,7 @@ def test_user_edits_during_the_run_win(fake_module, worker_env, tmp_path):
     result = json.loads((run.job_dir / "result.json").read_text())
     assert any(s["target"] == renamed["first"] for s in result["suggestions"]), "the worker had suggestions for track 1"
     ledger = run.fake.project.ext_state.get("REAPER_EXT", {})
-    from reaper_ext.ledger import LedgerEntry
+    from reaper_ext.suggest.ledger.core import LedgerEntry
 
     targets = {LedgerEntry.decode(k, v).suggestion.target for k, v in ledger.items() if k.startswith("s_")}
     assert renamed["first"] not in targets and renamed["second"] not in targets
@@ -83,7 +83,7 @@ def test_user_edits_during_the_run_win(fake_module, worker_env, tmp_path):
 
 @pytest.mark.parametrize("title", ["Reject all suggestions", "Accept all suggestions"])
 def test_accept_and_reject_actions_make_one_undo_point(fake_module, title):
-    from reaper_ext.ledger import apply_suggestions
+    from reaper_ext.suggest.ledger.core import apply_suggestions
     from reaper_ext.session.live import LiveSession
     from reaper_ext.suggest.model import Suggestion
 

@@ -52,7 +52,7 @@ def _enabled_bands(spec):
 
 @pytest.mark.parametrize("version", ["7.27", "6.83"])
 def test_live_and_offline_write_the_same_suggestions(fake_module, tmp_path, version):
-    from reaper_ext.ledger import apply_suggestions
+    from reaper_ext.suggest.ledger.core import apply_suggestions
     from reaper_ext.reaper import api
     from reaper_ext.session.live import LiveSession
     from reaper_ext.session.rpp import load_project, save_document
@@ -97,7 +97,7 @@ def test_live_and_offline_write_the_same_suggestions(fake_module, tmp_path, vers
 
 
 def test_accept_then_reject_all_live(fake_module, tmp_path):
-    from reaper_ext.ledger import Selection, accept, apply_suggestions, reject
+    from reaper_ext.suggest.ledger.core import Selection, accept, apply_suggestions, reject
     from reaper_ext.session.live import LiveSession
     from reaper_ext.session.rpp import load_project
 

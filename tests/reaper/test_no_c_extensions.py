@@ -22,7 +22,7 @@ for title in ("Accept all suggestions", "Reject all suggestions", "Open the anal
     path = REPO + "/actions/reaper-ext - " + title + ".py"
     __main__.__dict__["__file__"] = path
     exec(compile(open(path, encoding="utf-8").read(), path, "exec"), __main__.__dict__)
-import reaper_ext.reaper.runner, reaper_ext.session.live, reaper_ext.ledger, reaper_ext.reaper.jobs
+import reaper_ext.reaper.runner, reaper_ext.session.live, reaper_ext.suggest.ledger.core, reaper_ext.jobs.protocol
 from reaper_ext.session.live import LiveSession
 LiveSession().snapshot()
 stdlib = sysconfig.get_paths()["stdlib"]

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from reaper_ext.datagen.render import Note, render_notes
+from reaper_ext_testkit.datagen.render import Note, render_notes
 from reaper_ext.separation import StemCache
 
 RATE_HZ = 44100

@@ -14,7 +14,7 @@ import soundfile as sf
 from reaper_ext.errors import MediaError, ModelNotFoundError, SeparationError
 from reaper_ext.separation import SeparationCancelled, engine, separate_file
 from reaper_ext.separation.models import load_separation_model
-from reaper_ext.separation.resample import StreamingResampler
+from reaper_ext.audio.resample import StreamingResampler
 
 RATE_HZ = 44100
 SEG_SEC = 0.8  # the equivalence test: a 2.5 s file spans four such segments

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from songbook import ComposedSong, compose_song  # noqa: E402
+from reaper_ext_testkit.songbook import ComposedSong, compose_song
 
 
 @pytest.fixture(scope="session")

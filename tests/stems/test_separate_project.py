@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import soundfile
 
-from reaper_ext.datagen import Note, render_notes
+from reaper_ext_testkit.datagen import Note, render_notes
 from reaper_ext.session.rpp import load_project
 from tests.conftest import REPO_ROOT
 

@@ -58,7 +58,7 @@ def _at_peak(audio: np.ndarray, peak_dbfs: float) -> np.ndarray:
 
 
 def _render_tracks() -> list[np.ndarray]:
-    from reaper_ext.datagen.render import Note, render_notes, speak
+    from reaper_ext_testkit.datagen.render import Note, render_notes, speak
 
     beat = 0.5
     times = np.arange(0, DURATION_SEC - 1, beat)
@@ -152,7 +152,7 @@ def write_session(folder: Path, tracks: list[np.ndarray]) -> Path:
 @pytest.fixture(scope="session")
 def rendered_session(tmp_path_factory) -> RenderedSession:
     from reaper_ext.session.rpp import load_project
-    from reaper_ext.session_analysis import analyze_project
+    from reaper_ext.pipeline.session import analyze_project
 
     folder = tmp_path_factory.mktemp("suggest_session")
     path = write_session(folder, _render_tracks())
@@ -163,7 +163,7 @@ def rendered_session(tmp_path_factory) -> RenderedSession:
 @pytest.fixture(scope="session")
 def example_session():
     from reaper_ext.session.rpp import load_project
-    from reaper_ext.session_analysis import analyze_project
+    from reaper_ext.pipeline.session import analyze_project
 
     path = Path(__file__).parents[2] / "examples" / "session" / "example.RPP"
     _, project = load_project(path)

@@ -7,7 +7,7 @@ import html
 import numpy as np
 import pytest
 
-from reaper_ext.report import eq_response_db, write_report
+from reaper_ext.report.html import eq_response_db, write_report
 from reaper_ext.settings import Settings
 from reaper_ext.suggest.engine import suggest
 

@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 from reaper_ext.errors import ProjectError, ProjectWriteError
-from reaper_ext.fileio import write_atomic
+from reaper_ext.storage.atomic import write_atomic
 from reaper_ext.session.rpp.document import RppDocument, parse_rpp
 
 __all__ = ["load_document", "save_document", "write_bytes_atomic", "backup_path_for", "MAX_PROJECT_BYTES"]

@@ -9,7 +9,7 @@ import numpy as np
 
 from reaper_ext.fx import EqBand, FxSpec
 from reaper_ext.session.model import Project, Track
-from reaper_ext.session_analysis import SessionAnalysis, TrackAnalysis
+from reaper_ext.pipeline.session import SessionAnalysis, TrackAnalysis
 
 __all__ = [
     "FX_PREFIX",

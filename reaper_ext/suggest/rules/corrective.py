@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from reaper_ext.fx import EqBand
 from reaper_ext.session.model import Item, Project, Track
-from reaper_ext.session_analysis import SessionAnalysis
+from reaper_ext.pipeline.session import SessionAnalysis
 from reaper_ext.settings import Settings
 from reaper_ext.suggest.model import Suggestion, make_suggestion_id
 from reaper_ext.suggest.rules.common import TrackView, eq_fx, usable_tracks

@@ -22,7 +22,7 @@ import numpy as np
 from reaper_ext.fx import FxSpec
 from reaper_ext.fx.gate import GATE_RATIO, gate_spec
 from reaper_ext.session.model import Project
-from reaper_ext.session_analysis import SessionAnalysis
+from reaper_ext.pipeline.session import SessionAnalysis
 from reaper_ext.settings import Settings
 from reaper_ext.suggest.model import Suggestion, make_suggestion_id
 from reaper_ext.suggest.rules.common import FX_PREFIX, TrackView, clamp, usable_tracks

@@ -12,7 +12,7 @@ import math
 
 from reaper_ext.fx.spec import gain_to_db
 from reaper_ext.session.model import Project
-from reaper_ext.session_analysis import SessionAnalysis
+from reaper_ext.pipeline.session import SessionAnalysis
 from reaper_ext.settings import Settings
 from reaper_ext.suggest.model import Suggestion, make_suggestion_id
 from reaper_ext.suggest.rules.common import db, usable_tracks

@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from reaper_ext.session.model import Project
-from reaper_ext.session_analysis import SessionAnalysis
+from reaper_ext.pipeline.session import SessionAnalysis
 from reaper_ext.settings import Settings
 from reaper_ext.suggest.model import TARGET_PROJECT, Suggestion, make_suggestion_id
 from reaper_ext.suggest.rules.common import usable_tracks

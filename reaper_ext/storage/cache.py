@@ -19,7 +19,7 @@ import os
 import sys
 from pathlib import Path
 
-from reaper_ext.fileio import write_atomic
+from reaper_ext.storage.atomic import write_atomic
 
 __all__ = ["default_cache_dir", "ContentCache", "digest_bytes", "DEFAULT_MAX_BYTES"]
 

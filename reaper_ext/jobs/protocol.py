@@ -82,7 +82,7 @@ def private_dir() -> Path:
 
 def write_json_atomic(path: Path, data: Any) -> None:
     """Write JSON so a reader never sees half a file (temp file + rename)."""
-    from reaper_ext.fileio import write_atomic
+    from reaper_ext.storage.atomic import write_atomic
 
     write_atomic(path, json.dumps(data).encode("utf-8"))
 

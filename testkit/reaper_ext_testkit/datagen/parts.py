@@ -3,7 +3,7 @@
 Used to train and evaluate the instrument labeller (:mod:`reaper_ext.labels`).
 Loading a sound font costs fluidsynth most of a second, so clips that share a
 (General MIDI program, sound font) are written into one long MIDI sequence,
-rendered once with :func:`~reaper_ext.datagen.render.render_notes`, and cut
+rendered once with :func:`~reaper_ext_testkit.datagen.render.render_notes`, and cut
 apart again.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reaper_ext.datagen.render import Note, render_notes, speak
+from reaper_ext_testkit.datagen.render import Note, render_notes, speak
 
 #: Bump when the generated data changes (augment() or RECIPES): cached training features depend on it.
 AUGMENT_VERSION = 3

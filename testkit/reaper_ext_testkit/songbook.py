@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from reaper_ext.datagen.render import Note, render_notes
+from reaper_ext_testkit.datagen.render import Note, render_notes
 
 __all__ = ["ComposedSong", "compose_song", "PITCH_CLASSES"]
 

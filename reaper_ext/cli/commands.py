@@ -1,4 +1,4 @@
-"""What each ``reaper-ext`` command does (the parsers live in :mod:`reaper_ext.cli`).
+"""What each ``reaper-ext`` command does (the parsers live in :mod:`reaper_ext.cli.main`).
 
 Imported only when a command runs, so ``reaper-ext info`` stays light.
 """
@@ -10,7 +10,7 @@ from argparse import Namespace
 from pathlib import Path
 
 from reaper_ext.errors import ReaperExtError, SeparationError
-from reaper_ext.progress import TerminalProgress
+from reaper_ext.pipeline.progress import TerminalProgress
 
 __all__ = ["run_analyze", "run_suggestions", "run_accept", "run_reject", "run_separate"]
 
@@ -38,11 +38,11 @@ def _summary_line(track) -> str:
 
 
 def run_analyze(args: Namespace) -> int:
-    from reaper_ext.cache import ContentCache
-    from reaper_ext.ledger import apply_suggestions
+    from reaper_ext.storage.cache import ContentCache
+    from reaper_ext.suggest.ledger.core import apply_suggestions
     from reaper_ext.session.rpp import load_document, read_project, save_document
     from reaper_ext.session.rpp.writer import RppSessionWriter
-    from reaper_ext.session_analysis import analyze_project
+    from reaper_ext.pipeline.session import analyze_project
     from reaper_ext.settings import load_settings
     from reaper_ext.suggest.engine import suggest
 
@@ -80,7 +80,7 @@ def run_analyze(args: Namespace) -> int:
         _write_json(args.json, data)
         print(f"  analysis written to {args.json}")
     if args.report:
-        from reaper_ext.report import write_report
+        from reaper_ext.report.html import write_report
 
         write_report(Path(args.report), project, analysis, suggestions, settings)
         print(f"  report written to {args.report}")
@@ -96,7 +96,7 @@ def run_analyze(args: Namespace) -> int:
 
 
 def run_suggestions(args: Namespace) -> int:
-    from reaper_ext.ledger import read_ledger
+    from reaper_ext.suggest.ledger.core import read_ledger
     from reaper_ext.session.rpp import load_document
     from reaper_ext.session.rpp.writer import RppSessionWriter
 
@@ -117,7 +117,7 @@ def run_suggestions(args: Namespace) -> int:
 
 
 def _ledger_command(args: Namespace, operation) -> int:
-    from reaper_ext.ledger import Selection
+    from reaper_ext.suggest.ledger.core import Selection
     from reaper_ext.session.rpp import load_document, save_document
     from reaper_ext.session.rpp.writer import RppSessionWriter
 
@@ -136,13 +136,13 @@ def _ledger_command(args: Namespace, operation) -> int:
 
 
 def run_accept(args: Namespace) -> int:
-    from reaper_ext.ledger import accept
+    from reaper_ext.suggest.ledger.core import accept
 
     return _ledger_command(args, accept)
 
 
 def run_reject(args: Namespace) -> int:
-    from reaper_ext.ledger import reject
+    from reaper_ext.suggest.ledger.core import reject
 
     return _ledger_command(args, reject)
 
@@ -163,7 +163,7 @@ def run_separate(args: Namespace) -> int:
     )
     try:
         if source.suffix.lower() == ".rpp":
-            from reaper_ext.stems import separate_project_track
+            from reaper_ext.suggest.stems import separate_project_track
 
             if not args.track:
                 raise SeparationError(f"{source}: say which track to separate with --track NAME")

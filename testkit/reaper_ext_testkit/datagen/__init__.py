@@ -6,7 +6,7 @@ Debian ships (FluidR3_GM, TimGM6mb); a voice comes from espeak-ng.
 independent evaluation and are never used here.
 """
 
-from reaper_ext.datagen.render import (
+from reaper_ext_testkit.datagen.render import (
     Note,
     find_soundfont,
     render_notes,

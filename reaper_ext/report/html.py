@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 
 from reaper_ext.errors import ProjectWriteError
-from reaper_ext.fileio import write_atomic
+from reaper_ext.storage.atomic import write_atomic
 from reaper_ext.session.model import Project
-from reaper_ext.session_analysis import SessionAnalysis
+from reaper_ext.pipeline.session import SessionAnalysis
 from reaper_ext.settings import Settings
 from reaper_ext.suggest.model import Suggestion
 

@@ -39,11 +39,11 @@ def _add_info(subparsers) -> None:
     parser = subparsers.add_parser("info", help="show a project's tracks, items, media, markers and FX")
     parser.add_argument("project", help="path to a .RPP file")
     parser.add_argument("--json", action="store_true", help="print JSON (stable schema, see README)")
-    _command("info", "reaper_ext.cli", "run_info")
+    _command("info", "reaper_ext.cli.main", "run_info")
 
 
 def run_info(args: argparse.Namespace) -> int:
-    from reaper_ext.info import format_info, project_info
+    from reaper_ext.session.info import format_info, project_info
     from reaper_ext.session.rpp import load_project
 
     _, project = load_project(args.project)
@@ -65,14 +65,14 @@ def _add_analyze(subparsers) -> None:
     parser.add_argument("--settings", metavar="FILE", help="settings TOML (default: the user settings file)")
     parser.add_argument("--track", action="append", default=[], metavar="NAME", help="analyse only these tracks (repeatable)")
     parser.add_argument("--no-cache", action="store_true", help="don't read or write the analysis cache")
-    _command("analyze", "reaper_ext.cli_commands", "run_analyze")
+    _command("analyze", "reaper_ext.cli.commands", "run_analyze")
 
 
 def _add_ledger_commands(subparsers) -> None:
     parser = subparsers.add_parser("suggestions", help="list the suggestions waiting in a project, with their why")
     parser.add_argument("project", help="path to a .RPP file")
     parser.add_argument("--json", action="store_true", help="print JSON")
-    _command("suggestions", "reaper_ext.cli_commands", "run_suggestions")
+    _command("suggestions", "reaper_ext.cli.commands", "run_suggestions")
     for name, verb in (("accept", "make suggestions ordinary project content"), ("reject", "remove suggestions and restore the originals")):
         parser = subparsers.add_parser(name, help=f"{verb} (in place, atomically, keeping a backup)")
         parser.add_argument("project", help="path to a .RPP file")
@@ -81,7 +81,7 @@ def _add_ledger_commands(subparsers) -> None:
         which.add_argument("--track", metavar="NAME", help="every suggestion on this track (name or GUID)")
         which.add_argument("--kind", metavar="KIND", help="every suggestion of this kind")
         which.add_argument("--all", action="store_true", help="every suggestion")
-        _command(name, "reaper_ext.cli_commands", "run_" + name)
+        _command(name, "reaper_ext.cli.commands", "run_" + name)
 
 
 def _add_separate(subparsers) -> None:
@@ -98,7 +98,7 @@ def _add_separate(subparsers) -> None:
     parser.add_argument("--segment", type=float, default=None, help="segment length in seconds (model default)")
     parser.add_argument("--write", metavar="OUT.RPP", help="write the project with the stem tracks to a new file")
     parser.add_argument("--no-cache", action="store_true", help="don't use the separation cache")
-    _command("separate", "reaper_ext.cli_commands", "run_separate")
+    _command("separate", "reaper_ext.cli.commands", "run_separate")
 
 
 # Each command's parser; its code is imported only when it runs.

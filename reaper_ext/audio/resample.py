@@ -1,4 +1,6 @@
-"""Streaming polyphase resampling that matches :func:`scipy.signal.resample_poly`.
+"""The one resampler: whole arrays (:func:`resample`) and streams (:class:`StreamingResampler`).
+
+Both are :func:`scipy.signal.resample_poly`; the streaming one matches it block by block.
 
 The separation engine resamples hour-long files in and out of the model's rate
 without holding them in memory. :class:`StreamingResampler` is fed blocks and
@@ -11,10 +13,11 @@ support of the anti-aliasing filter around it.
 from __future__ import annotations
 
 import math
+from math import gcd
 
 import numpy as np
 
-__all__ = ["StreamingResampler"]
+__all__ = ["StreamingResampler", "resample"]
 
 # scipy.signal.resample_poly designs its FIR with half length 10 * max(up, down)
 # taps at the upsampled rate (scipy/signal/_signaltools.py); in input samples
@@ -101,3 +104,13 @@ class StreamingResampler:
         if hi > lo:
             seg[:, lo - start : hi - start] = self._buf[:, lo - self._buf_start : hi - self._buf_start]
         return seg
+
+
+def resample(samples: np.ndarray, from_hz: int, to_hz: int) -> np.ndarray:
+    """Polyphase resampling along axis 0 (float32 out); the same array when the rates match."""
+    if int(from_hz) == int(to_hz):
+        return samples
+    from scipy.signal import resample_poly
+
+    divisor = gcd(int(from_hz), int(to_hz))
+    return resample_poly(samples, int(to_hz) // divisor, int(from_hz) // divisor, axis=0).astype(np.float32)

@@ -71,7 +71,7 @@ def stems_suggestion(project, track, *, separate, model: str, item_guids=None) -
 
 def separate_project_track(project_path: Path, track_name: str, *, out_project: Path, **options) -> list[str]:
     """CLI form: separate one track of a ``.RPP`` and write the stems suggestion into ``out_project``."""
-    from reaper_ext.ledger import Selection, apply_suggestions, reject
+    from reaper_ext.suggest.ledger.core import Selection, apply_suggestions, reject
     from reaper_ext.separation import separate_file
     from reaper_ext.session.rpp import load_document, read_project, save_document
     from reaper_ext.session.rpp.writer import RppSessionWriter

@@ -8,8 +8,19 @@ from __future__ import annotations
 
 import sys
 import time
+from typing import Protocol
 
-__all__ = ["TerminalProgress"]
+__all__ = ["ProgressCallback", "TerminalProgress"]
+
+
+class ProgressCallback(Protocol):
+    """The one progress signature: ``progress(fraction, stage, eta_sec=None)``.
+
+    ``fraction`` runs 0..1, ``stage`` says what is being done in words, and
+    ``eta_sec`` is the time left when the caller can estimate it.
+    """
+
+    def __call__(self, fraction: float, stage: str, eta_sec: float | None = None, /) -> None: ...
 
 
 class TerminalProgress:
@@ -23,15 +34,15 @@ class TerminalProgress:
         self.is_drawn = False
         self.is_enabled = bool(getattr(self.stream, "isatty", lambda: False)())
 
-    def __call__(self, fraction: float, stage: str) -> None:
+    def __call__(self, fraction: float, stage: str, eta_sec: float | None = None, /) -> None:
         elapsed = time.monotonic() - self.started
         if not self.is_enabled or elapsed < self.delay_sec:
             return
         fraction = min(max(fraction, 0.0), 1.0)
         filled = int(round(fraction * self.width))
         eta = ""
-        if 0.02 < fraction < 1.0:
-            remaining = elapsed * (1.0 - fraction) / fraction
+        if eta_sec is not None or 0.02 < fraction < 1.0:
+            remaining = eta_sec if eta_sec is not None else elapsed * (1.0 - fraction) / fraction
             eta = f" (ETA {int(remaining // 60)}:{int(remaining % 60):02d})"
         line = f"\r[{'#' * filled}{' ' * (self.width - filled)}] {fraction * 100:3.0f}% {stage[:50]:<50}{eta}"
         self.stream.write(line)

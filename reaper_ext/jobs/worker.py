@@ -1,4 +1,4 @@
-"""The worker process: ``python -m reaper_ext.worker JOB_DIR``.
+"""The worker process: ``python -m reaper_ext.jobs.worker JOB_DIR``.
 
 Started by an action inside REAPER (:mod:`reaper_ext.reaper.runner`) in the
 package's own virtual environment, so numpy, librosa, torch and demucs never
@@ -6,7 +6,7 @@ load in REAPER's Python. It reads ``job.json``, rebuilds the project
 snapshot, analyses it (or separates the selected items into stems), writes
 ``progress.json`` as it goes and ``result.json`` at the end; ``error.json``
 when it fails or is cancelled (a ``cancel`` file in the job folder, checked
-between tracks). See :mod:`reaper_ext.reaper.jobs` for the files.
+between tracks). See :mod:`reaper_ext.jobs.protocol` for the files.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import traceback
 from pathlib import Path
 
 from reaper_ext.errors import ReaperExtError, WorkerError
-from reaper_ext.reaper import jobs
+from reaper_ext.jobs import protocol as jobs
 from reaper_ext.session.serialize import project_from_dict
 
 __all__ = ["KIND_FILTERS", "SELECTION_KINDS", "JobCancelled", "run_job", "main"]
@@ -84,8 +84,8 @@ def _write_report(job_dir: Path, kind: str, project, suggestions: list, messages
 
 
 def _analyse(job: dict, job_dir: Path, progress: _Progress) -> dict:
-    from reaper_ext.cache import ContentCache
-    from reaper_ext.session_analysis import analyze_project
+    from reaper_ext.storage.cache import ContentCache
+    from reaper_ext.pipeline.session import analyze_project
     from reaper_ext.settings import load_settings
     from reaper_ext.suggest.engine import suggest
 
@@ -114,7 +114,7 @@ def _separate(job: dict, job_dir: Path, progress: _Progress) -> dict:
     """Separate the selected items, one ``stems`` suggestion per track (stems next to the media)."""
     from reaper_ext.separation import separate_file
     from reaper_ext.settings import load_settings
-    from reaper_ext.stems import stems_suggestion
+    from reaper_ext.suggest.stems import stems_suggestion
 
     settings = load_settings(job.get("settings_path"))
     options = {
@@ -173,10 +173,10 @@ def run_job(job_dir: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: ``python -m reaper_ext.worker JOB_DIR``."""
+    """Entry point: ``python -m reaper_ext.jobs.worker JOB_DIR``."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        print("usage: python -m reaper_ext.worker JOB_DIR", file=sys.stderr)
+        print("usage: python -m reaper_ext.jobs.worker JOB_DIR", file=sys.stderr)
         return 1
     return run_job(Path(args[0]))
 

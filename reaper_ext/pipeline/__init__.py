@@ -1,0 +1,3 @@
+"""The session analysis: results, cache keys, windows, parallel scheduling, the mix bus."""
+
+__all__: list[str] = []
