@@ -1,0 +1,118 @@
+"""Tempo: autocorrelation of the onset strength (Ellis 2007; the ``tempogram``
+averaged over time), octave errors folded into 70-180 BPM, the period refined on
+its multiples (bar, two bars...) to a fraction of a frame.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from reaper_ext.analysis.song.features import SongFeatures, compute_features
+from reaper_ext.analysis.song.results import TempoEstimate
+
+__all__ = ["PREFERRED_TEMPO_RANGE_BPM", "tempo_from_features", "estimate_tempo"]
+
+
+PREFERRED_TEMPO_RANGE_BPM = (70.0, 180.0)
+
+_TEMPO_SEARCH_RANGE_BPM = (30.0, 300.0)
+
+_TEMPO_PRIOR_CENTRE_BPM = 120.0  # log-normal prior, as in librosa's tempo estimator
+
+_TEMPO_PRIOR_OCTAVES = 1.0
+
+def _parabolic_peak(values: np.ndarray, index: int) -> tuple[float, float]:
+    """Sub-sample position and height of a peak by a parabola through three points."""
+    if index <= 0 or index >= len(values) - 1:
+        return float(index), float(values[index])
+    left, centre, right = values[index - 1], values[index], values[index + 1]
+    denominator = left - 2 * centre + right
+    if denominator >= 0:
+        return float(index), float(centre)
+    offset = 0.5 * (left - right) / denominator
+    return index + offset, float(centre - 0.25 * (left - right) * offset)
+
+def tempo_from_features(features: SongFeatures) -> TempoEstimate:
+    onset = features.onset_strength - features.onset_strength.mean()
+    fps = features.frames_per_sec
+    n = len(onset)
+    if n < 4 or not np.any(onset):
+        return TempoEstimate(0.0, 0.0)
+    # autocorrelation by FFT (Wiener-Khinchin), zero-padded so it is linear, unbiased by overlap length
+    n_fft = 1 << int(np.ceil(np.log2(2 * n)))
+    spectrum = np.fft.rfft(onset, n_fft)
+    autocorrelation = np.fft.irfft(np.abs(spectrum) ** 2, n_fft)[:n]
+    autocorrelation /= (n - np.arange(n))
+    autocorrelation /= autocorrelation[0]
+
+    min_lag = int(np.floor(60.0 * fps / _TEMPO_SEARCH_RANGE_BPM[1]))
+    max_lag = min(n - 1, int(np.ceil(60.0 * fps / _TEMPO_SEARCH_RANGE_BPM[0])))
+    if max_lag <= min_lag + 2:
+        return TempoEstimate(0.0, 0.0)
+    lags = np.arange(max(min_lag, 1), max_lag + 1)
+    strength = autocorrelation[lags]
+    is_peak = np.r_[False, (strength[1:-1] > strength[:-2]) & (strength[1:-1] >= strength[2:]), False]
+    if not is_peak.any():
+        return TempoEstimate(0.0, 0.0)
+    peak_lags = lags[is_peak]
+    peak_strength = strength[is_peak]
+    peak_bpm = 60.0 * fps / peak_lags
+    def prior(bpm: float | np.ndarray) -> float | np.ndarray:
+        return np.exp(-0.5 * (np.log2(bpm / _TEMPO_PRIOR_CENTRE_BPM) / _TEMPO_PRIOR_OCTAVES) ** 2)
+
+    # the pulse: the shortest period whose peak is within 80 % of the strongest (a periodic onset
+    # train peaks about equally at every multiple of its period); then its octave relatives,
+    # choosing among those in the preferred range under a log-normal prior
+    strong = np.flatnonzero(peak_strength >= 0.8 * peak_strength.max())
+    best = int(strong[0])
+    family = []
+    for factor in (0.25, 0.5, 1.0, 2.0, 4.0):
+        candidate_bpm = peak_bpm[best] * factor
+        lag = 60.0 * fps / candidate_bpm
+        if not (1 <= lag < n - 1):
+            continue
+        index = int(round(lag))
+        window = autocorrelation[max(1, index - 1): index + 2]
+        index = max(1, index - 1) + int(np.argmax(window))
+        family.append((candidate_bpm, index, float(autocorrelation[index])))
+    low_bpm, high_bpm = PREFERRED_TEMPO_RANGE_BPM
+    in_range = [item for item in family if low_bpm <= item[0] <= high_bpm] or family
+
+    _, lag_index, _ = max(in_range, key=lambda item: max(item[2], 0.0) * prior(item[0]))
+    period_frames, peak_value = _parabolic_peak(autocorrelation, lag_index)
+    # refine on multiples of the period (a bar, two bars...): same absolute error, k times smaller per beat
+    for multiple in (2, 4, 8, 16):
+        centre = int(round(multiple * period_frames))
+        if centre + 3 >= n // 2:
+            break
+        index = centre - 2 + int(np.argmax(autocorrelation[centre - 2: centre + 3]))
+        position, value = _parabolic_peak(autocorrelation, index)
+        if value < 0.5 * peak_value:
+            break
+        period_frames = position / multiple
+    bpm = 60.0 * fps / period_frames
+    baseline = float(np.median(strength))
+    confidence = float(np.clip((peak_value - baseline) / max(1e-9, 1.0 - baseline), 0.0, 1.0))
+    return TempoEstimate(float(bpm), confidence)
+
+def estimate_tempo(mix: np.ndarray, sample_rate_hz: float) -> TempoEstimate:
+    """Estimate the global tempo of a mix.
+
+    Parameters
+    ----------
+    mix : np.ndarray, shape (n_samples, n_channels) or (n_samples,)
+        The whole mix, floating point, full scale 1.0.
+    sample_rate_hz : float
+        Sample rate of ``mix`` (a whole number of hertz).
+
+    Returns
+    -------
+    TempoEstimate
+        ``bpm`` is 0 with confidence 0 when no periodicity is found (too short).
+
+    Raises
+    ------
+    AnalysisError
+        If the mix is invalid (wrong shape, NaN, bad rate), empty or silent.
+    """
+    return tempo_from_features(compute_features(mix, sample_rate_hz))
