@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO.parent / "shared" / "corpus" / "rpp"
+CORPUS = REPO / "tests" / "data" / "corpus" / "rpp"
 
 from reaper_ext.session.rpp import parse_rpp, read_project  # noqa: E402
 

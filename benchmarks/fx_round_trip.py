@@ -15,7 +15,7 @@ import numpy as np
 from reaper_ext.fx import EqBand, FxSpec, fx_to_rpp_lines, rpp_lines_to_fx
 from reaper_ext.fx.vst_state import decode_state_lines, encode_state_lines
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "rpp"
+CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "corpus" / "rpp"
 GUID = "{7467B940-741E-DD49-B2D4-16E38B7EF01D}"
 
 

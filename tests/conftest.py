@@ -1,4 +1,8 @@
-"""Shared fixtures: paths to the real REAPER project corpus and the example session."""
+"""Shared fixtures: paths to the in-repo test data (real REAPER projects, REAPER's API list) and the example session.
+
+Everything is found relative to this file, so a clone of the repository runs its tests
+alone; ``tests/data/MANIFEST.md`` says where each data file came from.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +12,21 @@ import pytest
 
 TESTS_DIR = Path(__file__).parent
 REPO_ROOT = TESTS_DIR.parent
-SHARED_DIR = REPO_ROOT.parent / "shared"
-CORPUS_DIR = SHARED_DIR / "corpus" / "rpp"
+DATA_DIR = TESTS_DIR / "data"
+CORPUS_DIR = DATA_DIR / "corpus" / "rpp"
+REAPER_API_DIR = DATA_DIR / "reaper_api"
+API_JSON = REAPER_API_DIR / "reaper_python_api.json"
+FACTS_MD = REAPER_API_DIR / "FACTS.md"
 EXAMPLE_PROJECT = REPO_ROOT / "examples" / "session" / "example.RPP"
 
 
 def corpus_files() -> list[Path]:
-    """Every project file in the shared corpus (the test fails if there are none)."""
+    """Every project file in the corpus (the test fails if there are none)."""
     return sorted(path for path in CORPUS_DIR.iterdir() if path.suffix.lower() == ".rpp")
 
 
 @pytest.fixture(scope="session")
 def corpus_paths() -> list[Path]:
     files = corpus_files()
-    assert files, f"no .RPP files in {CORPUS_DIR}: the shared corpus must sit beside the repo"
+    assert files, f"no .RPP files in {CORPUS_DIR} (see tests/data/MANIFEST.md)"
     return files

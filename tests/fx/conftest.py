@@ -1,4 +1,4 @@
-"""Fixtures for the FX tests: the real REAPER projects of the shared corpus."""
+"""Fixtures for the FX tests: the real REAPER projects of the corpus (``tests/data/corpus/rpp``)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "rpp"
-API_JSON = Path(__file__).resolve().parents[3] / "shared" / "reaper_api" / "reaper_python_api.json"
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus" / "rpp"
+API_JSON = Path(__file__).resolve().parents[1] / "data" / "reaper_api" / "reaper_python_api.json"
 
 
 def fx_blocks(path: Path, opener: str) -> list[tuple[list[str], list[str]]]:
@@ -25,5 +25,5 @@ def fx_blocks(path: Path, opener: str) -> list[tuple[list[str], list[str]]]:
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     if not CORPUS.is_dir():
-        pytest.fail(f"shared corpus missing at {CORPUS}")
+        pytest.fail(f"corpus missing at {CORPUS} (see tests/data/MANIFEST.md)")
     return CORPUS

@@ -15,7 +15,7 @@ from urllib.parse import unquote
 from install_helpers import ACTION_TITLES, INSTALL_PY, REPO
 
 REGISTER_SCRIPT = REPO / "actions" / "reaper-ext - Register actions.py"
-API_JSON = REPO.parent / "shared" / "reaper_api" / "reaper_python_api.json"
+API_JSON = Path(__file__).resolve().parents[1] / "data" / "reaper_api" / "reaper_python_api.json"
 INDEX_TOOL = REPO / "tools" / "make_reapack_index.py"
 
 

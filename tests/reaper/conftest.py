@@ -16,7 +16,7 @@ if str(REPO) not in sys.path:  # the fake lives at tests.reaper.fake
     sys.path.insert(0, str(REPO))
 ACTIONS = REPO / "actions"
 EXAMPLE = REPO / "examples" / "session" / "example.RPP"
-CORPUS = REPO.parent / "shared" / "corpus" / "rpp"
+CORPUS = REPO / "tests" / "data" / "corpus" / "rpp"
 CORPUS_PROJECT = CORPUS / "noisefarm__201205_1424__test.RPP"  # REAPER 6, two tracks, one recording
 
 

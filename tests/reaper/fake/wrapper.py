@@ -1,6 +1,6 @@
 """Build ``RPR_*`` functions from REAPER's Python API list, the way REAPER's wrapper behaves.
 
-For each function in ``../shared/reaper_api/reaper_python_api.json`` that the
+For each function in ``tests/data/reaper_api/reaper_python_api.json`` that the
 fake implements: the exact parameter count (a wrong count is a TypeError, as
 in REAPER), pointer strings checked by type (a wrong type or a dead pointer
 becomes NULL, i.e. None for the implementation), ``c_byte``/``c_int``/
@@ -14,7 +14,7 @@ import json
 import re
 from pathlib import Path
 
-API_JSON = Path("/work/shared/reaper_api/reaper_python_api.json")
+API_JSON = Path(__file__).resolve().parents[2] / "data" / "reaper_api" / "reaper_python_api.json"
 _POINTER = re.compile(r"^\((\w+\*|HWND)\)0x([0-9A-F]+)$")
 _T_INDEX = re.compile(r"t\[(\d+)\]")
 _P_INDEX = re.compile(r"^p(\d+)$")
