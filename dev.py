@@ -25,8 +25,12 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 TORCH_SPEC = os.environ.get("REAPER_EXT_TORCH_SPEC", "torch==2.13.0")
 # Debian packages: what tests and training render real instruments with.
-APT_PACKAGES = ["fluidsynth", "fluid-soundfont-gm", "timgm6mb-soundfont", "espeak-ng"]
-APT_CHECK_FILES = ["/usr/bin/fluidsynth", "/usr/share/sounds/sf2/FluidR3_GM.sf2", "/usr/share/sounds/sf2/TimGM6mb.sf2"]
+APT_PACKAGES = ["fluidsynth", "fluid-soundfont-gm", "timgm6mb-soundfont", "espeak-ng",
+                # realistic-session sample libraries (issue 11, reaper_ext_testkit.libraries)
+                "fluid-soundfont-gs", "csound-soundfont", "avldrums.lv2-soundfont", "sonic-pi-samples"]
+APT_CHECK_FILES = ["/usr/bin/fluidsynth", "/usr/share/sounds/sf2/FluidR3_GM.sf2", "/usr/share/sounds/sf2/TimGM6mb.sf2",
+                   "/usr/share/sounds/sf2/FluidR3_GS.sf2", "/usr/share/sounds/sf2/sf_GMbank.sf2",
+                   "/usr/share/sounds/sf2/Black_Pearl_4_LV2.sf2", "/usr/share/sonic-pi/samples/bd_haus.flac"]
 EXAMPLE = ROOT / "examples" / "session" / "example.RPP"
 
 
