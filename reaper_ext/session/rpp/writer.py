@@ -1,4 +1,4 @@
-"""The ``.RPP`` backend of :class:`~reaper_ext.session.writer.SessionWriter`.
+"""The ``.RPP`` backend of :class:`~reaper_ext.session.protocols.SessionWriter`.
 
 Every change edits only the lines it must, and returns the original line as
 its restore token, so rejecting a suggestion puts the file's bytes back.
@@ -284,9 +284,9 @@ class RppSessionWriter:
         doc = self.doc
         doc.delete_lines(first, last - first + 1)
         if token == "new-chain":
-            chain = track_chunk(doc, track_guid).find("FXCHAIN")
-            if chain is not None and not chain.children:
-                doc.delete_lines(chain.start, chain.end - chain.start + 1)
+            emptied = track_chunk(doc, track_guid).find("FXCHAIN")
+            if emptied is not None and not emptied.children:
+                doc.delete_lines(emptied.start, emptied.end - emptied.start + 1)
         return True
 
     # -- markers -------------------------------------------------------------------
