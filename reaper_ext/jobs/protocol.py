@@ -26,6 +26,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from reaper_ext.suggest.kinds import FILTERED_JOBS, kinds_of_job
+
 __all__ = [
     "KIND_FILTERS",
     "SELECTION_KINDS",
@@ -158,17 +160,10 @@ def unfinished_jobs(folder: Path | None = None) -> list[Path]:
     )
 
 
-#: Which suggestion kinds each job produces (None: all of them). Pure data, shared by
-#: the worker (which filters) and the runner (which replaces only these when applying).
-KIND_FILTERS: dict[str, frozenset[str] | None] = {
-    "analyze": None,
-    "label": frozenset({"name", "color"}),
-    "suggest_fx": frozenset({"highpass", "eq", "unmask", "gate", "deesser", "compressor", "notch"}),
-    "mark_problems": frozenset({"marker"}),
-    "mark_sections": frozenset({"section", "tempo", "key"}),
-    "cleanup": frozenset({"name", "color", "order", "folder", "mute_track", "mute_item", "gain"}),
-    "separate": frozenset({"stems"}),
-}
+#: Which suggestion kinds each job produces (None: all of them), from the one registry of
+#: kinds (reaper_ext.suggest.kinds). Pure data, shared by the worker (which filters) and
+#: the runner (which replaces only these when applying).
+KIND_FILTERS: dict[str, frozenset[str] | None] = {"analyze": None, **{job: kinds_of_job(job) for job in FILTERED_JOBS}}
 #: Jobs that act on the selected tracks only (all tracks when none is selected).
 SELECTION_KINDS = frozenset({"label", "suggest_fx"})
 

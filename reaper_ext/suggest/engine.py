@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from reaper_ext.errors import SuggestionError
 from reaper_ext.session.model import Project
 from reaper_ext.pipeline.session import SessionAnalysis
 from reaper_ext.settings import RULE_NAMES, Settings
-from reaper_ext.suggest.model import KINDS, Suggestion
+from reaper_ext.suggest.model import Suggestion
 from reaper_ext.suggest.rules import RULES
 
 __all__ = ["suggest"]
@@ -28,7 +27,8 @@ def suggest(project: Project, analysis: SessionAnalysis, settings: Settings | No
     -------
     list of Suggestion
         Rule by rule in :data:`reaper_ext.settings.RULE_NAMES` order; a later duplicate
-        of an id is dropped (the first rule to suggest it wins).
+        of an id is dropped (the first rule to suggest it wins). Every kind is a
+        registered one: :class:`Suggestion` refuses any other when it is made.
     """
     settings = settings or Settings()
     seen: set[str] = set()
@@ -37,8 +37,6 @@ def suggest(project: Project, analysis: SessionAnalysis, settings: Settings | No
         if not settings.is_enabled(name):
             continue
         for suggestion in RULES[name](project, analysis, settings):
-            if suggestion.kind not in KINDS:
-                raise SuggestionError(f"rule {name!r} made a suggestion of unknown kind {suggestion.kind!r}: a bug, please report it")
             if suggestion.id in seen:
                 continue
             seen.add(suggestion.id)

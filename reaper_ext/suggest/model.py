@@ -11,33 +11,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reaper_ext.storage.cache import digest_bytes
+from reaper_ext.suggest.kinds import SUGGESTION_KINDS, check_kind
 
 __all__ = ["Suggestion", "KINDS", "TARGET_PROJECT", "make_suggestion_id"]
 
 TARGET_PROJECT = "project"
 
-# Every kind a rule may emit, and what its params hold (units in key names).
-KINDS: dict[str, str] = {
-    "name": "params: name (str), fine_class, coarse_class",
-    "color": "params: color (REAPER native int with 0x1000000), rgb ([r, g, b])",
-    "folder": "params: folder_name, member_guids (list), coarse_class: put these tracks in a new folder track",
-    "order": "params: new_index (int): move the track here",
-    "gain": "params: gain_db (float, change to apply to the track volume), target_dbfs",
-    "highpass": "params: fx (FxSpec dict: ReaEQ with one highpass band), freq_hz",
-    "eq": "params: fx (FxSpec dict: ReaEQ, at most 4 bands)",
-    "unmask": "params: fx (FxSpec dict: ReaEQ cut), other_track_guid, freq_hz, gain_db",
-    "gate": "params: fx (FxSpec dict), threshold_db",
-    "deesser": "params: fx (FxSpec dict: ReaComp sidechain-filtered), freq_hz, threshold_db",
-    "compressor": "params: fx (FxSpec dict: ReaComp), threshold_db, ratio, attack_ms, release_ms",
-    "notch": "params: fx (FxSpec dict: ReaEQ notches), freq_hz (list)",
-    "polarity": "params: is_inverted (bool): flip the track's phase button",
-    "mute_track": "params: is_muted (bool): the track is silent",
-    "mute_item": "params: item_guid, is_muted (bool): a silent item",
-    "marker": "params: position_sec, end_sec (None for a marker), name, problem_kind",
-    "section": "params: position_sec, end_sec, name (A/B/C...)",
-    "tempo": "params: tempo_bpm (suggestion only: never applied without accept)",
-    "key": "params: key (e.g. 'F# minor'): written as a project marker at 0",
-}
+#: Every kind a suggestion may have, and what its params hold (units in key names):
+#: a view of the one registry, :data:`reaper_ext.suggest.kinds.SUGGESTION_KINDS`.
+KINDS: dict[str, str] = {kind.name: "params: " + kind.params for kind in SUGGESTION_KINDS}
 
 
 def make_suggestion_id(kind: str, target: str, discriminator: Any = None) -> str:
@@ -58,7 +40,8 @@ class Suggestion:
     id : str
         Stable id (see :func:`make_suggestion_id`).
     kind : str
-        One of :data:`KINDS`.
+        A registered kind (:mod:`reaper_ext.suggest.kinds`); any other raises
+        :class:`~reaper_ext.suggest.kinds.UnknownKindError`.
     target : str
         A track GUID, or ``"project"``.
     track_name : str
@@ -79,7 +62,11 @@ class Suggestion:
     why: str = ""
     confidence: float = 1.0
 
+    def __post_init__(self) -> None:
+        check_kind(self.kind)
+
     def to_dict(self) -> dict[str, Any]:
+        """JSON-able form (the ``--json`` output, job results and ledger entries)."""
         return {
             "id": self.id,
             "kind": self.kind,
@@ -92,6 +79,7 @@ class Suggestion:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Suggestion:
+        """Read :meth:`to_dict`'s form back; an unknown kind raises :class:`~reaper_ext.suggest.kinds.UnknownKindError`."""
         return cls(
             id=data["id"], kind=data["kind"], target=data["target"], track_name=data.get("track", ""),
             params=dict(data.get("params", {})), why=data.get("why", ""), confidence=float(data.get("confidence", 1.0)),

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from reaper_ext.errors import LedgerError, SuggestionError
 from reaper_ext.fx.spec import FxSpec
 from reaper_ext.session.writer import LEDGER_SECTION, SessionWriter
+from reaper_ext.suggest.kinds import kinds_of_form
 from reaper_ext.suggest.model import Suggestion
 
 __all__ = [
@@ -52,10 +53,11 @@ __all__ = [
 TAG = "reaper-ext: "
 # Suggestion markers: a violet no REAPER default uses (native 0x00BBGGRR | custom flag).
 MARKER_COLOR = 0x1000000 | (0xD0 << 16) | (0x40 << 8) | 0xB0
-FX_KINDS = frozenset({"highpass", "eq", "unmask", "gate", "deesser", "compressor", "notch"})
-MARKER_KINDS = frozenset({"marker", "section", "key"})
-PENDING_KINDS = frozenset({"gain", "polarity", "mute_track", "mute_item", "folder", "order", "tempo"})
-LABEL_KINDS = frozenset({"name", "color"})
+# How each kind arrives, from the one registry of kinds (reaper_ext.suggest.kinds)
+FX_KINDS = kinds_of_form("fx")
+MARKER_KINDS = kinds_of_form("marker")
+PENDING_KINDS = kinds_of_form("pending")
+LABEL_KINDS = kinds_of_form("label")
 STEM_COLORS = {"drums": 0x1000000 | 0x3030C0, "bass": 0x1000000 | 0xB04060, "vocals": 0x1000000 | 0x40B040,
                "other": 0x1000000 | 0x909090, "guitar": 0x1000000 | 0x2080E0, "piano": 0x1000000 | 0x20C0E0}
 FIRST_MARKER_NUMBER = 900  # suggestion markers are numbered from here, clear of the user's
