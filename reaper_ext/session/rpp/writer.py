@@ -173,6 +173,11 @@ class RppSessionWriter:
             f"{pad}  TRACKID {guid}{nl}",
         ]
         for item in items or []:
+            if "midi" in item:  # an inline MIDI item (sparks): session.rpp.midi writes its lines
+                from reaper_ext.session.rpp.midi import midi_item_lines
+
+                lines += midi_item_lines(item, indent=pad + "  ", newline=nl)
+                continue
             lines += [
                 f"{pad}  <ITEM{nl}",
                 f"{pad}    POSITION {format_number(item['position_sec'])}{nl}",
