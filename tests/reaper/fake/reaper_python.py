@@ -58,6 +58,12 @@ class FakeReaper:
         self.deferred: list[str] = []
         self.tick_sec: list[float] = []
         self.project_object = object()
+        # the suggestion inbox's REAPER calls (transport, edit cursor, solo, state count)
+        self.state_change_count = 0
+        self.edit_cursor_sec = 0.0
+        self.play_state = 0  # GetPlayState: &1 playing
+        self.solo: dict[int, int] = {}  # id(track) -> I_SOLO
+        self.commands: list[int] = []  # Main_OnCommand ids, in order
 
     # -- test helpers --------------------------------------------------------------------------
     def missing(self) -> set[str]:
@@ -96,6 +102,7 @@ class FakeReaper:
             time.sleep(cycle_sec)
 
     def _changed(self, what: str) -> None:
+        self.state_change_count += 1  # REAPER: GetProjectStateChangeCount moves on every change
         if self.undo_depth == 0:
             self.unblocked_changes.append(what)
 
@@ -216,11 +223,17 @@ class FakeReaper:
     def GetMediaTrackInfo_Value(self, track, key):
         if track is None:
             return 0.0
+        if key == "I_SOLO":
+            return float(self.solo.get(id(track), 0))
         if key == "IP_TRACKNUMBER":
             return float(self._tracks().index(track) + 1) if track in self._tracks() else 0.0
         return float(getattr(track, self._TRACK_ATTRS[key])) if key in self._TRACK_ATTRS else 0.0
 
     def SetMediaTrackInfo_Value(self, track, key, value):
+        if track is not None and key == "I_SOLO":
+            self._changed(key)
+            self.solo[id(track)] = int(value)
+            return True
         if track is None or key not in self._TRACK_ATTRS:
             return False
         self._changed(key)
@@ -530,6 +543,37 @@ class FakeReaper:
             self._changed("marker name")
             marker.name = value
         return True, {3: marker.name}
+
+    # -- transport, edit cursor, selection, state count (the suggestion inbox) --------------------------
+    def GetProjectStateChangeCount(self, proj):
+        return self.state_change_count
+
+    def SetEditCurPos(self, time_sec, move_view, seek_play):
+        self.edit_cursor_sec = float(time_sec)
+
+    def GetCursorPosition(self):
+        return self.edit_cursor_sec
+
+    def OnPlayButton(self):
+        self.play_state = 1
+
+    def OnStopButton(self):
+        self.play_state = 0
+
+    def GetPlayState(self):
+        return self.play_state
+
+    def SetMediaItemSelected(self, item, is_selected):
+        if item is not None:
+            item.is_selected = bool(is_selected)
+
+    def SelectAllMediaItems(self, proj, is_selected):
+        for track in self._tracks():
+            for item in track.items:
+                item.is_selected = bool(is_selected)
+
+    def Main_OnCommand(self, command, flag):
+        self.commands.append(int(command))
 
 
 class _Guid:
