@@ -6,6 +6,7 @@ Imported only when a command runs, so ``reaper-ext info`` stays light.
 from __future__ import annotations
 
 import json
+import sys
 from argparse import Namespace
 from pathlib import Path
 
@@ -15,10 +16,104 @@ from reaper_ext.pipeline.progress import TerminalProgress
 __all__ = ["run_analyze", "run_suggestions", "run_accept", "run_reject", "run_separate"]
 
 
-def _write_json(path: str, data: dict) -> None:
-    from reaper_ext.session.rpp.project_file import write_bytes_atomic
+def _printable(value):
+    """``value`` with every string made valid Unicode (undecodable bytes become U+FFFD).
 
-    write_bytes_atomic(Path(path), (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"), keep_backup=False)
+    Project text that is not UTF-8 is carried through with surrogate escapes
+    (lossless for the .RPP); JSON and HTML must be valid UTF-8, so there each
+    such byte shows as the replacement character.
+    """
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    if isinstance(value, dict):
+        return {_printable(key): _printable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_printable(item) for item in value]
+    return value
+
+
+def _write_json(path: str, data: dict) -> None:
+    from reaper_ext.errors import ProjectWriteError
+    from reaper_ext.storage.atomic import write_atomic
+
+    text = json.dumps(_printable(data), indent=2, ensure_ascii=False) + "\n"
+    try:
+        write_atomic(Path(path), text.encode("utf-8"), mode=0o644)
+    except OSError as error:
+        raise ProjectWriteError(f"{path}: can't write the JSON ({error.strerror or error}); nothing written") from None
+
+
+# -- outputs never replace inputs ---------------------------------------------------
+def _is_project_file(path: Path) -> bool:
+    if path.suffix.lower() in (".rpp", ".rpp-bak") or ".reaper-ext-bak" in path.name:
+        return True
+    try:
+        with open(path, "rb") as stream:
+            return stream.read(64).lstrip().startswith(b"<REAPER_PROJECT")
+    except OSError:
+        return False
+
+
+def _has_ledger(path: Path) -> bool:
+    """Whether ``path`` is a project carrying a reaper-ext ledger (an earlier output)."""
+    from reaper_ext.session.rpp import load_document
+    from reaper_ext.session.rpp.reader import read_ext_state
+    from reaper_ext.session.writer import LEDGER_SECTION
+
+    try:
+        return LEDGER_SECTION in read_ext_state(load_document(path))
+    except ReaperExtError:
+        return False
+
+
+def check_outputs(project_path: Path, project, outputs: list[tuple[str, str | None]]) -> None:
+    """Refuse, before anything is analysed or written, an output that would replace an input.
+
+    Parameters
+    ----------
+    project_path : Path
+        The project being read.
+    project : Project
+        Its contents (its media files are inputs too).
+    outputs : list of (option, path)
+        ``("--json", "a.json")``...; ``None`` paths are skipped.
+
+    Raises
+    ------
+    ReaperExtError
+        One line naming the option, the file and why (nothing was written).
+    """
+    from reaper_ext.storage.atomic import same_file
+
+    media = [item.media.resolved_path for track in project.tracks for item in track.items
+             if item.media is not None and item.media.resolved_path is not None]
+    seen: list[tuple[str, Path]] = []
+    for option, text in outputs:
+        if not text:
+            continue
+        out = Path(text)
+        if out.exists() or out.is_symlink():
+            if out.is_dir():
+                raise ReaperExtError(f"{option} {out}: is a folder; name a file")
+            if same_file(out, project_path):
+                hint = "; to write into the project use --in-place" if option == "--write" else ""
+                raise ReaperExtError(f"{option} {out}: is the project being read; outputs never replace an input{hint}")
+            if any(same_file(out, path) for path in media):
+                raise ReaperExtError(f"{option} {out}: is a media file of {project_path}; outputs never replace an input")
+            if option == "--write":
+                if _is_project_file(out) and not _has_ledger(out):
+                    raise ReaperExtError(
+                        f"{option} {out}: is an existing project without reaper-ext suggestions (not an earlier output); "
+                        "outputs never replace a project file: choose another name"
+                    )
+            elif _is_project_file(out):
+                raise ReaperExtError(f"{option} {out}: is a REAPER project file; outputs never replace a project file")
+        elif not out.parent.is_dir() and str(out.parent):
+            raise ReaperExtError(f"{option} {out}: the folder {out.parent} does not exist")
+        for other_option, other in seen:
+            if out.resolve() == other.resolve() or ((out.exists() or other.exists()) and same_file(out, other)):
+                raise ReaperExtError(f"{option} and {other_option} name the same file {out}")
+        seen.append((option, out))
 
 
 def _summary_line(track) -> str:
@@ -37,38 +132,80 @@ def _summary_line(track) -> str:
     )
 
 
+# kinds made from the whole song or the whole track list: never from a subset of tracks
+SONG_WIDE_KINDS = frozenset({"tempo", "key", "section", "folder", "order"})
+
+
+def _chosen_guids(args: Namespace, project, entries) -> set[str] | None:
+    """GUIDs of the tracks ``--track`` names (name, GUID, or a pending suggested name); None for all."""
+    if not args.track:
+        return None
+    chosen: set[str] = set()
+    unknown = []
+    for wanted in args.track:
+        found = {track.guid for track in project.tracks if wanted in (track.name, track.guid)}
+        found |= {entry.suggestion.target for entry in entries
+                  if entry.suggestion.kind == "name" and entry.suggestion.params.get("name") == wanted}
+        if not found:
+            unknown.append(wanted)
+        chosen |= found
+    if unknown:
+        raise ReaperExtError(f"{args.project}: no track named {', '.join(repr(name) for name in unknown)}")
+    return chosen
+
+
+def _is_per_track(suggestion, chosen: set[str]) -> bool:
+    from reaper_ext.suggest.model import TARGET_PROJECT
+
+    return suggestion.target in chosen and suggestion.target != TARGET_PROJECT and suggestion.kind not in SONG_WIDE_KINDS
+
+
 def run_analyze(args: Namespace) -> int:
-    from reaper_ext.storage.cache import ContentCache
-    from reaper_ext.suggest.ledger.core import apply_suggestions
-    from reaper_ext.session.rpp import load_document, read_project, save_document
-    from reaper_ext.session.rpp.writer import RppSessionWriter
     from reaper_ext.pipeline.session import analyze_project
+    from reaper_ext.session.rpp import load_document, read_project, save_document
+    from reaper_ext.session.rpp.project_file import rebase_media_paths
+    from reaper_ext.session.rpp.writer import RppSessionWriter
     from reaper_ext.settings import load_settings
+    from reaper_ext.storage.cache import ContentCache
     from reaper_ext.suggest.engine import suggest
+    from reaper_ext.suggest.ledger.core import apply_suggestions, disown_created_files, read_ledger, reject_where
 
     settings = load_settings(Path(args.settings) if args.settings else None)
-    doc = load_document(args.project)
+    project_path = Path(args.project)
+    doc = load_document(project_path)
     project = read_project(doc)
-    chosen = None
-    if args.track:
-        chosen = [track for track in project.tracks if track.name in args.track or track.guid in args.track]
-        unknown = set(args.track) - {t.name for t in chosen} - {t.guid for t in chosen}
-        if unknown:
-            raise ReaperExtError(f"{args.project}: no track named {', '.join(sorted(unknown))}")
+    writer = RppSessionWriter(doc)
+    entries, _ = read_ledger(writer)
+    chosen = _chosen_guids(args, project, entries)
+    out = project_path if args.in_place else (Path(args.write) if args.write else None)
+    check_outputs(project_path, project, [("--json", args.json), ("--report", args.report), ("--write", args.write)])
+    # Analyse the project as it is without the pending suggestions this run replaces (in
+    # memory; saved only with --write/--in-place): an analysis of the already-renamed
+    # project would not suggest those names again. Stems are never replaced (no analysis
+    # makes them); with --track only those tracks' own suggestions are.
+    if chosen is None:
+        in_scope = lambda old: old.kind != "stems"  # noqa: E731
+    else:
+        in_scope = lambda old: old.kind != "stems" and _is_per_track(old, chosen)  # noqa: E731
+    replaced = reject_where(writer, in_scope)
+    project = read_project(doc)
+    tracks = None if chosen is None else [track for track in project.tracks if track.guid in chosen]
     bar = TerminalProgress()
     try:
         analysis = analyze_project(
             project, cache=None if args.no_cache else ContentCache(), progress=bar,
-            settings_key=settings.cache_key(), tracks=chosen,
+            settings_key=settings.cache_key(), tracks=tracks,
         )
     finally:
         bar.close()
     suggestions = suggest(project, analysis, settings)
+    if chosen is not None:  # one track says nothing about the song's tempo, key, sections or track order
+        suggestions = [suggestion for suggestion in suggestions if _is_per_track(suggestion, chosen)]
     print(f"{args.project}: {len(analysis.tracks)} tracks analysed in {analysis.elapsed_sec:.1f}s "
           f"({analysis.n_tracks_from_cache} from cache)")
     for track in analysis.tracks:
         print(_summary_line(track))
-    if analysis.tempo_bpm:
+    if analysis.tempo_bpm and chosen is None:
         print(f"  song: {analysis.tempo_bpm:.1f} BPM, {analysis.key}, sections "
               + " ".join(section["label"] for section in analysis.sections))
     for message in analysis.messages:
@@ -84,25 +221,33 @@ def run_analyze(args: Namespace) -> int:
 
         write_report(Path(args.report), project, analysis, suggestions, settings)
         print(f"  report written to {args.report}")
-    if args.write or args.in_place:
-        result = apply_suggestions(RppSessionWriter(doc), suggestions)
-        out = Path(args.project) if args.in_place else Path(args.write)
+    if out is not None:
+        result = apply_suggestions(writer, suggestions, replace_where=lambda old: False)
+        if not args.in_place:
+            # a copy: the files pending suggestions list stay the source project's; relative
+            # media paths are made right for the copy's folder (REAPER resolves them from there)
+            disown_created_files(writer)
+            if project.folder is not None:
+                rebase_media_paths(doc, project.folder, out.parent if str(out.parent) else Path("."))
         backup = save_document(doc, out, keep_backup=True)
         print(f"  {len(result.done)} suggestions written to {out} (switched off; accept or reject them)"
               + (f"; backup at {backup}" if backup else ""))
-        for message in result.messages:
+        kept = len(entries) - len(replaced.done)
+        if kept:
+            print(f"  {kept} earlier suggestion(s) kept pending (stems, or other tracks')")
+        for message in replaced.messages + result.messages:
             print(f"  note: {message}")
     return 0
 
 
 def run_suggestions(args: Namespace) -> int:
-    from reaper_ext.suggest.ledger.core import read_ledger
     from reaper_ext.session.rpp import load_document
     from reaper_ext.session.rpp.writer import RppSessionWriter
+    from reaper_ext.suggest.ledger.core import read_ledger
 
     entries, damaged = read_ledger(RppSessionWriter(load_document(args.project)))
     if args.json:
-        print(json.dumps({"suggestions": [entry.suggestion.to_dict() for entry in entries], "messages": damaged},
+        print(json.dumps(_printable({"suggestions": [entry.suggestion.to_dict() for entry in entries], "messages": damaged}),
                          indent=2, ensure_ascii=False))
         return 0
     if not entries:
@@ -117,20 +262,41 @@ def run_suggestions(args: Namespace) -> int:
 
 
 def _ledger_command(args: Namespace, operation) -> int:
-    from reaper_ext.suggest.ledger.core import Selection
-    from reaper_ext.session.rpp import load_document, save_document
+    from reaper_ext.session.rpp import load_document, read_project, save_document
     from reaper_ext.session.rpp.writer import RppSessionWriter
+    from reaper_ext.suggest.ledger.core import Selection, read_ledger, resolve_track
+    from reaper_ext.suggest.ledger.files import delete_after_save
+    from reaper_ext.suggest.model import KINDS
 
-    doc = load_document(args.project)
+    project_path = Path(args.project)
+    if args.kind and args.kind not in KINDS:
+        raise ReaperExtError(f"{project_path}: unknown kind {args.kind!r} (kinds: {', '.join(sorted(KINDS))})")
+    doc = load_document(project_path)
+    writer = RppSessionWriter(doc)
+    entries, damaged = read_ledger(writer)
+    known = {entry.suggestion.id for entry in entries}
+    unknown = [wanted for wanted in args.id if wanted not in known]
+    if unknown:
+        raise ReaperExtError(
+            f"{project_path}: no suggestion with id {', '.join(unknown)}; nothing changed "
+            f"(list them with: reaper-ext suggestions {project_path})"
+        )
     selection = Selection(ids=tuple(args.id), track=args.track, kind=args.kind, is_all=args.all)
-    result = operation(RppSessionWriter(doc), selection)
-    if not result.done and not result.messages:
-        print(f"{args.project}: no suggestion matched")
-        return 1 if args.id else 0
+    resolved = resolve_track(writer, selection, entries)
+    if not any(resolved.matches(entry.suggestion) for entry in entries):
+        what = ("no suggestions are waiting" if not entries
+                else f"no suggestion matched {'--track ' + repr(args.track) if args.track else '--kind ' + repr(args.kind)}")
+        for message in damaged:
+            print(f"warning: {message}", file=sys.stderr)
+        raise ReaperExtError(f"{project_path}: {what}; nothing changed")
+    result = operation(writer, selection)
+    messages = list(result.messages)
     if result.done:
-        backup = save_document(doc, args.project, keep_backup=True)
-        print(f"{args.project}: {args.command}ed {len(result.done)} suggestions (backup at {backup})")
-    for message in result.messages:
+        backup = save_document(doc, project_path, keep_backup=True)
+        # only now that the change is saved may the files it dropped go (and only those that pass every check)
+        messages += delete_after_save(result.removals, project_path=project_path, saved_project=read_project(doc))
+        print(f"{args.project}: {args.command}ed {len(result.done)} suggestions" + (f" (backup at {backup})" if backup else ""))
+    for message in messages:
         print(f"note: {message}")
     return 0
 
@@ -167,6 +333,12 @@ def run_separate(args: Namespace) -> int:
 
             if not args.track:
                 raise SeparationError(f"{source}: say which track to separate with --track NAME")
+            if args.write:
+                from reaper_ext.session.rpp import load_project
+                from reaper_ext.storage.atomic import same_file
+
+                if not (Path(args.write).exists() and same_file(Path(args.write), source)):
+                    check_outputs(source, load_project(source)[1], [("--write", args.write)])
             result = separate_project_track(source, args.track, out_project=Path(args.write) if args.write else source, **options)
             for line in result:
                 print(line)

@@ -63,7 +63,8 @@ def _add_analyze(subparsers) -> None:
     target.add_argument("--in-place", action="store_true", help="write the suggestions into PROJECT (keeps a backup)")
     parser.add_argument("--report", metavar="OUT.html", help="write a self-contained HTML report")
     parser.add_argument("--settings", metavar="FILE", help="settings TOML (default: the user settings file)")
-    parser.add_argument("--track", action="append", default=[], metavar="NAME", help="analyse only these tracks (repeatable)")
+    parser.add_argument("--track", nargs="+", action="extend", default=[], metavar="NAME",
+                        help="analyse only these tracks (name, GUID or suggested name); only their suggestions are replaced")
     parser.add_argument("--no-cache", action="store_true", help="don't read or write the analysis cache")
     _command("analyze", "reaper_ext.cli.commands", "run_analyze")
 
@@ -77,8 +78,10 @@ def _add_ledger_commands(subparsers) -> None:
         parser = subparsers.add_parser(name, help=f"{verb} (in place, atomically, keeping a backup)")
         parser.add_argument("project", help="path to a .RPP file")
         which = parser.add_mutually_exclusive_group(required=True)
-        which.add_argument("--id", action="append", default=[], metavar="ID", help="a suggestion id (repeatable)")
-        which.add_argument("--track", metavar="NAME", help="every suggestion on this track (name or GUID)")
+        which.add_argument("--id", nargs="+", action="extend", default=[], metavar="ID",
+                           help="one or more suggestion ids (--id A B, or --id A --id B)")
+        which.add_argument("--track", metavar="NAME",
+                           help="every suggestion on this track (its name, its GUID, or the name a suggestion gives it)")
         which.add_argument("--kind", metavar="KIND", help="every suggestion of this kind")
         which.add_argument("--all", action="store_true", help="every suggestion")
         _command(name, "reaper_ext.cli.commands", "run_" + name)
@@ -121,6 +124,13 @@ def get_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code."""
+    # names from projects may hold bytes that are not UTF-8 (carried as surrogate escapes):
+    # show them escaped rather than fail on them
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):  # replaced or detached streams (tests, pipes)
+            pass
     parser = get_parser()
     args = parser.parse_args(argv)
     if args.command is None:

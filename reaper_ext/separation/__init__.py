@@ -5,7 +5,9 @@ returns cached stems when the same audio was separated with the same model and
 settings before, else loads the model (:mod:`.models`), separates the file in
 bounded memory (:mod:`.engine`) and stores the result (:mod:`.cache`).
 
-Stems are 32-bit float WAV files named ``"<input stem> - <stem>.wav"``, at the
+Stems are 32-bit float WAV files named ``"<input stem> - <stem>.wav"`` (or
+``"<input stem> (2) - <stem>.wav"`` ... when a name is taken: an existing file
+is never replaced), at the
 input's sample rate and channel count; they sum to the input (the model's
 residual goes to ``"other"``). See ``docs/separation.md``.
 """
@@ -24,6 +26,7 @@ from reaper_ext.separation.cache import StemCache, audio_content_hash, cache_key
 from reaper_ext.separation.engine import (
     RESIDUAL_STEM,
     SeparationCancelled,
+    place_without_replacing,
     read_audio_info,
     separate_to_files,
     stem_file_name,
@@ -82,20 +85,20 @@ class SeparationResult:
 def _materialise(cached: dict[str, Path], out_dir: Path, file_stem: str) -> dict[str, Path]:
     """Link/copy cached stems to their final names, each through a temp name."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    finals = {}
-    for stem, src in cached.items():
-        final = out_dir / stem_file_name(file_stem, stem)
-        with tempfile.NamedTemporaryFile(dir=out_dir, prefix=f".{final.name}.", suffix=".part", delete=False) as tmp:
-            part = Path(tmp.name)
-        part.unlink()
-        try:
+    parts: dict[str, Path] = {}
+    try:
+        for stem, src in cached.items():
+            with tempfile.NamedTemporaryFile(
+                dir=out_dir, prefix=f".{stem_file_name(file_stem, stem)}.", suffix=".part", delete=False
+            ) as tmp:
+                part = Path(tmp.name)
+            part.unlink()
+            parts[stem] = part
             link_or_copy(src, part)
-            part.replace(final)
-        except BaseException:
+        return place_without_replacing(parts, out_dir, file_stem)
+    finally:
+        for part in parts.values():
             part.unlink(missing_ok=True)
-            raise
-        finals[stem] = final
-    return finals
 
 
 def separate_file(
@@ -121,8 +124,9 @@ def separate_file(
         Mono or stereo audio file (WAV, FLAC, OGG... anything soundfile reads),
         any sample rate, any length.
     out_dir : Path
-        Folder for ``"<input stem> - <stem>.wav"``; created if missing; files
-        with those names are replaced.
+        Folder for ``"<input stem> - <stem>.wav"``; created if missing; when
+        any of those names is taken, all stems get a number
+        (``"<input stem> (2) - <stem>.wav"``): no existing file is replaced.
     model : str
         ``"htdemucs"`` (default), ``"htdemucs_ft"``, ``"htdemucs_6s"`` or
         ``"demucs_unittest"`` (weight-free, for tests).

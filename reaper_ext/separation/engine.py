@@ -72,9 +72,57 @@ class EngineResult:
     duration_sec: float
 
 
-def stem_file_name(input_stem: str, stem: str) -> str:
-    """``"<input stem> - <stem>.wav"``: the name of one output file."""
-    return f"{input_stem} - {stem}.wav"
+def stem_file_name(input_stem: str, stem: str, number: int = 1) -> str:
+    """``"<input stem> - <stem>.wav"``: the name of one output file.
+
+    ``number`` > 1 gives ``"<input stem> (<number>) - <stem>.wav"``: the name
+    used when the plain one is taken (see :func:`place_without_replacing`).
+    """
+    base = input_stem if number <= 1 else f"{input_stem} ({number})"
+    return f"{base} - {stem}.wav"
+
+
+def _link_no_replace(part: Path, final: Path) -> None:
+    """Give ``part`` the name ``final``; raises FileExistsError rather than replace anything.
+
+    A hard link fails when the name exists (POSIX ``link``, Windows
+    ``CreateHardLink``), which makes "is it free?" and "take it" one step; on
+    file systems without hard links, a check and a rename.
+    """
+    try:
+        os.link(part, final)
+    except FileExistsError:
+        raise
+    except OSError:
+        if os.path.lexists(final):
+            raise FileExistsError(final) from None
+        os.rename(part, final)  # Windows refuses to rename over a file; elsewhere the check above guards
+        return
+    os.unlink(part)
+
+
+def place_without_replacing(parts: dict[str, Path], out_dir: Path, file_stem: str) -> dict[str, Path]:
+    """Move finished stem files to their final names, never replacing an existing file.
+
+    All stems of one separation share a number: ``"mix - drums.wav"`` ...
+    when every such name is free, else ``"mix (2) - drums.wav"`` ..., and so
+    on. A user's file that happens to have a stem's name is never touched.
+    """
+    for number in range(1, 10_000):
+        finals = {stem: out_dir / stem_file_name(file_stem, stem, number) for stem in parts}
+        if any(os.path.lexists(final) for final in finals.values()):
+            continue
+        placed: dict[str, Path] = {}
+        try:
+            for stem, part in parts.items():
+                _link_no_replace(part, finals[stem])
+                placed[stem] = finals[stem]
+        except FileExistsError:  # taken meanwhile: give back what this number took, try the next
+            for stem, final in placed.items():
+                os.replace(final, parts[stem])
+            continue
+        return placed
+    raise SeparationError(f"{out_dir}: no free name for the stems of {file_stem!r}")
 
 
 def read_audio_info(path: Path) -> tuple[int, int, int]:
@@ -424,7 +472,8 @@ def separate_to_files(
             tail = resampler_in.flush()
             _write_block(model_file, tail.T)
             stats.add(tail.mean(axis=0))
-            model_file.close()
+            if model_file is not None:
+                model_file.close()
         n_model = stats.n
         mean, std = stats.mean, stats.std + _STD_EPS
         is_silent = stats.peak == 0.0
@@ -499,7 +548,7 @@ def separate_to_files(
                     n_done_steps += 1
                 frontier = min(st.final_until for st in streams)
                 if frontier > emitted:
-                    emit(sum(st.take(emitted, frontier) for st in streams))
+                    emit(np.sum([st.take(emitted, frontier) for st in streams], axis=0))
                     emitted = frontier
                 frac = n_done_steps / n_steps
                 report(0.05 + 0.94 * frac, "separating", stage_fraction=frac, stage_t0=t_sep)
@@ -511,8 +560,7 @@ def separate_to_files(
         for h in opened:
             h.close()
         opened.clear()
-        for s in sources:
-            os.replace(part_paths[s], final_paths[s])
+        final_paths = place_without_replacing(part_paths, out_dir, file_stem)
     except BaseException as exc:
         for h in opened:
             try:

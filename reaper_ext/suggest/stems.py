@@ -1,10 +1,14 @@
 """Separate a project track into stems and offer them as a suggestion.
 
 Each audible item's source file is separated (``reaper_ext.separation``); the
-stem files go next to that source file; a ``stems`` suggestion adds one track
-per stem in a folder under the source track, each item at the source item's
-position, length and start offset, so stems line up with the mix to the
-sample. Rejecting it removes the tracks and the stem files written here.
+stem files go next to that source file when it lies in the project's folder
+tree, else into ``<project folder>/reaper-ext stems/``, under names that never
+replace an existing file; a ``stems`` suggestion adds one track per stem in a
+folder under the source track, each item at the source item's position,
+length and start offset, so stems line up with the mix to the sample. Each
+stem file is recorded with its size and SHA-256 (``created_files``), so that
+rejecting the suggestion can delete exactly those files and nothing else
+(see :mod:`reaper_ext.suggest.ledger.files`).
 """
 
 from __future__ import annotations
@@ -13,9 +17,12 @@ import os
 from pathlib import Path
 
 from reaper_ext.errors import SeparationError
+from reaper_ext.suggest.ledger.files import is_inside, record_file
 from reaper_ext.suggest.model import Suggestion, make_suggestion_id
 
-__all__ = ["stems_suggestion", "separate_project_track"]
+__all__ = ["stems_suggestion", "separate_project_track", "stems_folder_for", "STEMS_SUBFOLDER"]
+
+STEMS_SUBFOLDER = "reaper-ext stems"
 
 
 def _relative_to_project(path: Path, project_folder: Path) -> str:
@@ -23,6 +30,16 @@ def _relative_to_project(path: Path, project_folder: Path) -> str:
         return os.path.relpath(path, project_folder).replace(os.sep, "/")
     except ValueError:  # another drive on Windows
         return str(path)
+
+
+def stems_folder_for(source: Path, project_folder: Path | None) -> Path:
+    """Where the stems of ``source`` go: beside it inside the project's folder tree, else a project subfolder."""
+    if project_folder is None:
+        return source.parent
+    root = os.path.realpath(project_folder)
+    if is_inside(os.path.realpath(source.parent), root):
+        return source.parent
+    return Path(project_folder) / STEMS_SUBFOLDER
 
 
 def stems_suggestion(project, track, *, separate, model: str, item_guids=None) -> tuple[Suggestion, list[str]]:
@@ -43,9 +60,9 @@ def stems_suggestion(project, track, *, separate, model: str, item_guids=None) -
             continue
         source = item.media.resolved_path
         if source not in separated_files:
-            result = separate(source, source.parent)
+            result = separate(source, stems_folder_for(source, project.folder))
             separated_files[source] = result
-            created += [str(path) for path in result.stem_paths.values()]
+            created += [record_file(path) for path in result.stem_paths.values()]
         result = separated_files[source]
         for stem, path in result.stem_paths.items():
             stems.setdefault(stem, []).append({
@@ -70,12 +87,22 @@ def stems_suggestion(project, track, *, separate, model: str, item_guids=None) -
 
 
 def separate_project_track(project_path: Path, track_name: str, *, out_project: Path, **options) -> list[str]:
-    """CLI form: separate one track of a ``.RPP`` and write the stems suggestion into ``out_project``."""
-    from reaper_ext.suggest.ledger.core import Selection, apply_suggestions, reject
-    from reaper_ext.separation import separate_file
-    from reaper_ext.session.rpp import load_document, read_project, save_document
-    from reaper_ext.session.rpp.writer import RppSessionWriter
+    """CLI form: separate one track of a ``.RPP`` and write the stems suggestion into ``out_project``.
 
+    An earlier separation of the same track with the same model is replaced.
+    Its stem files are deleted only when the project is saved in place (and
+    only those that pass :func:`reaper_ext.suggest.ledger.files.delete_created_files`);
+    written to another file, the source project still uses them, so they stay.
+    """
+    from reaper_ext.session.rpp import load_document, read_project, save_document
+    from reaper_ext.session.rpp.project_file import rebase_media_paths
+    from reaper_ext.session.rpp.writer import RppSessionWriter
+    from reaper_ext.separation import separate_file
+    from reaper_ext.storage.atomic import same_file
+    from reaper_ext.suggest.ledger.core import Selection, apply_suggestions, reject
+    from reaper_ext.suggest.ledger.files import delete_after_save
+
+    project_path, out_project = Path(project_path), Path(out_project)
     doc = load_document(project_path)
     project = read_project(doc)
     track = next((t for t in project.tracks if t.name == track_name or t.guid == track_name), None)
@@ -83,15 +110,23 @@ def separate_project_track(project_path: Path, track_name: str, *, out_project: 
         raise SeparationError(f"{project_path}: no track named {track_name!r}")
     model = options.get("model", "htdemucs")
     writer = RppSessionWriter(doc)
-    # an earlier separation of this track with this model goes first (its files too),
-    # since the new stem files take the same names
-    reject(writer, Selection(ids=(make_suggestion_id("stems", track.guid, [model, None]),)))
+    # an earlier separation of this track with this model is replaced (its files are
+    # only proposed for deletion: new stems never take an existing file's name)
+    earlier = reject(writer, Selection(ids=(make_suggestion_id("stems", track.guid, [model, None]),)))
     suggestion, messages = stems_suggestion(
         read_project(doc), track, separate=lambda path, out_dir: separate_file(path, out_dir, **options), model=model
     )
+    messages += earlier.messages
     result = apply_suggestions(writer, [suggestion], replace_where=lambda old: False)
     messages += result.messages
+    in_place = out_project.exists() and same_file(out_project, project_path)
+    if not in_place and project.folder is not None:
+        rebase_media_paths(doc, project.folder, out_project.parent if str(out_project.parent) else Path("."))
     backup = save_document(doc, out_project, keep_backup=True)
+    if in_place:
+        messages += delete_after_save(earlier.removals, project_path=project_path, saved_project=read_project(doc))
+    elif earlier.removals:
+        messages.append(f"the earlier stems stay on disk: {project_path} still uses them")
     lines = [f"{project_path}: track {track.name!r} separated into {len(suggestion.params['stems'])} stems ({suggestion.id})"]
     lines += [f"  {stem['stem']}: {stem['items'][0]['file']}" for stem in suggestion.params["stems"]]
     lines.append(f"  written to {out_project} as a suggestion (stem tracks muted until accepted)" + (f"; backup at {backup}" if backup else ""))

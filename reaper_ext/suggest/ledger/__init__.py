@@ -1,5 +1,37 @@
 """The ledger: what was suggested, what it replaced, and accept/reject (stored inside the project)."""
 
-from reaper_ext.suggest.ledger.core import LedgerEntry, LedgerResult, MARKER_COLOR, Selection, TAG, accept, apply_suggestions, read_ledger, reject
+from reaper_ext.suggest.ledger.core import (
+    MARKER_COLOR,
+    REPLACED_ONLY_BY_SAME_ID,
+    TAG,
+    LedgerEntry,
+    LedgerResult,
+    Selection,
+    accept,
+    apply_suggestions,
+    read_ledger,
+    reject,
+    disown_created_files,
+    reject_where,
+    resolve_track,
+)
+from reaper_ext.suggest.ledger.files import FileRemoval, delete_created_files, record_file
 
-__all__ = ["LedgerEntry", "LedgerResult", "MARKER_COLOR", "Selection", "TAG", "accept", "apply_suggestions", "read_ledger", "reject"]
+__all__ = [
+    "LedgerEntry",
+    "LedgerResult",
+    "MARKER_COLOR",
+    "REPLACED_ONLY_BY_SAME_ID",
+    "Selection",
+    "TAG",
+    "accept",
+    "apply_suggestions",
+    "read_ledger",
+    "reject",
+    "resolve_track",
+    "reject_where",
+    "disown_created_files",
+    "FileRemoval",
+    "delete_created_files",
+    "record_file",
+]

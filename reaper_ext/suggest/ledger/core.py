@@ -13,13 +13,21 @@ How each kind arrives ("switched off"):
   its name tagged "reaper-ext: ".
 - ``stems``: the stem tracks are added in a folder under the source track,
   muted; accept unmutes them and mutes the source; reject removes the tracks
-  and the stem files the product wrote.
+  and *proposes* the stem files for deletion (:attr:`LedgerResult.removals`);
+  the caller deletes them only after saving, and only those that pass the
+  checks of :mod:`reaper_ext.suggest.ledger.files` (a project file is
+  untrusted input: its ledger alone can never delete anything).
 - ``gain``, ``polarity``, ``mute_track``, ``mute_item``, ``folder``, ``order``,
   ``tempo``: nothing audible changes until accepted; they wait in the ledger.
 
 Accept makes a suggestion ordinary content (FX enabled, tags removed, pending
 changes applied). Reject removes what was written and restores the
 originals; rejecting everything gives back the project's exact bytes.
+Analysing again replaces pending suggestions, except that a pending ``name``,
+``color`` or ``stems`` suggestion is only ever replaced by one with the same
+id: an analysis of the renamed project makes no name suggestion for a track
+that already carries the suggested name, and no analysis makes stems, so
+replacing those by "whatever the new run suggests" would lose them.
 Where the user changed something after the analysis, their edit wins and the
 result says which suggestions could not be accepted or rejected as planned.
 """
@@ -36,6 +44,7 @@ from reaper_ext.errors import LedgerError, SuggestionError
 from reaper_ext.fx.spec import FxSpec
 from reaper_ext.session.writer import LEDGER_SECTION, SessionWriter
 from reaper_ext.suggest.kinds import kinds_of_form
+from reaper_ext.suggest.ledger.files import FileRemoval
 from reaper_ext.suggest.model import Suggestion
 
 __all__ = [
@@ -48,6 +57,10 @@ __all__ = [
     "accept",
     "reject",
     "read_ledger",
+    "resolve_track",
+    "reject_where",
+    "disown_created_files",
+    "REPLACED_ONLY_BY_SAME_ID",
 ]
 
 TAG = "reaper-ext: "
@@ -61,6 +74,8 @@ LABEL_KINDS = kinds_of_form("label")
 STEM_COLORS = {"drums": 0x1000000 | 0x3030C0, "bass": 0x1000000 | 0xB04060, "vocals": 0x1000000 | 0x40B040,
                "other": 0x1000000 | 0x909090, "guitar": 0x1000000 | 0x2080E0, "piano": 0x1000000 | 0x20C0E0}
 FIRST_MARKER_NUMBER = 900  # suggestion markers are numbered from here, clear of the user's
+# pending suggestions a new run replaces only with the same id (see the module docstring)
+REPLACED_ONLY_BY_SAME_ID = frozenset({"name", "color", "stems"})
 _ENTRY_PREFIX = "s_"
 _META_KEY = "meta"
 
@@ -94,6 +109,8 @@ class LedgerResult:
 
     done: list[str] = field(default_factory=list)  # suggestion ids
     messages: list[str] = field(default_factory=list)  # what could not be done, and why
+    # files of rejected suggestions: delete (files.delete_created_files) only after the change is saved
+    removals: list[FileRemoval] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -101,9 +118,10 @@ class Selection:
     """Which suggestions an accept/reject acts on (all given criteria must match)."""
 
     ids: tuple[str, ...] = ()
-    track: str | None = None  # a track name or GUID
+    track: str | None = None  # a track name (current, or the name a pending suggestion gives it) or GUID
     kind: str | None = None
     is_all: bool = False
+    track_guids: frozenset[str] = frozenset()  # what ``track`` names now (see resolve_track)
 
     def matches(self, suggestion: Suggestion) -> bool:
         if self.is_all:
@@ -112,11 +130,22 @@ class Selection:
             return False
         if self.ids and suggestion.id not in self.ids:
             return False
-        if self.track and self.track not in (suggestion.track_name, suggestion.target):
+        if self.track and self.track not in (suggestion.track_name, suggestion.target) and suggestion.target not in self.track_guids:
             return False
         if self.kind and suggestion.kind != self.kind:
             return False
         return True
+
+
+def resolve_track(writer: SessionWriter, selection: Selection, entries: list[LedgerEntry]) -> Selection:
+    """``selection`` with the GUIDs its ``track`` names: by GUID, current name, or a pending suggested name."""
+    if not selection.track:
+        return selection
+    wanted = selection.track
+    guids = {track.guid for track in writer.snapshot().tracks if wanted in (track.name, track.guid)}
+    guids |= {entry.suggestion.target for entry in entries
+              if entry.suggestion.kind == "name" and entry.suggestion.params.get("name") == wanted}
+    return Selection(selection.ids, selection.track, selection.kind, selection.is_all, frozenset(guids))
 
 
 def read_ledger(writer: SessionWriter) -> tuple[list[LedgerEntry], list[str]]:
@@ -200,6 +229,7 @@ def _apply_stems(writer: SessionWriter, suggestion: Suggestion) -> list[dict]:
         )
         writer.set_track_value(guid, "mute", True)
         changes.append({"op": "add_track", "track_guid": guid})
+    # records (path, size, sha256) made when the files were written: see ledger.files
     changes.append({"op": "files", "paths": list(suggestion.params.get("created_files", []))})
     return changes
 
@@ -216,15 +246,23 @@ def apply_suggestions(
     again replaces them instead of stacking duplicates: every pending one by
     default, or those ``replace_where`` selects (an action that only marks
     problems replaces only problem markers); one with the same id as a new
-    suggestion is always replaced.
+    suggestion is always replaced, and a pending ``name``, ``color`` or
+    ``stems`` suggestion only by one with the same id (see the module
+    docstring). Files of replaced suggestions are never deleted here (they are
+    not even proposed: the result's ``removals`` stays empty).
     """
     suggestions = list(suggestions)
     result = LedgerResult()
     new_ids = {suggestion.id for suggestion in suggestions}
-    if replace_where is None:
-        previous = reject(writer, Selection(is_all=True))
-    else:
-        previous = _reject_where(writer, lambda old: old.id in new_ids or replace_where(old))
+
+    def is_replaced(old: Suggestion) -> bool:
+        if old.id in new_ids:
+            return True
+        if old.kind in REPLACED_ONLY_BY_SAME_ID:
+            return False
+        return replace_where is None or replace_where(old)
+
+    previous = _reject_where(writer, is_replaced)
     result.messages += previous.messages
     meta = _read_meta(writer)
     if not meta:
@@ -311,6 +349,7 @@ def accept(writer: SessionWriter, selection: Selection) -> LedgerResult:
     result = LedgerResult()
     entries, damaged = read_ledger(writer)
     result.messages += damaged
+    selection = resolve_track(writer, selection, entries)
     for entry in entries:
         suggestion = entry.suggestion
         if not selection.matches(suggestion):
@@ -345,7 +384,7 @@ def accept(writer: SessionWriter, selection: Selection) -> LedgerResult:
 
 
 # -- reject ------------------------------------------------------------------------
-def _reject_changes(writer: SessionWriter, entry: LedgerEntry) -> list[str]:
+def _reject_changes(writer: SessionWriter, entry: LedgerEntry, removals: list[FileRemoval]) -> list[str]:
     suggestion = entry.suggestion
     messages = []
     for change in reversed(entry.changes):
@@ -371,28 +410,50 @@ def _reject_changes(writer: SessionWriter, entry: LedgerEntry) -> list[str]:
             if not writer.remove_track(change["track_guid"]):
                 messages.append(f"{suggestion.id}: a stem track was already deleted")
         elif op == "files":
-            messages += _remove_created_files(suggestion, change["paths"])
-    return messages
-
-
-def _remove_created_files(suggestion: Suggestion, paths: list[str]) -> list[str]:
-    """Delete the files the product wrote for a suggestion (and nothing else)."""
-    import os
-
-    messages = []
-    for path in paths:
-        try:
-            os.remove(path)
-        except FileNotFoundError:
-            continue
-        except OSError as error:
-            messages.append(f"{suggestion.id}: could not delete {path} ({error.strerror or error})")
+            # never deleted here: only proposed (see ledger.files for when one may go)
+            paths = change.get("paths")
+            removals += [FileRemoval(suggestion.id, record) for record in (paths if isinstance(paths, list) else [])]
     return messages
 
 
 def reject(writer: SessionWriter, selection: Selection) -> LedgerResult:
-    """Remove the selected suggestions and restore what they replaced (newest first)."""
-    return _reject_where(writer, selection.matches)
+    """Remove the selected suggestions and restore what they replaced (newest first).
+
+    Files the rejected suggestions created are listed in the result's
+    ``removals``, not deleted: see :mod:`reaper_ext.suggest.ledger.files`.
+    """
+    entries, _ = read_ledger(writer)
+    return _reject_where(writer, resolve_track(writer, selection, entries).matches)
+
+
+def reject_where(writer: SessionWriter, is_selected: Callable[[Suggestion], bool]) -> LedgerResult:
+    """Reject every pending suggestion ``is_selected`` picks (newest first); see :func:`reject`."""
+    return _reject_where(writer, is_selected)
+
+
+def disown_created_files(writer: SessionWriter, *, except_ids: Iterable[str] = ()) -> int:
+    """Mark the created-file records of this ledger as a copy's: they will never be deleted from it.
+
+    Called when a project is written to *another* file (``--write OUT``): the
+    pending entries are copies, and the files they list still belong to the
+    project they were made for (which keeps using them). Returns how many
+    entries changed.
+    """
+    keep = set(except_ids)
+    changed = 0
+    for entry in read_ledger(writer)[0]:
+        if entry.suggestion.id in keep:
+            continue
+        touched = False
+        for change in entry.changes:
+            if change.get("op") == "files" and isinstance(change.get("paths"), list):
+                change["paths"] = [{"path": record.get("path") if isinstance(record, dict) else record, "copied": True}
+                                   for record in change["paths"]]
+                touched = True
+        if touched:
+            writer.write_ext_state(LEDGER_SECTION, _ENTRY_PREFIX + entry.suggestion.id, entry.encode())
+            changed += 1
+    return changed
 
 
 def _reject_where(writer: SessionWriter, is_selected: Callable[[Suggestion], bool]) -> LedgerResult:
@@ -402,7 +463,7 @@ def _reject_where(writer: SessionWriter, is_selected: Callable[[Suggestion], boo
     for entry in reversed(entries):
         if not is_selected(entry.suggestion):
             continue
-        result.messages += _reject_changes(writer, entry)
+        result.messages += _reject_changes(writer, entry, result.removals)
         writer.delete_ext_state(LEDGER_SECTION, _ENTRY_PREFIX + entry.suggestion.id)
         result.done.append(entry.suggestion.id)
     _drop_ledger_if_empty(writer)
