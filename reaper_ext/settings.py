@@ -253,8 +253,8 @@ def load_settings(path: str | Path | None = None) -> Settings:
         The file is unreadable, not valid TOML, or holds an unknown key or a bad value
         (the message names the file, the key and the value).
     """
+    file_path = Path(path).expanduser() if path is not None else default_settings_path()
     explicit = path is not None
-    file_path = Path(path).expanduser() if explicit else default_settings_path()
     if not file_path.exists():
         if explicit:
             raise SettingsError(f"settings file {file_path} does not exist: create it (see docs/settings.example.toml) or leave it out")

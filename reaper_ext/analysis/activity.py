@@ -19,6 +19,7 @@ import numpy as np
 
 from reaper_ext.analysis.frames import FrameFeatures, compute_frames
 from reaper_ext.analysis.validate import SILENCE_DBFS, power_to_db
+from reaper_ext.errors import AnalysisError
 
 __all__ = ["active_regions", "activity_threshold_dbfs", "regions_to_mask", "inactive_regions"]
 
@@ -65,6 +66,8 @@ def active_regions(
         Sorted, non-overlapping.
     """
     if frames is None:
+        if samples is None:
+            raise AnalysisError("give the audio or its precomputed frames")
         frames = compute_frames(samples, sample_rate_hz)
     block_db = power_to_db(frames.block_power)
     if block_db.size == 0:

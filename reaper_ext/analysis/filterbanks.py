@@ -87,7 +87,9 @@ def chroma_filterbank(sample_rate_hz: float, n_fft: int) -> np.ndarray:
 
 def power_to_db(power: np.ndarray, *, floor: float = 1e-10) -> np.ndarray:
     """``10 log10(power)``, floored at ``floor`` (librosa's ``power_to_db(S, ref=1.0, top_db=None)``)."""
-    return 10.0 * np.log10(np.maximum(power, floor))
+    from reaper_ext.analysis.validate import power_to_db as unfloored_power_to_db
+
+    return unfloored_power_to_db(np.maximum(power, floor))
 
 
 def onset_strength(log_mel: np.ndarray, *, n_fft: int, hop_length: int) -> np.ndarray:

@@ -18,6 +18,7 @@ import numpy as np
 from reaper_ext.analysis.frames import FrameFeatures, compute_frames
 from reaper_ext.analysis.peak import sample_peak_dbfs
 from reaper_ext.analysis.validate import SILENCE_DBFS, amplitude_to_db, power_to_db, valid_audio
+from reaper_ext.errors import AnalysisError
 
 __all__ = ["rms_dbfs", "crest_factor_db", "dc_offset", "dc_offset_dbfs", "noise_floor_dbfs"]
 
@@ -94,6 +95,8 @@ def noise_floor_dbfs(
         Which low percentile of the block levels to report.
     """
     if frames is None:
+        if samples is None:
+            raise AnalysisError("give the audio or its precomputed frames")
         frames = compute_frames(valid_audio(samples, sample_rate_hz), sample_rate_hz)
     block_db = power_to_db(frames.block_power)
     audible = block_db[block_db > SILENCE_DBFS]

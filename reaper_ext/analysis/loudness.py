@@ -99,7 +99,7 @@ def integrated_loudness(samples: np.ndarray, sample_rate_hz: float) -> float:
         block_power += weight * energy / lengths
 
     block_lufs = _power_to_lufs(block_power)
-    above_absolute = block_lufs > ABSOLUTE_GATE_LUFS
+    above_absolute = np.asarray(block_lufs > ABSOLUTE_GATE_LUFS)
     if not above_absolute.any():
         return float("-inf")
     relative_gate_lufs = _power_to_lufs(block_power[above_absolute].mean()) + RELATIVE_GATE_LU

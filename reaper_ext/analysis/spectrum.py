@@ -20,6 +20,7 @@ import numpy as np
 from reaper_ext.analysis.activity import active_regions, regions_to_mask
 from reaper_ext.analysis.frames import FrameFeatures, compute_frames
 from reaper_ext.analysis.validate import power_to_db
+from reaper_ext.errors import AnalysisError
 
 __all__ = ["Ltas", "long_term_average_spectrum", "band_energy_fraction"]
 
@@ -69,6 +70,8 @@ def long_term_average_spectrum(
         All levels ``-inf`` when nothing is active.
     """
     if frames is None:
+        if samples is None:
+            raise AnalysisError("give the audio or its precomputed frames")
         frames = compute_frames(samples, sample_rate_hz, fraction=fraction)
     if regions is None:
         regions = active_regions(None, sample_rate_hz, frames=frames)

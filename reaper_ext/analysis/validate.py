@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import weakref
+from typing import overload
 
 import numpy as np
 
@@ -75,6 +76,10 @@ def valid_audio(samples: np.ndarray, sample_rate_hz: float) -> np.ndarray:
 _last_checked: tuple | None = None
 
 
+@overload
+def amplitude_to_db(amplitude: float) -> float: ...
+@overload
+def amplitude_to_db(amplitude: np.ndarray) -> np.ndarray: ...
 def amplitude_to_db(amplitude: float | np.ndarray) -> float | np.ndarray:
     """``20 log10(amplitude)``, with ``-inf`` for zero (no warning)."""
     with np.errstate(divide="ignore"):
@@ -82,6 +87,10 @@ def amplitude_to_db(amplitude: float | np.ndarray) -> float | np.ndarray:
     return float(result) if np.ndim(result) == 0 else result
 
 
+@overload
+def power_to_db(power: float) -> float: ...
+@overload
+def power_to_db(power: np.ndarray) -> np.ndarray: ...
 def power_to_db(power: float | np.ndarray) -> float | np.ndarray:
     """``10 log10(power)``, with ``-inf`` for zero (no warning)."""
     with np.errstate(divide="ignore"):

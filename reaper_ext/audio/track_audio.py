@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from reaper_ext.audio.resample import resample
-
 from reaper_ext.errors import MediaError
 from reaper_ext.session.model import Item, Track
 
@@ -141,6 +140,7 @@ def read_track_audio(
         if n not in probes:
             continue
         file_rate_hz, file_channels, file_frames = probes[n]
+        assert item.media is not None and item.media.resolved_path is not None  # only items with media are probed
         # window of this item inside the output, in output samples
         item_start = int(round((item.position_sec - origin_sec) * rate_hz))
         item_stop = int(round((item.end_sec - origin_sec) * rate_hz))

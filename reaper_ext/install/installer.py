@@ -471,7 +471,7 @@ def _configure_reascript(options, entry, ops: FileOps, echo) -> dict[str, Any] |
     old_data = read_bytes_or_none(path)
     text = decode(old_data or b"")
     lib = Path(options.python_lib) if options.python_lib else find_python_shared_library()
-    if options.python_lib and not lib.is_file():
+    if options.python_lib and (lib is None or not lib.is_file()):
         raise InstallError(f"--python-lib {lib} does not exist: give the path of libpython3.x (.so/.dylib/.dll)")
     values = _python_lib_values(text, lib, echo)
     new_text, previous = reaperini.set_values_if_empty(text, values)

@@ -72,7 +72,7 @@ def find_python_shared_library(
         sysconfig.get_config_vars() if config_vars is None else config_vars,
         platform=sys.platform if platform is None else platform,
         base_prefix=sys.base_prefix if base_prefix is None else base_prefix,
-        version_info=tuple(sys.version_info[:2]) if version_info is None else version_info,
+        version_info=(sys.version_info[0], sys.version_info[1]) if version_info is None else version_info,
     )
     for candidate in candidates:
         if is_file(candidate):

@@ -153,7 +153,7 @@ class StemCache:
 
     def entries(self) -> list[tuple[float, int, Path]]:
         """``(last used, size in bytes, folder)`` of every complete entry."""
-        found = []
+        found: list[tuple[float, int, Path]] = []
         if not self.root.is_dir():
             return found
         for entry in self.root.iterdir():

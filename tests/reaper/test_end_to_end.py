@@ -8,9 +8,6 @@ import pytest
 
 from tests.reaper.conftest import EXAMPLE, run_action_script, run_end_to_end
 
-MAX_TICK_SEC = 0.050
-
-
 def _check_run(run):
     from reaper_ext.session.rpp import load_project
 
@@ -22,7 +19,7 @@ def _check_run(run):
     assert not run.fake.unblocked_changes and run.fake.ui_refresh_depth == 0
     print(f"{run.project.name}: worst defer tick {run.worst_tick_sec * 1000:.1f} ms over {run.n_ticks} ticks; "
           f"action itself {run.action_sec * 1000:.1f} ms")
-    assert run.worst_tick_sec < MAX_TICK_SEC
+    # the tick's wall time is a benchmark figure (benchmarks/bench_defer_ticks.py), not a pass/fail bound here
     _, saved = load_project(run.saved)
     ledger = saved.ext_state.get("REAPER_EXT", {})
     assert len([k for k in ledger if k.startswith("s_")]) == len(result["suggestions"]) - sum("not written" in m for m in console.splitlines())
@@ -92,7 +89,7 @@ def test_accept_and_reject_actions_make_one_undo_point(fake_module, title):
     apply_suggestions(LiveSession(), [Suggestion("name-x", "name", track.guid, track.name, {"name": "Bass"}, "test")])
     fake.unblocked_changes.clear()
     run_action_script(title)
-    assert fake.undo_points == ["reaper-ext: " + title.replace("suggestions", "suggestions")]
+    assert fake.undo_points == ["reaper-ext: " + title]
     assert not fake.unblocked_changes
     assert track.name == ("Bass" if title.startswith("Accept") else "Audio 01")
     assert "REAPER_EXT" not in fake.project.ext_state

@@ -31,7 +31,6 @@ def test_separate_selected_item_then_reject_all(fake_module, worker_env, small_s
     run = run_end_to_end(small_session / "song.RPP", small_session, "Separate selected items into stems", select=select_the_mix)
     console = "".join(run.console)
     assert run.fake.undo_points == ["reaper-ext: Separate selected items into stems"], console
-    assert run.worst_tick_sec < 0.050
     _, saved = load_project(run.saved)
     names = [track.name for track in saved.tracks]
     assert names == ["Mix", "Mix - drums", "Mix - bass", "Mix - other", "Mix - vocals"], console

@@ -71,20 +71,6 @@ def test_chunked_equals_apply_model(tmp_path, unittest_model, rendered_mix):
     assert np.abs(expected[0]).max() > 1e-3  # the model did produce a drum estimate
 
 
-def test_sum_of_stems_aligned_at_lag_zero(mix_file, tmp_path, cache, rendered_mix):
-    from scipy.signal import correlate
-
-    result = _run(mix_file, tmp_path / "out", cache)
-    stems = _read_stems(result)
-    lags = np.arange(-200, 201)
-    n = len(rendered_mix["mix"])
-    # demucs_unittest has random weights, so its drum stem is not the drums and
-    # can't be aligned with them: per-stem alignment is proven sample for
-    # sample against apply_model above; here the written sum must peak at lag 0.
-    xc = correlate(stems.sum(0)[:, 0], rendered_mix["mix"][:, 0], mode="full")[n - 1 - 200 : n + 200]
-    assert lags[np.argmax(xc)] == 0
-
-
 def test_mono_input_gives_mono_stems(tmp_path, cache, rendered_mix):
     path = tmp_path / "mono.wav"
     mono = rendered_mix["mix"][:RATE_HZ, :1]
