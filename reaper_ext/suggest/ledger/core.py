@@ -76,6 +76,8 @@ STEM_COLORS = {"drums": 0x1000000 | 0x3030C0, "bass": 0x1000000 | 0xB04060, "voc
 FIRST_MARKER_NUMBER = 900  # suggestion markers are numbered from here, clear of the user's
 # pending suggestions a new run replaces only with the same id (see the module docstring)
 REPLACED_ONLY_BY_SAME_ID = frozenset({"name", "color", "stems"})
+# suggestions that add, move or remove tracks: they would shift tracks known only by position
+POSITION_CHANGING_KINDS = frozenset({"order", "folder", "stems"})
 _ENTRY_PREFIX = "s_"
 _META_KEY = "meta"
 
@@ -170,6 +172,45 @@ def _read_meta(writer: SessionWriter) -> dict:
         return json.loads(base64.b64decode(value.encode("ascii"), validate=True))
     except (binascii.Error, ValueError, UnicodeError):
         return {}
+
+
+def is_positional(track_id: str) -> bool:
+    """Whether a track id is a position (``#3``): tracks of projects saved without track GUIDs."""
+    return track_id.startswith("#")
+
+
+def _moved_track_message(writer: SessionWriter, suggestion: Suggestion, entries: list[LedgerEntry]) -> str | None:
+    """For a target known only by its position: why it is not the track the suggestion was made for, or None.
+
+    Without a GUID the only identity of a track is its position, so before any
+    change the track there must still carry the name it had (or the name a
+    suggestion of this ledger gave it); otherwise the change would land on
+    another track.
+    """
+    target = suggestion.target
+    if not is_positional(target):
+        return None
+    current = writer.get_track_value(target, "name")
+    if current is None:
+        return f"{suggestion.id}: track {suggestion.track_name!r} (position {target[1:]}) is gone; left pending"
+    expected = {suggestion.track_name}
+    for entry in entries:
+        if entry.suggestion.kind == "name" and entry.suggestion.target == target:
+            expected.add(entry.suggestion.params.get("name"))
+    if current in expected:
+        return None
+    return (f"{suggestion.id}: this project's tracks have no GUIDs, and the track at position {int(target[1:]) + 1} is now "
+            f"{current!r}, not {suggestion.track_name!r} (tracks moved?); nothing changed, left pending")
+
+
+def _fx_track(writer: SessionWriter, target: str, fx_guid: str) -> str:
+    """The track holding the FX ``fx_guid``: the target, or (targets known by position) wherever it is now."""
+    if not is_positional(target) or writer.fx_state(target, fx_guid) is not None:
+        return target
+    for track in writer.snapshot().tracks:
+        if any(fx.fx_guid == fx_guid for fx in track.fx):
+            return track.guid
+    return target
 
 
 def _untag(name: str) -> str:
@@ -269,11 +310,19 @@ def apply_suggestions(
         meta = {"version": 1, "created_container": not writer.has_ext_state_container()}
         writer.write_ext_state(LEDGER_SECTION, _META_KEY, base64.b64encode(json.dumps(meta).encode()).decode("ascii"))
     marker_numbers = writer.marker_numbers()
+    has_positional_tracks = any(is_positional(track.guid) for track in writer.snapshot().tracks)
     seen: set[str] = set()
     for suggestion in suggestions:
         if suggestion.id in seen:
             continue
         seen.add(suggestion.id)
+        if has_positional_tracks and suggestion.kind in POSITION_CHANGING_KINDS:
+            result.messages.append(
+                f"{suggestion.id}: not written: this project's tracks have no GUIDs (saved by an old REAPER), so a "
+                f"{suggestion.kind} suggestion would move other tracks' suggestions onto the wrong tracks; "
+                "open and save the project in a current REAPER first"
+            )
+            continue
         try:
             changes = _apply_one(writer, suggestion, marker_numbers)
         except SuggestionError as error:
@@ -354,14 +403,19 @@ def accept(writer: SessionWriter, selection: Selection) -> LedgerResult:
         suggestion = entry.suggestion
         if not selection.matches(suggestion):
             continue
+        moved = _moved_track_message(writer, suggestion, entries)
+        if moved and (suggestion.kind in PENDING_KINDS or suggestion.kind in LABEL_KINDS):
+            result.messages.append(moved)
+            continue
         for change in entry.changes:
             if change["op"] == "fx":
-                state = writer.fx_state(suggestion.target, change["fx_guid"])
+                holder = _fx_track(writer, suggestion.target, change["fx_guid"])
+                state = writer.fx_state(holder, change["fx_guid"])
                 if state is None:
                     result.messages.append(f"{suggestion.id}: its FX was removed from {suggestion.track_name!r}; nothing to accept")
                     continue
-                writer.set_fx_enabled(suggestion.target, change["fx_guid"], True)
-                writer.set_fx_name(suggestion.target, change["fx_guid"], _untag(state[1]))
+                writer.set_fx_enabled(holder, change["fx_guid"], True)
+                writer.set_fx_name(holder, change["fx_guid"], _untag(state[1]))
             elif change["op"] == "marker":
                 name = writer.marker_name(change["marker_id"])
                 if name is None:
@@ -401,7 +455,7 @@ def _reject_changes(writer: SessionWriter, entry: LedgerEntry, removals: list[Fi
             else:
                 writer.restore_track_value(suggestion.target, change["field"], change["before"], change["token"])
         elif op == "fx":
-            if not writer.remove_fx(suggestion.target, change["fx_guid"], change.get("token")):
+            if not writer.remove_fx(_fx_track(writer, suggestion.target, change["fx_guid"]), change["fx_guid"], change.get("token")):
                 messages.append(f"{suggestion.id}: its FX was already removed")
         elif op == "marker":
             if not writer.remove_marker(change["marker_id"]):
@@ -462,6 +516,10 @@ def _reject_where(writer: SessionWriter, is_selected: Callable[[Suggestion], boo
     result.messages += damaged
     for entry in reversed(entries):
         if not is_selected(entry.suggestion):
+            continue
+        moved = _moved_track_message(writer, entry.suggestion, entries)
+        if moved and any(change.get("op") == "track" for change in entry.changes):
+            result.messages.append(moved)
             continue
         result.messages += _reject_changes(writer, entry, result.removals)
         writer.delete_ext_state(LEDGER_SECTION, _ENTRY_PREFIX + entry.suggestion.id)
