@@ -4,7 +4,7 @@
     python3 dev.py demo    # set up, then analyse the bundled example session
     python3 dev.py test    # set up, then run the test suite
 
-Works on Linux, macOS and Windows with only a Python 3.10+ interpreter. It
+Works on Linux, macOS and Windows with only a Python 3.11+ interpreter (the package's floor). It
 creates ``.venv`` beside this file, installs torch first (a local CPU build
 where one exists: letting pip choose torch pulls GBs of CUDA packages), then
 the package with its test extras, and, on Debian/Ubuntu, the system packages
@@ -82,8 +82,12 @@ def ensure_venv() -> Path:
 
 def main(argv: list[str]) -> int:
     task = argv[0] if argv else "demo"
-    if task not in ("demo", "test", "setup"):
+    if task not in ("demo", "test", "setup", "check"):
         print(__doc__)
+        return 2
+    if sys.version_info < (3, 11):
+        print(f"dev.py: reaper-ext needs Python 3.11 or newer (this is {sys.version.split()[0]}): "
+              "run it with python3.11 or later", file=sys.stderr)
         return 2
     ensure_system_packages()
     python = ensure_venv()
@@ -95,6 +99,10 @@ def main(argv: list[str]) -> int:
              "--json", str(out / "example-analysis.json"), "--write", str(out / "example-suggested.RPP"),
              "--report", str(out / "example-report.html"), *argv[1:]])
         return 0
+    if task == "check":  # the static checks CI runs: ruff (with pydocstyle) and mypy over the package
+        lint = subprocess.run([str(python), "-m", "ruff", "check", "reaper_ext"], cwd=ROOT)
+        types = subprocess.run([str(python), "-m", "mypy", "reaper_ext"], cwd=ROOT)
+        return lint.returncode or types.returncode
     if task == "test":
         completed = subprocess.run([str(python), "-m", "pytest", "-q", *argv[1:]], cwd=ROOT)
         return completed.returncode
