@@ -18,7 +18,7 @@ from reaper_ext_testkit.datagen.render import Note, render_notes, speak
 #: Bump when the generated data changes (augment() or RECIPES): cached training features depend on it.
 AUGMENT_VERSION = 3
 
-__all__ = ["AUGMENT_VERSION", "ClassRecipe", "RECIPES", "SOUNDFONT_NAMES", "render_class_clips", "augment", "labelled_examples", "render_mix_clips"]
+__all__ = ["AUGMENT_VERSION", "ClassRecipe", "RECIPES", "SOUNDFONT_NAMES", "render_class_clips", "vocal_part", "augment", "labelled_examples", "render_mix_clips"]
 
 SOUNDFONT_NAMES = ("fluidr3", "timgm6mb")
 GAP_SEC = 2.0  # silence between clips in one batch render: longer than any release tail
@@ -168,6 +168,34 @@ def _vocal_clip(rng: np.random.Generator, duration_sec: float, sample_rate_hz: i
         end = min(out.shape[0], start + audio.shape[0])
         out[start:end] += audio[: end - start]
         t_sec += max(audio.shape[0] / sample_rate_hz, beat_sec * int(rng.integers(1, 3)))
+        if rng.random() < 0.15:
+            t_sec += 2 * beat_sec  # a breath between phrases
+    return out
+
+
+def vocal_part(rng: np.random.Generator, duration_sec: float, sample_rate_hz: int, *,
+               tempo_bpm: float | None = None) -> np.ndarray:
+    """A sung-like voice part (espeak-ng, one word per note), mono float32 ``(n, 1)``.
+
+    Like the training clips' voice, but on a given tempo's beat grid (a session's song).
+    """
+    if tempo_bpm is None:
+        return _vocal_clip(rng, duration_sec, sample_rate_hz)
+    voice = str(rng.choice(_VOICES)) + str(rng.choice(_VARIANTS))
+    base_pitch = int(rng.integers(20, 80))
+    beat_sec = 60.0 / tempo_bpm
+    out = np.zeros((int(duration_sec * sample_rate_hz), 1), np.float32)
+    t_sec = beat_sec * int(rng.integers(0, 4))
+    while t_sec < duration_sec - 0.3:
+        word = str(rng.choice(_WORDS))
+        pitch = int(np.clip(base_pitch + rng.integers(-10, 11), 0, 99))
+        audio = speak(word, voice=voice, pitch=pitch, words_per_minute=int(rng.integers(80, 170)),
+                      sample_rate_hz=sample_rate_hz)
+        start = int(t_sec * sample_rate_hz)
+        end = min(out.shape[0], start + audio.shape[0])
+        out[start:end] += audio[: end - start]
+        n_beats = max(1, int(np.ceil(audio.shape[0] / sample_rate_hz / beat_sec)))
+        t_sec += beat_sec * n_beats
         if rng.random() < 0.15:
             t_sec += 2 * beat_sec  # a breath between phrases
     return out

@@ -23,6 +23,12 @@ __all__ = ["Note", "SOUNDFONTS", "find_soundfont", "write_midi", "render_notes",
 SOUNDFONTS: dict[str, tuple[str, ...]] = {
     "fluidr3": ("/usr/share/sounds/sf2/FluidR3_GM.sf2",),
     "timgm6mb": ("/usr/share/sounds/sf2/TimGM6mb.sf2",),
+    # realistic sessions (reaper_ext_testkit.libraries): FluidR3's GS extras, csound's GM bank,
+    # and the two recorded acoustic kits of avldrums (one preset each, bank 0 program 0)
+    "fluidr3_gs": ("/usr/share/sounds/sf2/FluidR3_GS.sf2",),
+    "csound": ("/usr/share/sounds/sf2/sf_GMbank.sf2", "/usr/share/samples/sf_GMbank.sf2"),
+    "avl_black_pearl": ("/usr/share/sounds/sf2/Black_Pearl_4_LV2.sf2", "/usr/lib/lv2/avldrums.lv2/Black_Pearl_4_LV2.sf2"),
+    "avl_red_zeppelin": ("/usr/share/sounds/sf2/Red_Zeppelin_4_LV2.sf2", "/usr/lib/lv2/avldrums.lv2/Red_Zeppelin_4_LV2.sf2"),
 }
 DRUM_CHANNEL = 9  # General MIDI percussion is channel 10 (0-based 9)
 TICKS_PER_BEAT = 480
@@ -39,7 +45,7 @@ class Note:
 
 
 def find_soundfont(name: str) -> Path:
-    """Return the path of an allowed sound font (``"fluidr3"`` or ``"timgm6mb"``)."""
+    """Return the path of an allowed sound font (a key of :data:`SOUNDFONTS`)."""
     try:
         candidates = SOUNDFONTS[name]
     except KeyError:
@@ -49,7 +55,8 @@ def find_soundfont(name: str) -> Path:
             return Path(candidate)
     raise ReaperExtError(
         f"sound font {name!r} not found at {', '.join(candidates)}: "
-        "install it with `apt-get install fluid-soundfont-gm timgm6mb-soundfont`"
+        "install it with `apt-get install fluid-soundfont-gm fluid-soundfont-gs timgm6mb-soundfont "
+        "csound-soundfont avldrums.lv2-soundfont`"
     )
 
 
@@ -71,7 +78,8 @@ def write_midi(
     path : Path
         Where to write the ``.mid`` file.
     program : int
-        General MIDI program number 0-127 (ignored for drums).
+        General MIDI program number 0-127; for drums, the kit (0 = GM Standard, GS: 8 Room,
+        16 Power, 32 Jazz, 40 Brush...).
     is_drum : bool
         Put the notes on the GM percussion channel.
     tempo_bpm : float
@@ -95,7 +103,8 @@ def write_midi(
 
     track = mido.MidiTrack()
     track.append(mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(tempo_bpm), time=0))
-    if not is_drum:
+    if not is_drum or program:
+        # on the percussion channel a program change picks a drum kit (GS kits: bank 128, program N)
         track.append(mido.Message("program_change", program=program, channel=channel, time=0))
     for number, value in (controls or {}).items():
         track.append(mido.Message("control_change", control=number, value=value, channel=channel, time=0))
