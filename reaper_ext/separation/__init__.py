@@ -22,6 +22,7 @@ from typing import Any
 
 from reaper_ext.errors import SeparationError
 from reaper_ext.pipeline.progress import ProgressCallback
+from reaper_ext.separation.arrays import separate_array
 from reaper_ext.separation.cache import StemCache, audio_content_hash, cache_key, link_or_copy
 from reaper_ext.separation.engine import (
     RESIDUAL_STEM,
@@ -45,6 +46,7 @@ __all__ = [
     "SeparationResult",
     "SeparationCancelled",
     "separate_file",
+    "separate_array",
     "load_separation_model",
     "random_htdemucs",
     "choose_device",

@@ -28,15 +28,14 @@ import random
 import threading
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from reaper_ext.errors import MediaError, SeparationError
 from reaper_ext.audio.resample import StreamingResampler
+from reaper_ext.errors import MediaError, SeparationError
 from reaper_ext.pipeline.progress import ProgressCallback
 
 __all__ = [
