@@ -11,7 +11,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-__all__ = ["FxInfo", "Item", "Marker", "Project", "Track", "MediaStatus"]
+__all__ = ["FxInfo", "Item", "Marker", "Project", "Track", "MediaStatus", "LEDGER_SECTION", "SNAPSHOT_EXT_SECTIONS"]
+
+#: Project ext-state sections a snapshot holds. REAPER lists the keys of a section it is
+#: told (EnumProjExtState) but not the sections, so both backends snapshot these only.
+LEDGER_SECTION = "REAPER_EXT"  # project ext state section holding reaper-ext's ledger
+SNAPSHOT_EXT_SECTIONS = (LEDGER_SECTION,)
 
 
 @dataclass(frozen=True)
@@ -31,8 +36,8 @@ class MediaStatus:
 class FxInfo:
     """One plug-in in a track's FX chain."""
 
-    name: str  # as REAPER shows it, e.g. "VST: ReaEQ (Cockos)" or a JS path
-    kind: str  # chunk tag: VST, VST3, JS, AU, CLAP, DX, LV2, VIDEO_EFFECT
+    name: str  # as saved, e.g. "VST: ReaEQ (Cockos)"; a JSFX: its path offline, "JS: ..." live
+    kind: str  # chunk tag: VST (VST2 and VST3), JS, AU, CLAP, DX, LV2, VIDEO_EFFECT
     is_enabled: bool  # False when BYPASS is set
     is_offline: bool = False
     custom_name: str = ""
@@ -101,14 +106,14 @@ class Project:
     """A snapshot of a whole project."""
 
     path: Path | None
-    reaper_version: str
+    reaper_version: str  # "7.27/win64": the REAPER that saved the file, or the one running (live); "" unknown
     sample_rate_hz: int | None  # None when the project follows the audio device
     tempo_bpm: float
     time_signature: tuple[int, int]
     tracks: tuple[Track, ...]
     markers: tuple[Marker, ...]
-    ext_state: dict[str, dict[str, str]] = field(default_factory=dict)
-    notes: str = ""
+    ext_state: dict[str, dict[str, str]] = field(default_factory=dict)  # the SNAPSHOT_EXT_SECTIONS present
+    notes: str = ""  # project notes, lines joined with "\n"
 
     @property
     def folder(self) -> Path | None:

@@ -27,7 +27,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from reaper_ext.fx.spec import FxSpec
-from reaper_ext.session.model import Project
+from reaper_ext.session.model import LEDGER_SECTION, Project
 
 __all__ = ["SessionReader", "SessionWriter", "TRACK_FIELDS", "LEDGER_SECTION"]
 
@@ -40,7 +40,6 @@ TRACK_FIELDS = {
     "mute": bool,  # B_MUTE
     "folder_depth": int,  # I_FOLDERDEPTH
 }
-LEDGER_SECTION = "REAPER_EXT"  # project ext state section holding the ledger
 
 
 class SessionReader(Protocol):

@@ -35,7 +35,7 @@ def test_model_reads_tracks_items_fx_markers():
     doc, project = load_project(corpus_files()[0].parent / "Perlence__rpp__vst.RPP")
     assert project.reaper_version == "5.50c"
     assert project.tempo_bpm == 120
-    assert project.sample_rate_hz == 44100
+    assert project.sample_rate_hz is None  # "SAMPLERATE 44100 0 0": the project follows the audio device
     first = project.tracks[0]
     assert first.guid == "{010F6508-D16E-4DA0-BE44-E8F3C39D6314}"
     assert first.name == "5.50"

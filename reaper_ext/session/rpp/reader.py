@@ -11,10 +11,10 @@ from pathlib import Path
 from reaper_ext.errors import RppParseError
 from reaper_ext.session import reaper_keys as keys
 from reaper_ext.session.media_paths import resolve_media
-from reaper_ext.session.model import FxInfo, Item, Marker, Project, Track
+from reaper_ext.session.model import SNAPSHOT_EXT_SECTIONS, FxInfo, Item, Marker, Project, Track
 from reaper_ext.session.rpp.document import Chunk, RppDocument
 
-__all__ = ["read_project", "read_ext_state", "read_track_properties", "FX_TAGS"]
+__all__ = ["read_project", "read_ext_state", "snapshot_ext_state", "read_track_properties", "RppSessionReader", "FX_TAGS"]
 
 # Chunk tags that hold one plug-in inside an <FXCHAIN.
 FX_TAGS = frozenset({"VST", "VST3", "JS", "AU", "CLAP", "DX", "LV2", "VIDEO_EFFECT", "CONTAINER"})
@@ -64,10 +64,13 @@ def read_project(doc: RppDocument) -> Project:
     sample_rate_values = doc.field(root, "SAMPLERATE")
     sample_rate_hz = None
     if sample_rate_values:
-        rate = reader.integer(sample_rate_values, 0, 0, doc.field_line(root, "SAMPLERATE"))
-        # "SAMPLERATE rate use_project_rate ..." : the rate applies only when flag 1 is set,
-        # but the value is REAPER's project rate either way.
-        sample_rate_hz = int(rate) if rate > 0 else None
+        rate_line = doc.field_line(root, "SAMPLERATE")
+        rate = reader.integer(sample_rate_values, 0, 0, rate_line)
+        # "SAMPLERATE rate use_project_rate ...": the project has its own rate only when the
+        # flag is set; otherwise it follows the audio device, as the live backend reports it
+        # (GetSetProjectInfo "PROJECT_SRATE_USE").
+        uses_own_rate = reader.integer(sample_rate_values, 1, 0, rate_line) == 1
+        sample_rate_hz = int(rate) if rate > 0 and uses_own_rate else None
     tempo_index = doc.field_line(root, "TEMPO")
     tempo_values = doc.tokens(tempo_index)[1:] if tempo_index is not None else None
     tempo_bpm = reader.number(tempo_values, 0, 120.0, tempo_index)
@@ -89,7 +92,7 @@ def read_project(doc: RppDocument) -> Project:
         time_signature=signature,
         tracks=tracks,
         markers=_read_markers(reader, root),
-        ext_state=read_ext_state(doc),
+        ext_state=snapshot_ext_state(read_ext_state(doc)),
         notes=_read_notes(doc, root.find("NOTES")),
     )
 
@@ -98,6 +101,17 @@ def _read_notes(doc: RppDocument, chunk: Chunk | None) -> str:
     if chunk is None:
         return ""
     return "\n".join(doc.content(i)[1:] for i in doc.own_lines(chunk) if doc.content(i).startswith("|"))
+
+
+def snapshot_ext_state(state: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """The ext-state sections a :class:`Project` snapshot carries: reaper-ext's own.
+
+    REAPER can enumerate the keys of a section it is told (``EnumProjExtState``)
+    but not the sections, so a live snapshot can only hold the sections it
+    knows; the file snapshot holds the same ones, so both backends give the same
+    snapshot. Other sections stay readable with :func:`read_ext_state`.
+    """
+    return {section: dict(state[section]) for section in SNAPSHOT_EXT_SECTIONS if state.get(section)}
 
 
 def read_ext_state(doc: RppDocument) -> dict[str, dict[str, str]]:
@@ -196,7 +210,7 @@ def _read_track_ext(doc: RppDocument, chunk: Chunk | None) -> dict[str, str]:
     for index in doc.own_lines(chunk):
         tokens = doc.tokens(index)
         if tokens:
-            values[tokens[0]] = tokens[1] if len(tokens) > 1 else ""
+            values[tokens[0]] = " ".join(tokens[1:])
     return values
 
 
@@ -325,3 +339,24 @@ def _read_item(
         section_start_sec=section_start_sec,
         section_length_sec=section_length_sec,
     )
+
+
+class RppSessionReader:
+    """The ``.RPP`` backend of :class:`~reaper_ext.session.protocols.SessionReader` (reads only).
+
+    Parameters
+    ----------
+    doc : RppDocument
+        The parsed project file.
+    """
+
+    def __init__(self, doc: RppDocument) -> None:
+        self.doc = doc
+
+    def snapshot(self) -> Project:
+        """The project as the file holds it."""
+        return read_project(self.doc)
+
+    def read_ext_state(self, section: str) -> dict[str, str]:
+        """Every key of one ext-state section (empty when absent)."""
+        return read_ext_state(self.doc).get(section, {})

@@ -1,7 +1,13 @@
-"""The fake REAPER's project: mutable objects loaded from an .RPP and saved back as one."""
+"""The fake REAPER's project: mutable objects loaded from an .RPP and saved back as one.
+
+Loading uses the fake's own loader (:mod:`tests.reaper.fake.rpp_loader`), never the
+product's ``.RPP`` reader, so comparing what the live backend reads through the fake
+with what the ``.RPP`` backend reads is a comparison of two independent readings.
+"""
 
 from __future__ import annotations
 
+import sys
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,10 +16,9 @@ from reaper_ext.fx.reacomp import DEFAULT_RAW, raw_to_params
 from reaper_ext.fx.rpp_block import fx_to_rpp_lines
 from reaper_ext.fx.spec import EqBand, FxSpec, db_to_gain
 from reaper_ext.session import reaper_keys as keys
-from reaper_ext.session.rpp import load_project
 from reaper_ext.session.rpp.edit import format_number
-from reaper_ext.session.rpp.reader import FX_TAGS
 from reaper_ext.session.rpp.tokens import join_tokens
+from tests.reaper.fake import rpp_loader
 
 
 def new_guid() -> str:
@@ -29,6 +34,8 @@ class FakeSource:
     kind: str
     file: str = ""
     parent: FakeSource | None = None
+    section_offset_sec: float = 0.0  # a SECTION source: where in its parent it starts
+    section_length_sec: float = 0.0  # a SECTION source: its length (0 = to the end)
 
 
 @dataclass
@@ -49,13 +56,18 @@ class FakeItem:
     volume: float = 1.0
     is_selected: bool = False
     guid: str = field(default_factory=new_guid)
-    takes: list[FakeTake] = field(default_factory=list)
-    section: tuple[float, float | None] | None = None
+    takes: list[FakeTake | None] = field(default_factory=list)  # None: an empty take (TAKE NULL)
+    active_take: int = 0
+
+    def take(self) -> FakeTake | None:
+        """The active take (``GetActiveTake``)."""
+        return self.takes[self.active_take] if 0 <= self.active_take < len(self.takes) else None
 
 
 @dataclass
 class FakeFx:
     display_name: str
+    kind: str = "VST"  # the chunk tag the plug-in is saved under
     plugin: str = ""  # ReaEQ, ReaComp, JS:path, or "" for a loaded plug-in we keep as lines
     is_enabled: bool = True
     is_offline: bool = False
@@ -93,6 +105,7 @@ class FakeTrack:
     fx: list[FakeFx] = field(default_factory=list)
     items: list[FakeItem] = field(default_factory=list)
     chain_header: list[str] | None = None
+    ext_state: dict[str, str] = field(default_factory=dict)  # P_EXT keys (the track's <EXT block)
 
 
 @dataclass
@@ -116,66 +129,84 @@ class FakeProject:
     tracks: list[FakeTrack] = field(default_factory=list)
     markers: list[FakeMarker] = field(default_factory=list)
     ext_state: dict[str, dict[str, str]] = field(default_factory=dict)
+    notes: str = ""
+    file_version: str = ""  # the "version/platform" of the REAPER that saved the file ("" = no header)
 
 
-def _fx_blocks(doc, chain) -> tuple[list[str], list[list[str]]]:
-    """A chain's header lines and each plug-in's lines (BYPASS .. WAK), without line endings."""
-    text = [line.rstrip("\r\n") for line in doc.lines]
-    plugins = [child for child in chain.children if child.tag in FX_TAGS]
-    starts = []
-    for plugin in plugins:
-        start = plugin.start - 1 if doc.first_word(plugin.start - 1) == "BYPASS" else plugin.start
-        starts.append(start)
-    header = [line.strip() for line in text[chain.start + 1:(starts[0] if starts else chain.end)]]
-    blocks = []
-    for n, start in enumerate(starts):
-        stop = starts[n + 1] if n + 1 < len(starts) else chain.end
-        blocks.append([line.strip() for line in text[start:stop]])
-    return header, blocks
-
-
-def load_rpp(path: Path) -> FakeProject:
-    """Open a project file as REAPER would (the parts reaper-ext touches)."""
-    doc, project = load_project(path)
-    fake = FakeProject(path=Path(path), tempo_bpm=project.tempo_bpm, time_signature=project.time_signature,
-                       sample_rate_hz=project.sample_rate_hz, ext_state={k: dict(v) for k, v in project.ext_state.items()})
-    chunks = list(doc.root.find_all("TRACK"))
-    for track, chunk in zip(project.tracks, chunks):
-        fake_track = FakeTrack(guid=track.guid, name=track.name, color=track.color, volume=track.volume_gain, pan=track.pan,
-                               is_muted=track.is_muted, is_phase_inverted=track.is_phase_inverted, folder_depth=track.folder_depth)
-        chain = chunk.find("FXCHAIN")
-        if chain is not None:
-            header, blocks = _fx_blocks(doc, chain)
-            fake_track.chain_header = header
-            for info, lines in zip(track.fx, blocks):
-                fake_track.fx.append(FakeFx(info.name, is_enabled=info.is_enabled, is_offline=info.is_offline,
-                                            renamed=info.custom_name, guid=info.fx_guid or new_guid(), raw_lines=lines))
-        for item in track.items:
-            source = None
-            if item.source_type:
-                file_text = ""
-                if item.media is not None:
-                    file_text = str(item.media.resolved_path) if item.media.resolved_path else item.media.file_as_written
-                source = FakeSource(item.source_type, file_text)
-                if item.section_length_sec is not None or item.section_start_sec:
-                    source = FakeSource("SECTION", "", parent=source)
-            take = FakeTake(item.take_name, item.take_gain, item.start_offset_sec, item.playrate, source)
-            fake_track.items.append(FakeItem(item.position_sec, item.length_sec, item.is_muted, item.item_gain, guid=item.guid or new_guid(),
-                                             takes=[take], section=(item.section_start_sec, item.section_length_sec) if source and source.kind == "SECTION" else None))
-        fake.tracks.append(fake_track)
-    for marker in project.markers:
-        fake.markers.append(FakeMarker(marker.index, marker.is_region, marker.position_sec, marker.end_sec or 0.0, marker.name,
-                                       marker.color, marker.guid or new_guid()))
-    return fake
+def load_rpp(path: Path, *, platform: str = "win64") -> FakeProject:
+    """Open a project file as REAPER on ``platform`` would (the parts reaper-ext touches), with the fake's own loader."""
+    project = FakeProject()
+    rpp_loader.load_into(project, Path(path), classes=sys.modules[__name__], platform=platform)
+    return project
 
 
 def _bus(depth: int) -> str:
     return "1 1" if depth > 0 else (f"2 {depth}" if depth < 0 else "0 0")
 
 
+def track_lines(track: FakeTrack, indent: str = "") -> list[str]:
+    """One track as REAPER writes it (``<TRACK`` ... ``>``); also what ``GetTrackStateChunk`` returns."""
+    out = [f"<TRACK {track.guid}"]
+    out.append("  " + join_tokens(["NAME", track.name]))
+    out.append(f"  PEAKCOL {track.color or keys.PEAKCOL_NONE}")
+    out.append(f"  VOLPAN {format_number(track.volume)} {format_number(track.pan)} -1 -1 1")
+    out.append(f"  MUTESOLO {int(track.is_muted)} 0 0")
+    out.append(f"  IPHASE {int(track.is_phase_inverted)}")
+    out.append(f"  ISBUS {_bus(track.folder_depth)}")
+    out.append(f"  TRACKID {track.guid}")
+    if track.ext_state:
+        out.append("  <EXT")
+        out += ["    " + join_tokens([key, value]) for key, value in track.ext_state.items()]
+        out.append("  >")
+    if track.fx or track.chain_header is not None:
+        out.append("  <FXCHAIN")
+        out += ["    " + line for line in (track.chain_header if track.chain_header is not None else ["SHOW 0", "LASTSEL 0", "DOCKED 0"])]
+        for fx in track.fx:
+            if fx.raw_lines is not None:
+                lines = list(fx.raw_lines)
+                bypass = f"BYPASS {0 if fx.is_enabled else 1} {int(fx.is_offline)} 0"
+                if lines and lines[0].startswith("BYPASS"):
+                    lines[0] = bypass
+                else:
+                    lines.insert(0, bypass)
+                out += ["    " + line for line in lines]
+            else:
+                out += fx_to_rpp_lines(fx.spec(), indent="    ", fxid_guid=fx.guid)
+        out.append("  >")
+    for item in track.items:
+        take = item.take() or FakeTake()
+        out += [
+            "  <ITEM",
+            f"    POSITION {format_number(item.position_sec)}",
+            f"    LENGTH {format_number(item.length_sec)}",
+            f"    MUTE {int(item.is_muted)} 0",
+            f"    IGUID {item.guid}",
+            "    " + join_tokens(["NAME", take.name]),
+            f"    VOLPAN {format_number(item.volume)} 0 {format_number(take.volume)} -1",
+            f"    SOFFS {format_number(take.start_offset_sec)}",
+            f"    PLAYRATE {format_number(take.playrate)} 1 0 -1 0 0.0025",
+            f"    GUID {take.guid}",
+        ]
+        source = take.source
+        if source is not None:
+            pad = "    "
+            if source.kind == "SECTION" and source.parent is not None:
+                out += [pad + "<SOURCE SECTION", pad + f"  LENGTH {format_number(source.section_length_sec)}",
+                        pad + f"  STARTPOS {format_number(source.section_offset_sec)}"]
+                source, pad = source.parent, pad + "  "
+            out += [pad + f"<SOURCE {source.kind}", pad + "  " + join_tokens(["FILE", source.file]), pad + ">"]
+            if pad != "    ":
+                out.append("    >")
+        out.append("  >")
+    out.append(">")
+    return [indent + line for line in out]
+
+
 def save_rpp(project: FakeProject, path: Path) -> None:
     """Write the project the way REAPER does: the whole file, from its state."""
     out = [f'<REAPER_PROJECT 0.1 "{project.version}/linux-x86_64" 1700000000']
+    if project.notes:
+        out += ["  <NOTES 0 2"] + ["    |" + line for line in project.notes.split("\n")] + ["  >"]
     out.append(f"  TEMPO {format_number(project.tempo_bpm)} {project.time_signature[0]} {project.time_signature[1]}")
     if project.sample_rate_hz:
         out.append(f"  SAMPLERATE {project.sample_rate_hz} 1 0")
@@ -186,56 +217,7 @@ def save_rpp(project: FakeProject, path: Path) -> None:
         if marker.is_region:
             out.append("  " + join_tokens(["MARKER", str(marker.number), format_number(marker.end_sec), "", "1"]))
     for track in project.tracks:
-        out.append(f"  <TRACK {track.guid}")
-        out.append("    " + join_tokens(["NAME", track.name]))
-        out.append(f"    PEAKCOL {track.color or keys.PEAKCOL_NONE}")
-        out.append(f"    VOLPAN {format_number(track.volume)} {format_number(track.pan)} -1 -1 1")
-        out.append(f"    MUTESOLO {int(track.is_muted)} 0 0")
-        out.append(f"    IPHASE {int(track.is_phase_inverted)}")
-        out.append(f"    ISBUS {_bus(track.folder_depth)}")
-        out.append(f"    TRACKID {track.guid}")
-        if track.fx or track.chain_header is not None:
-            out.append("    <FXCHAIN")
-            out += ["      " + line for line in (track.chain_header if track.chain_header is not None else ["SHOW 0", "LASTSEL 0", "DOCKED 0"])]
-            for fx in track.fx:
-                if fx.raw_lines is not None:
-                    lines = list(fx.raw_lines)
-                    bypass = f"BYPASS {0 if fx.is_enabled else 1} {int(fx.is_offline)} 0"
-                    if lines and lines[0].startswith("BYPASS"):
-                        lines[0] = bypass
-                    else:
-                        lines.insert(0, bypass)
-                    out += ["      " + line for line in lines]
-                else:
-                    out += fx_to_rpp_lines(fx.spec(), indent="      ", fxid_guid=fx.guid)
-            out.append("    >")
-        for item in track.items:
-            take = item.takes[0] if item.takes else FakeTake()
-            out += [
-                "    <ITEM",
-                f"      POSITION {format_number(item.position_sec)}",
-                f"      LENGTH {format_number(item.length_sec)}",
-                f"      MUTE {int(item.is_muted)} 0",
-                f"      IGUID {item.guid}",
-                "      " + join_tokens(["NAME", take.name]),
-                f"      VOLPAN {format_number(item.volume)} 0 {format_number(take.volume)} -1",
-                f"      SOFFS {format_number(take.start_offset_sec)}",
-                f"      PLAYRATE {format_number(take.playrate)} 1 0 -1 0 0.0025",
-                f"      GUID {take.guid}",
-            ]
-            source = take.source
-            if source is not None:
-                indent = "      "
-                if source.kind == "SECTION" and source.parent is not None:
-                    start, length = item.section or (0.0, None)
-                    out += [indent + "<SOURCE SECTION", indent + f"  LENGTH {format_number(length or 0)}",
-                            indent + f"  STARTPOS {format_number(start)}"]
-                    source, indent = source.parent, indent + "  "
-                out += [indent + f"<SOURCE {source.kind}", indent + "  " + join_tokens(["FILE", source.file]), indent + ">"]
-                if indent != "      ":
-                    out.append("      >")
-            out.append("    >")
-        out.append("  >")
+        out += track_lines(track, "  ")
     if project.ext_state:
         out.append("  <EXTSTATE")
         for section, values in project.ext_state.items():
@@ -247,5 +229,5 @@ def save_rpp(project: FakeProject, path: Path) -> None:
     Path(path).write_text("\n".join(out) + "\n", encoding="utf-8")
 
 
-__all__ = ["FakeProject", "FakeTrack", "FakeItem", "FakeTake", "FakeSource", "FakeFx", "FakeMarker", "load_rpp", "save_rpp",
+__all__ = ["FakeProject", "FakeTrack", "FakeItem", "FakeTake", "FakeSource", "FakeFx", "FakeMarker", "load_rpp", "save_rpp", "track_lines",
            "new_guid", "DEFAULT_EQ_BANDS", "db_to_gain"]
