@@ -122,18 +122,23 @@ def _summary_line(track) -> str:
     if track.label is None:
         return f"  {track.name or '(unnamed)'}: {'; '.join(track.messages) or 'nothing to analyse'}"
     label = track.label
-    measured = track.measurements or {}
-    problems = ", ".join(sorted({problem["kind"] for problem in track.problems})) or "no problems"
-    loudness = measured.get("loudness_lufs")
-    peak = measured.get("sample_peak_dbfs")
+    measured = track.measurements
+    problems = ", ".join(sorted({problem.kind for problem in track.problems})) or "no problems"
+
+    def level(value: float | None) -> str:  # -inf (silence) as in the JSON's None
+        return f"{value:.1f}" if value is not None and value > float("-inf") else "-inf"
+
+    loudness = None if measured is None else measured.loudness_lufs
+    peak = None if measured is None else measured.sample_peak_dbfs
     return (
-        f"  {track.name or '(unnamed)'}: {label['class']} ({label['coarse_class']}, {label['confidence']:.0%}); "
-        f"{'-inf' if loudness is None else f'{loudness:.1f}'} LUFS, peak {'-inf' if peak is None else f'{peak:.1f}'} dBFS; {problems}"
+        f"  {track.name or '(unnamed)'}: {label.fine_class} ({label.coarse_class}, {label.confidence:.0%}); "
+        f"{level(loudness)} LUFS, peak {level(peak)} dBFS; {problems}"
     )
 
 
-# kinds made from the whole song or the whole track list: never from a subset of tracks
-SONG_WIDE_KINDS = frozenset({"tempo", "key", "section", "folder", "order"})
+# kinds made from the whole song, the whole track list, or pairs of tracks: an analysis of
+# some tracks (--track) neither makes nor replaces them
+SONG_WIDE_KINDS = frozenset({"tempo", "key", "section", "folder", "order", "unmask"})
 
 
 def _chosen_guids(args: Namespace, project, entries) -> set[str] | None:
@@ -144,8 +149,8 @@ def _chosen_guids(args: Namespace, project, entries) -> set[str] | None:
     unknown = []
     for wanted in args.track:
         found = {track.guid for track in project.tracks if wanted in (track.name, track.guid)}
-        found |= {entry.suggestion.target for entry in entries
-                  if entry.suggestion.kind == "name" and entry.suggestion.params.get("name") == wanted}
+        found |= {entry.suggestion.target for entry in entries  # the name before or after a pending rename
+                  if entry.suggestion.kind == "name" and wanted in (entry.suggestion.params.get("name"), entry.suggestion.track_name)}
         if not found:
             unknown.append(wanted)
         chosen |= found
@@ -207,7 +212,7 @@ def run_analyze(args: Namespace) -> int:
         print(_summary_line(track))
     if analysis.tempo_bpm and chosen is None:
         print(f"  song: {analysis.tempo_bpm:.1f} BPM, {analysis.key}, sections "
-              + " ".join(section["label"] for section in analysis.sections))
+              + " ".join(section.label for section in analysis.sections))
     for message in analysis.messages:
         print(f"  note: {message}")
     print(f"  {len(suggestions)} suggestions")
@@ -217,9 +222,15 @@ def run_analyze(args: Namespace) -> int:
         _write_json(args.json, data)
         print(f"  analysis written to {args.json}")
     if args.report:
-        from reaper_ext.report.html import write_report
+        from reaper_ext.errors import ProjectWriteError
+        from reaper_ext.report.html import render_report
+        from reaper_ext.storage.atomic import write_atomic
 
-        write_report(Path(args.report), project, analysis, suggestions, settings)
+        html = _printable(render_report(project, analysis, suggestions, settings))  # valid UTF-8 whatever the names hold
+        try:
+            write_atomic(Path(args.report), html.encode("utf-8"), mode=0o644)  # a report is for reading
+        except OSError as error:
+            raise ProjectWriteError(f"{args.report}: can't write the report ({error.strerror or error}); nothing written") from None
         print(f"  report written to {args.report}")
     if out is not None:
         result = apply_suggestions(writer, suggestions, replace_where=lambda old: False)

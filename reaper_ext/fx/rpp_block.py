@@ -15,6 +15,8 @@ plug-in file, ``0``, the custom name (``""`` for none), the VST id followed by
 ``<`` the 16-byte id REAPER uses to match a VST2 to its VST3 form ``>``, and
 ``""``. REAPER 5 wrote the id alone (``1919247213``) and no last field; both
 are read. A JSFX is ``<JS path custom-name`` and one line of slider values.
+A ReaGate is written as the stock downward expander that stands in for it
+(:func:`reaper_ext.fx.gate.rpp_fallback`): no real ReaGate state is known.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import re
 
 from reaper_ext.errors import SuggestionError
+from reaper_ext.fx.gate import REAGATE, rpp_fallback
 from reaper_ext.fx.jsfx import line_to_sliders, sliders_to_line
 from reaper_ext.fx.reacomp import REACOMP_PLUGIN_ID, reacomp_vst_to_spec, spec_to_reacomp_vst
 from reaper_ext.fx.reaeq import REAEQ_PLUGIN_ID, reaeq_vst_to_spec, spec_to_reaeq_vst
@@ -53,7 +56,6 @@ COCKOS_VSTS = {
     "ReaComp": CockosVst("VST: ReaComp (Cockos)", "reacomp.dll", REACOMP_PLUGIN_ID, "5653547265636D726561636F6D700000"),
 }
 _UNSUPPORTED = {
-    "ReaGate": "its parameter layout is not published and two public sources disagree",
     "ReaXcomp": "its opaque chunk (per-band f64 records) is not decoded yet",
 }
 
@@ -98,6 +100,9 @@ def fx_to_rpp_lines(spec: FxSpec, *, indent: str, fxid_guid: str) -> list[str]:
     list of str
         Lines without line endings.
     """
+    if spec.plugin == REAGATE:
+        # No real ReaGate state is known: write the honestly named stock expander (fx/gate.py).
+        spec = rpp_fallback(spec)
     _check_spec(spec)
     if not _GUID.match(fxid_guid):
         raise SuggestionError(f"FXID {fxid_guid!r} is not an upper-case {{8-4-4-4-12}} GUID")

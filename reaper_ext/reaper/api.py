@@ -9,12 +9,26 @@ pointer back return None.
 
 Each string output parameter allocates a 4 MiB buffer in the wrapper: the
 string getters here are for one-off reads, not for tight loops.
+
+Colours cross this adapter in the project model's form: the ``.RPP`` byte
+order ``0x01BBGGRR`` (``reaper_keys.rgb_to_native_color``), 0 = none. Live,
+REAPER holds *native* colours whose byte order depends on the platform
+(Windows ``0x00BBGGRR``, macOS and Linux ``0x00RRGGBB``; FACTS.md "Colours"),
+so every colour read or written here goes through ``ColorFromNative`` /
+``ColorToNative``: never a hard-coded byte order.
+
+Features that arrived with a REAPER version are gated on
+:func:`reaper_version` (FACTS.md "Versions"): FX ``renamed_name`` from 6.78
+(a track-chunk edit before), ``MARKER_GUID:X`` from 6.02.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import Any
+
+from reaper_ext.session import reaper_keys as keys
 
 __all__ = [
     "ACTIVE_PROJECT",
@@ -24,6 +38,28 @@ __all__ = [
     "is_null",
     "api_exists",
     "app_version",
+    "reaper_version",
+    "version_at_least",
+    "FX_RENAME_SINCE",
+    "MARKER_GUID_SINCE",
+    "color_to_native",
+    "color_from_native",
+    "track_chunk",
+    "set_track_chunk",
+    "fx_custom_name",
+    "fx_rename",
+    "fx_param_count",
+    "fx_param_name",
+    "fx_param_index",
+    "fx_get_param",
+    "fx_set_param",
+    "fx_formatted",
+    "fx_format_normalized",
+    "fx_normalized_for_display",
+    "fx_eq_param_info",
+    "fx_chunk_lines",
+    "parse_display_number",
+    "marker_guid",
     "count_tracks",
     "get_track",
     "track_guid",
@@ -48,6 +84,8 @@ __all__ = [
     "source_file_name",
     "source_type",
     "source_parent",
+    "source_section",
+    "project_notes",
     "add_item",
     "fx_count",
     "fx_name",
@@ -60,6 +98,7 @@ __all__ = [
     "fx_get_named",
     "fx_set_named",
     "fx_call",
+    "fx_insert",
     "has_fx_rename",
     "marker_counts",
     "enum_marker",
@@ -87,6 +126,9 @@ ACTIVE_PROJECT = 0  # REAPER: proj 0 (NULL) means the active project
 UNDO_ALL = -1  # Undo_EndBlock extraflags: everything may have changed
 NULL_SUFFIX = "0x0000000000000000"
 _STRING_SZ = 4096  # buffer size argument passed with string outputs
+_CHUNK_SZ = 4 * 1024 * 1024  # the wrapper's string buffers are 4 MiB: a track chunk may need all of it
+FX_RENAME_SINCE = (6, 78)  # TrackFX_SetNamedConfigParm "renamed_name" (MPL guards it at 6.78)
+MARKER_GUID_SINCE = (6, 2)  # GetSetProjectInfo_String "MARKER_GUID:X" (REAPER 6.02)
 _module: Any = None
 
 
@@ -120,9 +162,43 @@ def app_version() -> str:
     return str(rpr().RPR_GetAppVersion())
 
 
+def reaper_version() -> tuple[int, int]:
+    """REAPER's ``(major, minor)``: ``"6.78/win64"`` gives ``(6, 78)``, ``"6.1"`` ``(6, 10)``, ``"6.02"`` ``(6, 2)``.
+
+    REAPER writes minor versions as two decimals (6.01 .. 6.09, then 6.1 for
+    6.10, 6.11 ...), so the minor is read as hundredths.
+    """
+    match = re.match(r"\s*(\d+)\.(\d+)", app_version())
+    if match is None:
+        return (0, 0)
+    return int(match.group(1)), int(match.group(2).ljust(2, "0")[:2])
+
+
+def version_at_least(version: tuple[int, int]) -> bool:
+    """Whether this REAPER is ``version`` or newer."""
+    return reaper_version() >= version
+
+
 def resource_path() -> str:
     """REAPER's resource folder."""
     return str(rpr().RPR_GetResourcePath())
+
+
+# -- colours ------------------------------------------------------------------------
+def color_to_native(color: int) -> int:
+    """A model colour (``.RPP`` order ``0x01BBGGRR``) as ``ColorToNative(r, g, b) | 0x1000000``; 0 stays 0."""
+    if not int(color) & keys.COLOR_CUSTOM_FLAG:
+        return 0
+    red, green, blue = keys.native_color_to_rgb(int(color))
+    return int(rpr().RPR_ColorToNative(red, green, blue)) | keys.COLOR_CUSTOM_FLAG
+
+
+def color_from_native(native: int) -> int:
+    """A live colour (``ColorToNative`` order, with the 0x1000000 flag) in the model's form; 0 when unset."""
+    if not int(native) & keys.COLOR_CUSTOM_FLAG:
+        return 0
+    _, red, green, blue = rpr().RPR_ColorFromNative(int(native) & 0xFFFFFF, 0, 0, 0)
+    return keys.rgb_to_native_color(int(red), int(green), int(blue))
 
 
 # -- tracks -------------------------------------------------------------------------
@@ -148,10 +224,17 @@ def track_guid(track: str) -> str:
 
 
 def get_track_value(track: str, key: str) -> float:
-    return float(rpr().RPR_GetMediaTrackInfo_Value(track, key))
+    """``GetMediaTrackInfo_Value``; ``I_CUSTOMCOLOR`` comes back in the model's colour form (module docstring)."""
+    value = float(rpr().RPR_GetMediaTrackInfo_Value(track, key))
+    if key == keys.TRACK_COLOR:
+        return float(color_from_native(int(value)))
+    return value
 
 
 def set_track_value(track: str, key: str, value: float) -> bool:
+    """``SetMediaTrackInfo_Value``; an ``I_CUSTOMCOLOR`` value is a model colour, converted with ``ColorToNative``."""
+    if key == keys.TRACK_COLOR:
+        value = float(color_to_native(int(value)))
     return bool(rpr().RPR_SetMediaTrackInfo_Value(track, key, float(value)))
 
 
@@ -247,6 +330,23 @@ def source_parent(source: str) -> str | None:
     return _pointer(rpr().RPR_GetMediaSourceParent(source))
 
 
+def source_section(source: str) -> tuple[float, float] | None:
+    """``(offset_sec, length_sec)`` of a ``SECTION`` source in its parent, or None for another source.
+
+    ``PCM_Source_GetSectionInfo(src, offs, len, rev)``: the offset is where the
+    section starts in the parent file (``STARTPOS`` in the ``.RPP``).
+    """
+    result = rpr().RPR_PCM_Source_GetSectionInfo(source, 0.0, 0.0, False)
+    if not result[0]:
+        return None
+    return float(result[2]), float(result[3])
+
+
+def project_notes() -> str:
+    """The project notes (``GetSetProjectNotes`` read; ``|`` lines of ``<NOTES`` in the ``.RPP``)."""
+    return str(rpr().RPR_GetSetProjectNotes(ACTIVE_PROJECT, False, "", _CHUNK_SZ)[2])
+
+
 def add_item(track: str, *, file_path: str, position_sec: float, length_sec: float, start_offset_sec: float = 0.0) -> str:
     """A new item on ``track`` playing ``file_path``; returns the item."""
     api = rpr()
@@ -317,11 +417,256 @@ def fx_call(function: str, args: tuple) -> Any:
     return result[0] if isinstance(result, tuple) else result
 
 
+def fx_insert(track: str, spec: Any) -> tuple[int, bool]:
+    """Add ``spec``'s plug-in to ``track`` with its settings: the one live FX path.
+
+    Makes the calls of :func:`reaper_ext.fx.live_params.live_calls` in order
+    (added, switched off, named, set), with parameters found by name where the
+    plan says so; the custom name goes through :func:`fx_rename`. Returns
+    ``(fx index, whether the name was taken)``; index -1 when REAPER could not
+    add the plug-in (nothing else is done then).
+    """
+    from reaper_ext.fx.live_params import TRACK, live_calls, resolve_args
+
+    calls = live_calls(spec)
+    first = calls[0]
+    fx = int(fx_call(first.function, tuple(track if arg is TRACK else arg for arg in first.args)))
+    if fx < 0:
+        return fx, False
+    is_named = True
+    module = sys.modules[__name__]
+    for call in calls[1:]:
+        if call.function == "TrackFX_SetNamedConfigParm" and call.args[2] == "renamed_name":
+            is_named = fx_rename(track, fx, call.args[3])
+            continue
+        fx_call(call.function, resolve_args(call.args, track=track, fx=fx, api=module))
+    return fx, is_named
+
+
 def has_fx_rename() -> bool:
-    """REAPER 7's ``renamed_name`` named config key (FX custom names)."""
-    # renamed_name arrived with REAPER 7's containers; GetTouchedOrFocusedFX is a
-    # 7.0 API, the closest APIExists can tell.
-    return api_exists("TrackFX_GetNamedConfigParm") and api_exists("GetTouchedOrFocusedFX")
+    """Whether FX custom names go through the ``renamed_name`` named config key (REAPER >= 6.78)."""
+    return version_at_least(FX_RENAME_SINCE)
+
+
+# -- the track chunk (FX names before 6.78, FX state for the self-check) ---------------
+def track_chunk(track: str) -> str:
+    """``GetTrackStateChunk`` (``isundoOptional`` False: the full chunk, FX state included)."""
+    result = rpr().RPR_GetTrackStateChunk(track, "", _CHUNK_SZ, False)
+    return str(result[2]) if result[0] else ""
+
+
+def set_track_chunk(track: str, chunk: str) -> bool:
+    """``SetTrackStateChunk`` (no undo point of its own: the caller's undo block covers it)."""
+    return bool(rpr().RPR_SetTrackStateChunk(track, chunk, False))
+
+
+_FX_OPENERS = ("<VST", "<JS", "<AU", "<CLAP", "<DX", "<LV2", "<VIDEO_EFFECT")
+
+
+def _fx_openers(lines: list[str]) -> list[int]:
+    """Line numbers of each plug-in's opening line inside the chunk's ``<FXCHAIN`` (in chain order)."""
+    found, depth, chain_depth = [], 0, None
+    for number, line in enumerate(lines):
+        text = line.strip()
+        if text.startswith("<"):
+            depth += 1
+            if chain_depth is None and text.split()[0] == "<FXCHAIN":
+                chain_depth = depth
+            elif chain_depth is not None and depth == chain_depth + 1 and text.split()[0] in _FX_OPENERS:
+                found.append(number)
+        elif text == ">":
+            if chain_depth is not None and depth == chain_depth:
+                chain_depth = -1  # the chain is closed; ignore later chains (item FX)
+            depth -= 1
+    return found
+
+
+def fx_chunk_lines(track: str, fx: int) -> list[str]:
+    """One plug-in's lines (from its ``BYPASS`` line to its closing ``>``) in the track chunk; [] if absent."""
+    lines = track_chunk(track).splitlines()
+    openers = _fx_openers(lines)
+    if not 0 <= fx < len(openers):
+        return []
+    start = openers[fx]
+    depth, end = 0, start
+    for end in range(start, len(lines)):
+        text = lines[end].strip()
+        if text.startswith("<"):
+            depth += 1
+        elif text == ">":
+            depth -= 1
+            if depth == 0:
+                break
+    first = start - 1 if start > 0 and lines[start - 1].strip().startswith("BYPASS") else start
+    return [line.strip() for line in lines[first : end + 1]]
+
+
+def _name_field(opener: str) -> int:
+    """Index of the custom name among the opening line's values (the tag itself is value 0).
+
+    ``<VST "display" file 0 "custom" id ...``: the 4th field after the tag;
+    ``<JS path "custom"``: the 2nd (FACTS.md "Versions").
+    """
+    return 2 if opener.startswith("<JS") else 4
+
+
+def fx_custom_name(track: str, fx: int) -> str:
+    """An FX's custom name: ``renamed_name`` (>= 6.78), else the name field in the track chunk."""
+    if has_fx_rename():
+        return fx_get_named(track, fx, "renamed_name")[1]
+    from reaper_ext.session.rpp.tokens import split_line
+
+    lines = track_chunk(track).splitlines()
+    openers = _fx_openers(lines)
+    if not 0 <= fx < len(openers):
+        return ""
+    tokens = split_line(lines[openers[fx]].strip()[1:])
+    position = _name_field(lines[openers[fx]].strip())
+    return tokens[position] if len(tokens) > position else ""
+
+
+def fx_rename(track: str, fx: int, name: str) -> bool:
+    """Give an FX a custom name: ``renamed_name`` from REAPER 6.78, before that an edit of the track chunk.
+
+    The chunk edit rewrites only the plug-in's opening line (its custom-name
+    field); the rest of the chunk, FX state included, goes back unchanged.
+    """
+    if has_fx_rename():
+        return fx_set_named(track, fx, "renamed_name", name)
+    from reaper_ext.session.rpp.tokens import join_tokens, split_line
+
+    chunk = track_chunk(track)
+    if not chunk:
+        return False
+    ending = "\r\n" if "\r\n" in chunk else "\n"
+    lines = chunk.splitlines()
+    openers = _fx_openers(lines)
+    if not 0 <= fx < len(openers):
+        return False
+    line = lines[openers[fx]]
+    indent = line[: len(line) - len(line.lstrip())]
+    tokens = split_line(line.strip()[1:])
+    position = _name_field(line.strip())
+    while len(tokens) <= position:
+        tokens.append("")
+    tokens[position] = name
+    lines[openers[fx]] = indent + "<" + join_tokens(tokens)
+    return set_track_chunk(track, ending.join(lines) + (ending if chunk.endswith(("\n", "\r")) else ""))
+
+
+# -- FX parameters (found by name, read back as REAPER displays them) ---------------------
+def fx_param_count(track: str, fx: int) -> int:
+    return int(rpr().RPR_TrackFX_GetNumParams(track, fx))
+
+
+def fx_param_name(track: str, fx: int, param: int) -> str:
+    return str(rpr().RPR_TrackFX_GetParamName(track, fx, param, "", _STRING_SZ)[4])
+
+
+def fx_param_index(track: str, fx: int, word: str) -> int:
+    """The first parameter with a name word starting with ``word`` (case-insensitive).
+
+    Words, not substrings: ``"hold"`` must not find ``"Threshold"``.
+
+    Raises
+    ------
+    SuggestionError
+        When no parameter matches (the plug-in is not the one expected).
+    """
+    from reaper_ext.errors import SuggestionError
+
+    wanted = word.lower()
+    names = []
+    for param in range(fx_param_count(track, fx)):
+        name = fx_param_name(track, fx, param)
+        names.append(name)
+        if any(part.startswith(wanted) for part in re.split(r"[^0-9a-z]+", name.lower()) if part):
+            return param
+    raise SuggestionError(f"{fx_name(track, fx)!r} has no parameter named like {word!r} (it has {names})")
+
+
+def fx_get_param(track: str, fx: int, param: int) -> float:
+    """``TrackFX_GetParam``'s value (the same scale ``TrackFX_SetParam`` takes)."""
+    result = rpr().RPR_TrackFX_GetParam(track, fx, param, 0.0, 0.0)
+    return float(result[0] if isinstance(result, tuple) else result)
+
+
+def fx_set_param(track: str, fx: int, param: int, value: float) -> bool:
+    return bool(rpr().RPR_TrackFX_SetParam(track, fx, param, float(value)))
+
+
+def fx_formatted(track: str, fx: int, param: int) -> str:
+    """``TrackFX_GetFormattedParamValue``: the text REAPER shows for the parameter now ("-3.0", "4.0:1")."""
+    return str(rpr().RPR_TrackFX_GetFormattedParamValue(track, fx, param, "", _STRING_SZ)[4])
+
+
+def fx_format_normalized(track: str, fx: int, param: int, value: float) -> str:
+    """``TrackFX_FormatParamValueNormalized``: the text REAPER would show at normalised ``value`` (nothing set)."""
+    return str(rpr().RPR_TrackFX_FormatParamValueNormalized(track, fx, param, float(value), "", 256)[5])
+
+
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?inf", re.IGNORECASE)
+
+
+def parse_display_number(text: str, unit: str = "") -> float | None:
+    """The number in a display text, in ``unit``: ``"3.0 ms"`` -> 3.0, ``"1.2 s"`` as ms -> 1200, ``"-inf"`` -> -inf.
+
+    ``"ms"`` converts from a trailing ``s``, ``"Hz"`` from a trailing ``k``;
+    anything else is read as shown.
+    """
+    match = _NUMBER.search(text.replace(",", "."))
+    if match is None:
+        return None
+    value = float(match.group(0))
+    rest = text[match.end():].strip().lower()
+    if unit == "ms" and rest.startswith("s") and not rest.startswith("sa"):
+        value *= 1000.0  # "1.5 s" (not "samples")
+    if unit == "Hz" and rest.startswith("k"):
+        value *= 1000.0  # "1.2k", "1.2 kHz"
+    return value
+
+
+def fx_normalized_for_display(track: str, fx: int, param: int, value: float, unit: str, *, steps: int = 30) -> float:
+    """The normalised value (0..1) at which REAPER displays ``value`` ``unit`` for this parameter.
+
+    Bisection over ``TrackFX_FormatParamValueNormalized`` (FACTS.md: calibrate
+    with it where a scaling is not published); the display must grow with the
+    value, as every time and level control does.
+
+    Raises
+    ------
+    SuggestionError
+        When the display is not a number or ``value`` is outside the range shown.
+    """
+    from reaper_ext.errors import SuggestionError
+
+    def shown(norm: float) -> float:
+        text = fx_format_normalized(track, fx, param, norm)
+        number = parse_display_number(text, unit)
+        if number is None:
+            raise SuggestionError(f"{fx_param_name(track, fx, param)!r} shows {text!r} at {norm}: not a number")
+        return number
+
+    low, high = 0.0, 1.0
+    shown_low, shown_high = shown(low), shown(high)
+    if not shown_low <= value <= shown_high:
+        raise SuggestionError(f"{fx_param_name(track, fx, param)!r}: {value} {unit} is outside what it shows "
+                              f"({shown_low}..{shown_high} {unit})")
+    for _ in range(steps):
+        middle = (low + high) / 2.0
+        if shown(middle) < value:
+            low = middle
+        else:
+            high = middle
+    return high
+
+
+def fx_eq_param_info(track: str, fx: int, param: int) -> tuple[int, int, int, float] | None:
+    """``TrackFX_GetEQParam``: ``(bandtype, bandidx, paramtype, normalised value)`` of a ReaEQ parameter, or None."""
+    result = rpr().RPR_TrackFX_GetEQParam(track, fx, param, 0, 0, 0, 0.0)
+    if not result[0]:
+        return None
+    return int(result[4]), int(result[5]), int(result[6]), float(result[7])
 
 
 # -- markers and regions ---------------------------------------------------------------
@@ -334,13 +679,26 @@ def marker_counts() -> tuple[int, int]:
 def enum_marker(index: int) -> tuple[bool, float, float, int, int] | None:
     """``(is_region, position_sec, end_sec, number, color)`` of the ``index``-th marker/region.
 
-    No name: the Python wrapper passes ``char**`` through unchanged
-    (``EnumProjectMarkers3`` returns the argument, not the name).
+    The colour is in the model's form (module docstring). No name: the Python
+    wrapper passes ``char**`` through unchanged (``EnumProjectMarkers3``
+    returns the argument, not the name).
     """
     result = rpr().RPR_EnumProjectMarkers3(ACTIVE_PROJECT, index, False, 0.0, 0.0, "", 0, 0)
     if not result[0]:
         return None
-    return bool(result[3]), float(result[4]), float(result[5]), int(result[7]), int(result[8])
+    return bool(result[3]), float(result[4]), float(result[5]), int(result[7]), color_from_native(int(result[8]))
+
+
+def marker_guid(index: int) -> str:
+    """The GUID of the ``index``-th marker/region (enumeration order), "" before REAPER 6.02.
+
+    ``GetSetProjectInfo_String(proj, "MARKER_GUID:X", "", False)``, read-only,
+    REAPER >= 6.02 (FACTS.md "Versions").
+    """
+    if not version_at_least(MARKER_GUID_SINCE) or not api_exists("GetSetProjectInfo_String"):
+        return ""
+    result = rpr().RPR_GetSetProjectInfo_String(ACTIVE_PROJECT, f"MARKER_GUID:{int(index)}", "", False)
+    return str(result[3]) if result[0] else ""
 
 
 def marker_name_772(index: int) -> str | None:
@@ -355,13 +713,23 @@ def marker_name_772(index: int) -> str | None:
 
 
 def add_marker(*, is_region: bool, position_sec: float, end_sec: float, name: str, number: int, color: int) -> int:
-    """``AddProjectMarker2``; returns the number REAPER gave it (-1: failed)."""
-    return int(rpr().RPR_AddProjectMarker2(ACTIVE_PROJECT, bool(is_region), float(position_sec), float(end_sec), name, int(number), int(color)))
+    """``AddProjectMarker2`` with a model colour (0 = none); returns the number REAPER gave it (-1: failed)."""
+    return int(rpr().RPR_AddProjectMarker2(ACTIVE_PROJECT, bool(is_region), float(position_sec), float(end_sec), name, int(number),
+                                           color_to_native(color)))
+
+
+#: SetProjectMarker4 flags: bit 0 clears the name (a plain empty name leaves the old one; FACTS.md).
+MARKER_CLEAR_NAME = 1
 
 
 def set_marker(*, number: int, is_region: bool, position_sec: float, end_sec: float, name: str, color: int) -> bool:
-    """``SetProjectMarker4`` (flags 0: an empty name is kept as given)."""
-    return bool(rpr().RPR_SetProjectMarker4(ACTIVE_PROJECT, int(number), bool(is_region), float(position_sec), float(end_sec), name, int(color), 0))
+    """``SetProjectMarker4`` with a model colour; an empty ``name`` clears the name (``flags & 1``).
+
+    Colour 0 means "don't change" to ``SetProjectMarker4``.
+    """
+    flags = MARKER_CLEAR_NAME if name == "" else 0
+    return bool(rpr().RPR_SetProjectMarker4(ACTIVE_PROJECT, int(number), bool(is_region), float(position_sec), float(end_sec), name,
+                                            color_to_native(color), flags))
 
 
 def delete_marker(number: int, *, is_region: bool) -> bool:

@@ -8,8 +8,9 @@ reads the project in one pass into the same :class:`Project` model the
 
 Restore tokens are None (REAPER restores from the value). Marker ids are
 ``"M<number>"`` / ``"R<number>"`` (REAPER's marker/region number); the
-``.RPP`` backend uses marker GUIDs instead, which REAPER before 7.72 can't
-look up (see ``docs/reaper.md``).
+``.RPP`` backend uses marker GUIDs instead, which this backend finds through
+``GetSetProjectInfo_String(proj, "MARKER_GUID:X")`` from REAPER 6.02 on (see
+``docs/reaper.md``).
 
 Every call here changes the project without an undo block of its own: the
 caller (:mod:`reaper_ext.reaper.runner`) wraps one action in one block.
@@ -24,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from reaper_ext.errors import SuggestionError
-from reaper_ext.fx.live_params import FX, TRACK, live_calls
 from reaper_ext.fx.spec import FxSpec
 from reaper_ext.reaper import api
 from reaper_ext.session import reaper_keys as keys
@@ -330,19 +330,19 @@ class LiveSession:
         return None
 
     def add_fx(self, track_guid: str, spec: FxSpec) -> tuple[str, str]:
-        """Insert the plug-in with its settings (bypassed first); returns ``(fx_guid, token)``."""
+        """Insert the plug-in with its settings (bypassed first); returns ``(fx_guid, token)``.
+
+        Refused (SuggestionError) for a plug-in whose last self-check failed on this REAPER.
+        """
+        from reaper_ext.reaper.selfcheck import refuse_if_check_failed
+
+        refuse_if_check_failed(spec.plugin)
         track = self._require_track(track_guid)
-        calls = live_calls(spec)
-        first = calls[0]
-        fx = api.fx_call(first.function, tuple(track if arg is TRACK else arg for arg in first.args))
-        if int(fx) < 0:
+        fx, is_named = api.fx_insert(track, spec)
+        if fx < 0:
             raise SuggestionError(f"REAPER could not add {spec.plugin!r} to track {track_guid} (is it installed?)")
-        has_rename = self._rename_supported()
-        for call in calls[1:]:
-            if call.function == "TrackFX_SetNamedConfigParm" and call.args[2] == "renamed_name" and not has_rename:
-                self._note_no_rename()
-                continue
-            api.fx_call(call.function, tuple(track if arg is TRACK else fx if arg is FX else arg for arg in call.args))
+        if spec.custom_name and not is_named:
+            self._note_no_rename()
         if spec.plugin == "ReaEQ":
             self._disable_default_bands(track, fx, len(spec.bands))
         return api.fx_guid(track, fx), ""
@@ -358,7 +358,7 @@ class LiveSession:
             api.fx_set_named(track, fx, f"BANDENABLED{band}", "0")
 
     def _note_no_rename(self) -> None:
-        note = (f"REAPER {api.app_version()} can't rename FX from a script (REAPER 7 can): "
+        note = (f"REAPER {api.app_version()} did not take an FX name (renamed_name from 6.78, a chunk edit before): "
                 "suggested FX keep their plug-in names; the ledger still knows them")
         if note not in self.messages:
             self.messages.append(note)
@@ -368,8 +368,7 @@ class LiveSession:
         fx = None if track is None else self._fx_index(track, fx_guid)
         if fx is None:
             return None
-        custom = api.fx_get_named(track, fx, "renamed_name")[1] if self._rename_supported() else ""
-        return api.fx_enabled(track, fx), custom
+        return api.fx_enabled(track, fx), api.fx_custom_name(track, fx)
 
     def set_fx_enabled(self, track_guid: str, fx_guid: str, is_enabled: bool) -> None:
         track = self._require_track(track_guid)
@@ -383,9 +382,7 @@ class LiveSession:
         fx = self._fx_index(track, fx_guid)
         if fx is None:
             raise SuggestionError(f"no FX {fx_guid} on track {track_guid}")
-        if self._rename_supported():
-            api.fx_set_named(track, fx, "renamed_name", name)
-        else:
+        if not api.fx_rename(track, fx, name):
             self._note_no_rename()
 
     def remove_fx(self, track_guid: str, fx_guid: str, token: str | None = None) -> bool:
@@ -399,6 +396,8 @@ class LiveSession:
     def _find_marker(self, marker_id: str) -> tuple[int, bool, float, float, int, int] | None:
         parsed = _parse_marker_id(marker_id)
         if parsed is None:
+            if marker_id.startswith("{"):  # a GUID written by the .RPP backend: REAPER >= 6.02 says each marker's
+                return next((found for found in self._enum_markers() if api.marker_guid(found[0]) == marker_id), None)
             return None
         number, is_region = parsed
         for found in self._enum_markers():

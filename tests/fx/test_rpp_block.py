@@ -89,7 +89,7 @@ def test_string_slider_is_refused() -> None:
 @pytest.mark.parametrize(
     ("spec", "guid", "match"),
     [
-        (FxSpec("ReaGate", {"threshold_db": -40.0}), GUID, "ReaGate can't be written"),
+        (FxSpec("ReaGate", {"attack_ms": 1.0}), GUID, "no threshold_db"),
         (FxSpec("ReaXcomp"), GUID, "ReaXcomp can't be written"),
         (FxSpec("Pro-Q 3"), GUID, "unknown plug-in"),
         (SPECS[0], "7467B940-741E-DD49-B2D4-16E38B7EF01D", "GUID"),

@@ -42,8 +42,11 @@ def test_defer_lives_in_main_and_runs_cycle_by_cycle(fake_module):
 def test_reaper6_lacks_seven_only_functions(fake_module):
     from reaper_ext.reaper import api
 
+    # FACTS.md "Versions": renamed_name from about 6.78 (not 7.0); GetTouchedOrFocusedFX is 7.0
+    fake_module.install(fake_module.FakeReaper(fake_module.load_rpp(EXAMPLE), version="6.77"))
+    assert not api.has_fx_rename()
     fake_module.install(fake_module.FakeReaper(fake_module.load_rpp(EXAMPLE), version="6.83"))
-    assert not api.has_fx_rename() and not hasattr(fake_module, "RPR_GetTouchedOrFocusedFX")
+    assert api.has_fx_rename() and not hasattr(fake_module, "RPR_GetTouchedOrFocusedFX")
     fake_module.install(fake_module.FakeReaper(fake_module.load_rpp(EXAMPLE), version="7.27"))
     assert api.has_fx_rename()
 

@@ -145,8 +145,8 @@ def resolve_track(writer: SessionWriter, selection: Selection, entries: list[Led
         return selection
     wanted = selection.track
     guids = {track.guid for track in writer.snapshot().tracks if wanted in (track.name, track.guid)}
-    guids |= {entry.suggestion.target for entry in entries
-              if entry.suggestion.kind == "name" and entry.suggestion.params.get("name") == wanted}
+    guids |= {entry.suggestion.target for entry in entries  # the name before or after a pending rename
+              if entry.suggestion.kind == "name" and wanted in (entry.suggestion.params.get("name"), entry.suggestion.track_name)}
     return Selection(selection.ids, selection.track, selection.kind, selection.is_all, frozenset(guids))
 
 

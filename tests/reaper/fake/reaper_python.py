@@ -8,12 +8,12 @@ scheduler the test drives cycle by cycle (each cycle's wall time is kept).
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 from pathlib import Path
 
-from reaper_ext.fx.live_params import EQ_PARAM_BANDTYPES
-from reaper_ext.fx.reaeq import BANDTYPE_CODES, KIND_BY_CODE
+from tests.reaper.fake import fx_params as fxp
 from tests.reaper.fake.project import (
     DEFAULT_EQ_BANDS,
     FakeFx,
@@ -26,6 +26,7 @@ from tests.reaper.fake.project import (
     load_rpp,
     save_rpp,
 )
+from tests.reaper.fake.rpp_loader import ext_lines
 from tests.reaper.fake.wrapper import Pointers, load_api, make_function
 
 #: functions a REAPER of each major version lacks (for APIExists and for calls)
@@ -33,21 +34,33 @@ MISSING_BEFORE = {
     "7.72": {"GetRegionOrMarker", "GetSetRegionOrMarkerInfo_String", "GetNumRegionsOrMarkers"},
     "7.0": {"GetTouchedOrFocusedFX"},
 }
-_EQ_KIND_BY_PARAM = {code: kind for kind, code in EQ_PARAM_BANDTYPES.items()}
-_PLUGINS = {"VST: ReaEQ (Cockos)": "ReaEQ", "ReaEQ": "ReaEQ", "VST: ReaComp (Cockos)": "ReaComp", "ReaComp": "ReaComp"}
+BANDTYPE_CODES = fxp.BANDTYPE_BY_KIND
+KIND_BY_CODE = fxp.KIND_BY_BANDTYPE
+_EQ_KIND_BY_PARAM = fxp.KIND_BY_EQPARAM
+_PLUGINS = {"VST: ReaEQ (Cockos)": "ReaEQ", "ReaEQ": "ReaEQ", "VST: ReaComp (Cockos)": "ReaComp", "ReaComp": "ReaComp",
+            "VST: ReaGate (Cockos)": "ReaGate", "ReaGate": "ReaGate"}
+#: features that arrived with a REAPER version (FACTS.md "Versions")
+RENAMED_NAME_SINCE = (6, 78)
+MARKER_GUID_SINCE = (6, 2)
 
 
 def _version_tuple(text: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in text.split(".") if part.isdigit())
+    parts = text.split(".")
+    # REAPER's minor versions are hundredths: "6.1" is 6.10, "6.02" is 6.2
+    return tuple(int(part.ljust(2, "0")[:2]) if n == 1 else int(part) for n, part in enumerate(parts) if part.isdigit())
 
 
 class FakeReaper:
     """The state behind the ``RPR_`` functions (one open project)."""
 
-    def __init__(self, project: FakeProject, *, version: str = "7.27") -> None:
+    def __init__(self, project: FakeProject, *, version: str = "7.27", platform: str = "win64",
+                 fx_quirks: frozenset[str] = frozenset()) -> None:
         self.project = project
         project.version = version
         self.version = version
+        # ColorToNative's byte order follows the platform (FACTS "Colours"): win* 0x00BBGGRR, else 0x00RRGGBB.
+        self.platform = platform
+        self.fx_quirks = set(fx_quirks)  # plug-in misbehaviour on purpose (fx_params module docstring)
         self.pointers = Pointers()
         self.console: list[str] = []
         self.undo_points: list[str] = []
@@ -118,7 +131,31 @@ class FakeReaper:
         return name in _API and name not in self.missing()
 
     def GetAppVersion(self):
-        return f"{self.version}/linux-x86_64"
+        return f"{self.version}/{self.platform}" if self.platform else self.version  # very old headers: no platform
+
+    def _since(self, version: tuple[int, int]) -> bool:
+        return _version_tuple(self.version) >= version
+
+    # -- colours (FACTS "Colours": native byte order differs by platform) -----------------------
+    def _is_windows(self) -> bool:
+        return self.platform.startswith("win") or self.platform == "x64"  # REAPER 6.0x on 64-bit Windows: "x64"
+
+    def ColorToNative(self, r, g, b):
+        r, g, b = r & 0xFF, g & 0xFF, b & 0xFF
+        return (r | g << 8 | b << 16) if self._is_windows() else (r << 16 | g << 8 | b)
+
+    def ColorFromNative(self, col, r, g, b):
+        if self._is_windows():
+            return None, {1: col & 0xFF, 2: (col >> 8) & 0xFF, 3: (col >> 16) & 0xFF}
+        return None, {1: (col >> 16) & 0xFF, 2: (col >> 8) & 0xFF, 3: col & 0xFF}
+
+    def GetSetProjectInfo_String(self, proj, key, value, is_set):
+        if key.startswith("MARKER_GUID:") and self._since(MARKER_GUID_SINCE) and not is_set:
+            markers = self._markers()
+            index = int(key.split(":", 1)[1])
+            if 0 <= index < len(markers):
+                return True, {2: markers[index].guid}
+        return False, {}
 
     def GetResourcePath(self):
         return str(Path.home() / ".config" / "REAPER")
@@ -314,7 +351,7 @@ class FakeReaper:
         return True, {2: item.guid}
 
     def GetActiveTake(self, item):
-        return item.takes[0] if item is not None and item.takes else None
+        return None if item is None else item.take()
 
     _TAKE_ATTRS = {"D_VOL": "volume", "D_STARTOFFS": "start_offset_sec", "D_PLAYRATE": "playrate"}
 
@@ -338,10 +375,27 @@ class FakeReaper:
         return None, {1: "" if source is None else source.kind}
 
     def GetMediaSourceFileName(self, source, buf, sz):
-        return None, {1: "" if source is None else source.file}
+        # REAPER reports the full path: a relative FILE is taken from the project's folder
+        if source is None or not source.file:
+            return None, {1: ""}
+        text = source.file
+        is_absolute = text.startswith(("/", "\\\\")) or (len(text) > 2 and text[1] == ":")
+        folder = self.project.path.parent if self.project.path is not None else None
+        return None, {1: text if is_absolute or folder is None else str(folder / text.replace("\\", "/"))}
 
     def GetMediaSourceParent(self, source):
         return None if source is None else source.parent
+
+    def PCM_Source_GetSectionInfo(self, source, offset, length, reverse):
+        if source is None or source.kind != "SECTION":
+            return False, {}
+        return True, {1: source.section_offset_sec, 2: source.section_length_sec, 3: 0}
+
+    def GetSetProjectNotes(self, proj, is_set, notes, size):
+        if is_set:
+            self._changed("GetSetProjectNotes")
+            self.project.notes = notes
+        return None, {2: self.project.notes}
 
     def AddMediaItemToTrack(self, track):
         if track is None:
@@ -401,9 +455,17 @@ class FakeReaper:
         if plugin is None:
             return -1  # not installed
         self._changed("TrackFX_AddByName")
-        fx = FakeFx(name if not plugin.startswith("JS:") else "JS: " + plugin[3:], plugin=plugin)
+        display = "VST: ReaGate (Cockos)" if plugin == "ReaGate" else name
+        fx = FakeFx(display if not plugin.startswith("JS:") else "JS: " + plugin[3:], plugin=plugin)
         if plugin == "ReaEQ":
             fx.eq_bands = [{"kind": kind, "enabled": True, "freq_hz": freq, "gain_db": 0.0, "bw_oct": 1.0} for kind, freq in DEFAULT_EQ_BANDS]
+        elif plugin == "ReaComp":
+            fx.comp_raw = list(fxp.REACOMP_DEFAULTS)
+        elif plugin == "ReaGate":
+            fx.gate_raw = list(fxp.REAGATE_DEFAULTS)
+            self._gate_to_sliders(fx)
+        elif plugin == "JS:sstillwell/expander":
+            fx.sliders = {f"slider{n + 1}": value for n, value in enumerate(fxp.EXPANDER_DEFAULTS)}
         track.fx.append(fx)
         return len(track.fx) - 1
 
@@ -425,7 +487,7 @@ class FakeReaper:
         fx = self._fx(track, index)
         if fx is None:
             return False, {}
-        if key == "renamed_name" and "GetTouchedOrFocusedFX" not in self.missing():
+        if key == "renamed_name" and self._since(RENAMED_NAME_SINCE):
             return True, {3: fx.renamed}
         if fx.plugin == "ReaEQ" and key.startswith("BANDTYPE"):
             band = int(key[len("BANDTYPE"):])
@@ -438,8 +500,8 @@ class FakeReaper:
         if fx is None:
             return False
         if key == "renamed_name":
-            if "GetTouchedOrFocusedFX" in self.missing():
-                return False  # REAPER 6 has no renamed_name
+            if not self._since(RENAMED_NAME_SINCE):
+                return False  # renamed_name arrived about REAPER 6.78 (FACTS "Versions")
             self._changed("renamed_name")
             fx.renamed = value
             return True
@@ -463,15 +525,100 @@ class FakeReaper:
         if fx is None or fx.plugin != "ReaEQ" or is_norm:
             return False
         self._changed("TrackFX_SetEQParam")
+        # isnorm=False: gain is a linear amplitude (FACTS); the "eq_gain_db" quirk is the old misreading.
+        as_db = value if "eq_gain_db" in self.fx_quirks else fxp.db(value)
         if band_type == -1:
-            fx.eq_master_db = value
+            fx.eq_master_db = as_db
             return True
         kind = _EQ_KIND_BY_PARAM.get(band_type)
         of_kind = [band for band in fx.eq_bands if band["kind"] == kind]
         if band_index >= len(of_kind):
             return False
-        of_kind[band_index][("freq_hz", "gain_db", "bw_oct")[param_type]] = value
+        if param_type == 1:
+            of_kind[band_index]["gain_db"] = as_db
+        else:
+            of_kind[band_index][("freq_hz", None, "bw_oct")[param_type]] = value
         return True
+
+    # -- FX parameters as REAPER shows them (tests/reaper/fake/fx_params.py) --------------------------
+    def _param_table(self, fx: FakeFx) -> list | None:
+        if fx.plugin == "ReaComp" and "comp_ratio_precomp_swapped" in self.fx_quirks:
+            # a ReaComp whose parameter 1 is pre-comp and 4 the ratio (the mapping bug FACTS names)
+            table = list(fxp.REACOMP)
+            table[1], table[4] = table[4], table[1]
+            return table
+        return {"ReaComp": fxp.REACOMP, "ReaGate": fxp.REAGATE, "JS:sstillwell/expander": fxp.EXPANDER}.get(fx.plugin)
+
+    def _gate_to_sliders(self, fx: FakeFx) -> None:
+        # the fake saves a ReaGate through FakeFx.spec(), whose params are the product's named settings
+        raw = fx.gate_raw
+        fx.sliders = {"threshold_db": max(-150.0, fxp.db(raw[0])), "attack_ms": 250.0 * raw[1],
+                      "release_ms": 4000.0 * raw[2], "hold_ms": 1000.0 * raw[4]}
+
+    def _raw_values(self, fx: FakeFx) -> list[float] | None:
+        if fx.plugin == "ReaComp":
+            return fx.comp_raw
+        if fx.plugin == "ReaGate":
+            return fx.gate_raw
+        if fx.plugin == "JS:sstillwell/expander":
+            return [fx.sliders.get(f"slider{n + 1}", 0.0) for n in range(len(fxp.EXPANDER))]
+        return None
+
+    def _eq_params(self, fx: FakeFx) -> list[tuple[int, int, int]]:
+        """ReaEQ's parameters in order: (SetEQParam bandtype, rank among its kind, paramtype); the output gain last."""
+        params, seen = [], {}
+        for band in fx.eq_bands:
+            rank = seen.get(band["kind"], 0)
+            seen[band["kind"]] = rank + 1
+            code = fxp.EQPARAM_BY_KIND.get(band["kind"], 2)
+            params += [(code, rank, 0), (code, rank, 1), (code, rank, 2)]
+        return params + [(-1, 0, 1)]
+
+    def _eq_value(self, fx: FakeFx, param: int) -> tuple[float, str]:
+        """(normalised value, display) of ReaEQ parameter ``param``; the normalisation is the fake's own."""
+        bandtype, _, paramtype = self._eq_params(fx)[param]
+        if bandtype == -1:
+            return 0.25 * 10 ** (fx.eq_master_db / 40.0), fxp.show_db(10 ** (fx.eq_master_db / 20.0))
+        band = fx.eq_bands[param // 3]
+        if paramtype == 0:
+            return math.log(band["freq_hz"] / 20.0) / math.log(1200.0), f"{band['freq_hz']:.1f}"
+        if paramtype == 1:
+            gain = 0.0 if band["gain_db"] == -math.inf else 10 ** (band["gain_db"] / 20.0)
+            return 0.25 * math.sqrt(gain), fxp.show_db(gain)
+        return band["bw_oct"] / 4.0, f"{band['bw_oct']:.2f}"
+
+    def TrackFX_GetNumParams(self, track, index):
+        fx = self._fx(track, index)
+        if fx is None:
+            return 0
+        if fx.plugin == "ReaEQ":
+            return len(self._eq_params(fx))
+        table = self._param_table(fx)
+        return 0 if table is None else len(table)
+
+    def TrackFX_GetParamName(self, track, index, param, buf, sz):
+        fx = self._fx(track, index)
+        if fx is None or not 0 <= param < self.TrackFX_GetNumParams(track, index):
+            return False, {}
+        if fx.plugin == "ReaEQ":
+            bandtype, rank, paramtype = self._eq_params(fx)[param]
+            if bandtype == -1:
+                return True, {3: "Gain"}
+            return True, {3: f"{('Freq', 'Gain', 'BW')[paramtype]}-{param // 3 + 1}"}
+        return True, {3: self._param_table(fx)[param][0]}
+
+    def TrackFX_GetParam(self, track, index, param, min_val, max_val):
+        fx = self._fx(track, index)
+        values = None if fx is None else self._raw_values(fx)
+        if values is None or not 0 <= param < len(values):
+            return 0.0, {}
+        return values[param], {3: 0.0, 4: 1.0}
+
+    def TrackFX_GetParamNormalized(self, track, index, param):
+        fx = self._fx(track, index)
+        if fx is not None and fx.plugin == "ReaEQ" and 0 <= param < len(self._eq_params(fx)):
+            return self._eq_value(fx, param)[0]
+        return self.TrackFX_GetParam(track, index, param, 0.0, 0.0)[0]
 
     def TrackFX_SetParam(self, track, index, param, value):
         fx = self._fx(track, index)
@@ -482,10 +629,94 @@ class FakeReaper:
             if param >= len(fx.comp_raw):
                 return False
             fx.comp_raw[param] = value
+        elif fx.plugin == "ReaGate":
+            if not 0 <= param < len(fx.gate_raw):
+                return False
+            fx.gate_raw[param] = min(1.0, max(0.0, value))
+            self._gate_to_sliders(fx)
         elif fx.plugin.startswith("JS:"):
             fx.sliders[f"slider{param + 1}"] = value
         else:
             return False
+        return True
+
+    def _display(self, fx: FakeFx, param: int, value: float) -> str | None:
+        table = self._param_table(fx)
+        if table is None or not 0 <= param < len(table):
+            return None
+        return table[param][1](value)
+
+    def TrackFX_GetFormattedParamValue(self, track, index, param, buf, sz):
+        fx = self._fx(track, index)
+        if fx is None:
+            return False, {}
+        if fx.plugin == "ReaEQ":
+            if not 0 <= param < len(self._eq_params(fx)):
+                return False, {}
+            return True, {3: self._eq_value(fx, param)[1]}
+        values = self._raw_values(fx)
+        if values is None or not 0 <= param < len(values):
+            return False, {}
+        return True, {3: self._display(fx, param, values[param])}
+
+    def TrackFX_FormatParamValueNormalized(self, track, index, param, value, buf, sz):
+        fx = self._fx(track, index)
+        if fx is None or fx.plugin not in ("ReaComp", "ReaGate"):
+            return False, {}  # REAPER: Cockos plug-ins only (FACTS "ReaComp")
+        text = self._display(fx, param, value)
+        return (False, {}) if text is None else (True, {4: text})
+
+    def TrackFX_GetEQParam(self, track, index, param, bandtype, bandidx, paramtype, normval):
+        fx = self._fx(track, index)
+        if fx is None or fx.plugin != "ReaEQ" or not 0 <= param < len(self._eq_params(fx)):
+            return False, {}
+        code, rank, kind = self._eq_params(fx)[param]
+        return True, {3: code, 4: rank, 5: kind, 6: self._eq_value(fx, param)[0]}
+
+    # -- the track chunk: the FX chain as REAPER saves it (fx_params), names editable ----------------
+    def _fx_chunk(self, fx: FakeFx) -> list[str]:
+        name = '"' + fx.renamed.replace('"', "'") + '"'
+        bypass = f"BYPASS {0 if fx.is_enabled else 1} {int(fx.is_offline)} 0"
+        if fx.plugin == "ReaEQ":
+            head = f'<VST "VST: ReaEQ (Cockos)" reaeq.dll 0 {name} {fxp.REAEQ_ID}<56535472656571726561657100000000> ""'
+            body = fxp.vst_state_lines(fxp.REAEQ_ID, True, 2, fxp.reaeq_state(fx.eq_bands, 10 ** (fx.eq_master_db / 20.0)))
+        elif fx.plugin in ("ReaComp", "ReaGate"):
+            is_comp = fx.plugin == "ReaComp"
+            plugin_id = fxp.REACOMP_ID if is_comp else fxp.REAGATE_ID
+            dll = "reacomp.dll" if is_comp else "reagate.dll"
+            head = f'<VST "VST: {fx.plugin} (Cockos)" {dll} 0 {name} {plugin_id}<00000000000000000000000000000000> ""'
+            values = fx.comp_raw if is_comp else fx.gate_raw
+            body = fxp.vst_state_lines(plugin_id, False, 4, fxp.param_list_state(values))
+        elif fx.plugin.startswith("JS:"):
+            head = f"<JS {fx.plugin[3:]} {name}"
+            sliders = [fx.sliders.get(f"slider{n}") for n in range(1, 65)]
+            body = [" ".join("-" if v is None else f"{v:.6f}" for v in sliders)]
+        elif fx.raw_lines is not None:
+            return list(fx.raw_lines)
+        else:
+            return []
+        return [bypass, head, *body, ">", "FLOATPOS 0 0 0 0", f"FXID {fx.guid}", "WAK 0 0"]
+
+    def GetTrackStateChunk(self, track, buf, sz, is_undo_optional):
+        if track is None:
+            return False, {}
+        lines = [f"<TRACK {track.guid}", f'NAME "{track.name}"', *ext_lines(track.ext_state),
+                 "<FXCHAIN", "SHOW 0", "LASTSEL 0", "DOCKED 0"]
+        for fx in track.fx:
+            lines += self._fx_chunk(fx)
+        lines += [">", ">"]
+        return True, {1: "\n".join(lines) + "\n"}
+
+    def SetTrackStateChunk(self, track, chunk, is_undo_optional):
+        """Takes back only the FX custom names (the field the product edits before REAPER 6.78)."""
+        if track is None:
+            return False
+        self._changed("SetTrackStateChunk")
+        openers = [line.strip() for line in chunk.splitlines() if line.strip().startswith(("<VST", "<JS"))]
+        for fx, line in zip(track.fx, openers, strict=False):
+            tokens = _split_chunk_line(line[1:])
+            position = 2 if line.startswith("<JS") else 4
+            fx.renamed = tokens[position] if len(tokens) > position else ""
         return True
 
     # -- markers -----------------------------------------------------------------------------------
@@ -576,6 +807,26 @@ class FakeReaper:
         self.commands.append(int(command))
 
 
+def _split_chunk_line(line: str) -> list[str]:
+    """Split a chunk line into values: quoted with ", ' or ` (FACTS ".RPP format"), else by spaces."""
+    values, n = [], 0
+    while n < len(line):
+        if line[n] == " ":
+            n += 1
+            continue
+        if line[n] in "\"'`":
+            end = line.find(line[n], n + 1)
+            end = len(line) if end < 0 else end
+            values.append(line[n + 1:end])
+            n = end + 1
+        else:
+            end = line.find(" ", n)
+            end = len(line) if end < 0 else end
+            values.append(line[n:end])
+            n = end
+    return values
+
+
 class _Guid:
     """What ``TrackFX_GetFXGUID`` points at."""
 
@@ -630,6 +881,6 @@ def uninstall() -> None:
             delattr(__main__, name)
 
 
-def open_project(path: Path, *, version: str = "7.27") -> FakeReaper:
-    """Load ``path`` into a fresh fake REAPER and install it."""
-    return install(FakeReaper(load_rpp(Path(path)), version=version))
+def open_project(path: Path, *, version: str = "7.27", platform: str = "win64") -> FakeReaper:
+    """Load ``path`` into a fresh fake REAPER (of ``version`` on ``platform``) and install it."""
+    return install(FakeReaper(load_rpp(Path(path), platform=platform), version=version, platform=platform))
