@@ -10,26 +10,11 @@ import sys
 from argparse import Namespace
 from pathlib import Path
 
+from reaper_ext.cli.main import printable as _printable
 from reaper_ext.errors import ReaperExtError, SeparationError
 from reaper_ext.pipeline.progress import TerminalProgress
 
 __all__ = ["run_analyze", "run_suggestions", "run_accept", "run_reject", "run_separate"]
-
-
-def _printable(value):
-    """``value`` with every string made valid Unicode (undecodable bytes become U+FFFD).
-
-    Project text that is not UTF-8 is carried through with surrogate escapes
-    (lossless for the .RPP); JSON and HTML must be valid UTF-8, so there each
-    such byte shows as the replacement character.
-    """
-    if isinstance(value, str):
-        return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    if isinstance(value, dict):
-        return {_printable(key): _printable(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_printable(item) for item in value]
-    return value
 
 
 def _write_json(path: str, data: dict) -> None:

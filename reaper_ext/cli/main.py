@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from reaper_ext import __version__
 from reaper_ext.errors import ReaperExtError
 
-__all__ = ["get_parser", "main", "COMMANDS"]
+__all__ = ["get_parser", "main", "COMMANDS", "printable"]
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -42,13 +42,29 @@ def _add_info(subparsers) -> None:
     _command("info", "reaper_ext.cli.main", "run_info")
 
 
+def printable(value):
+    """``value`` with every string made valid Unicode (undecodable bytes become U+FFFD).
+
+    Project text that is not UTF-8 is carried through with surrogate escapes
+    (lossless for the .RPP); JSON and HTML must be valid UTF-8, so there each
+    such byte shows as the replacement character.
+    """
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    if isinstance(value, dict):
+        return {printable(key): printable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [printable(item) for item in value]
+    return value
+
+
 def run_info(args: argparse.Namespace) -> int:
     from reaper_ext.session.info import format_info, project_info
     from reaper_ext.session.rpp import load_project
 
     _, project = load_project(args.project)
     if args.json:
-        print(json.dumps(project_info(project), indent=2, ensure_ascii=False))
+        print(json.dumps(printable(project_info(project)), indent=2, ensure_ascii=False))
     else:
         print(format_info(project))
     return EXIT_OK
