@@ -27,6 +27,7 @@ from reaper_ext.separation.cache import StemCache, audio_content_hash, cache_key
 from reaper_ext.separation.engine import (
     RESIDUAL_STEM,
     SeparationCancelled,
+    check_settings,
     place_without_replacing,
     read_audio_info,
     separate_to_files,
@@ -168,12 +169,7 @@ def separate_file(
     """
     input_path, out_dir = Path(input_path), Path(out_dir)
     rate_hz, n_channels, n_frames = read_audio_info(input_path)
-    if not 0 <= overlap < 1:
-        raise SeparationError(f"overlap must be in [0, 1), got {overlap}")
-    if shifts < 0:
-        raise SeparationError(f"shifts must be >= 0, got {shifts}")
-    if segment is not None and segment <= 0:
-        raise SeparationError(f"segment must be a positive number of seconds, got {segment}")
+    check_settings(overlap=overlap, shifts=shifts, segment_sec=segment)
     key = None
     if use_cache:
         cache = cache if cache is not None else StemCache()

@@ -16,7 +16,7 @@ import numpy as np
 
 from reaper_ext.audio.resample import resample
 from reaper_ext.errors import SeparationError
-from reaper_ext.separation.engine import RESIDUAL_STEM
+from reaper_ext.separation.engine import RESIDUAL_STEM, check_settings
 from reaper_ext.separation.models import DEFAULT_MODEL, choose_device, load_separation_model
 
 __all__ = ["separate_array"]
@@ -71,8 +71,7 @@ def separate_array(
         audio = audio[:, None]
     if audio.ndim != 2 or audio.shape[1] not in (1, 2) or audio.shape[0] == 0:
         raise SeparationError(f"separate_array takes (n_samples, 1 or 2 channels) audio, got shape {audio.shape}")
-    if not 0 <= overlap < 1:
-        raise SeparationError(f"overlap must be in [0, 1), got {overlap}")
+    check_settings(overlap=overlap, segment_sec=segment_sec)
     import torch
     from demucs.apply import apply_model
 

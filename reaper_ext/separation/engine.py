@@ -39,6 +39,7 @@ from reaper_ext.errors import MediaError, SeparationError
 from reaper_ext.pipeline.progress import ProgressCallback
 
 __all__ = [
+    "check_settings",
     "SeparationCancelled",
     "CancelCheck",
     "EngineResult",
@@ -122,6 +123,16 @@ def place_without_replacing(parts: dict[str, Path], out_dir: Path, file_stem: st
             continue
         return placed
     raise SeparationError(f"{out_dir}: no free name for the stems of {file_stem!r}")
+
+
+def check_settings(*, overlap: float, shifts: int = 0, segment_sec: float | None = None) -> None:
+    """Refuse separation settings demucs would misread (the one check every entry uses)."""
+    if not 0 <= overlap < 1:
+        raise SeparationError(f"overlap must be in [0, 1), got {overlap}")
+    if shifts < 0:
+        raise SeparationError(f"shifts must be >= 0, got {shifts}")
+    if segment_sec is not None and segment_sec <= 0:
+        raise SeparationError(f"segment must be a positive number of seconds, got {segment_sec}")
 
 
 def read_audio_info(path: Path) -> tuple[int, int, int]:
@@ -428,10 +439,7 @@ def separate_to_files(
 
     input_path, out_dir = Path(input_path), Path(out_dir)
     rate_hz, n_channels, n_frames = read_audio_info(input_path)
-    if not 0 <= overlap < 1:
-        raise SeparationError(f"overlap must be in [0, 1), got {overlap}")
-    if shifts < 0:
-        raise SeparationError(f"shifts must be >= 0, got {shifts}")
+    check_settings(overlap=overlap, shifts=shifts, segment_sec=segment_sec)
     file_stem = file_stem if file_stem is not None else input_path.stem
     sources = tuple(model.sources)
     model_rate_hz = int(model.samplerate)
