@@ -55,6 +55,7 @@ TITLES = {
     "reject_all": "Reject all suggestions",
     "open_report": "Open the analysis report",
     "cancel": "Cancel running analysis",
+    "check": "Check this REAPER",
 }
 WORKER_KINDS = frozenset(jobs.JOB_KINDS)
 TICK_CODE = "import reaper_ext.reaper.runner as _reaper_ext_runner; _reaper_ext_runner.tick()"
@@ -167,6 +168,10 @@ def run_action(kind: str) -> None:
             _open_report()
         elif kind == "cancel":
             _cancel()
+        elif kind == "check":
+            from reaper_ext.reaper import selfcheck
+
+            selfcheck.run_check()
         else:
             _say(f"unknown action {kind!r}")
     except Exception as error:  # REAPER shows tracebacks in a dialog; a console line is kinder

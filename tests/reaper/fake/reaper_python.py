@@ -759,8 +759,11 @@ class FakeReaper:
         if marker is None:
             return False
         self._changed("SetProjectMarker4")
-        marker.position_sec, marker.end_sec, marker.color = pos, end, color
-        marker.name = "" if flags & 1 else name
+        marker.position_sec, marker.end_sec = pos, end
+        if color:  # FACTS "Versions": colour 0 = "don't change"
+            marker.color = color
+        # flags & 1 clears the name; a plain empty name leaves the old one (FACTS "Versions")
+        marker.name = "" if flags & 1 else (name or marker.name)
         return True
 
     def GetRegionOrMarker(self, proj, idx, guid):
