@@ -93,7 +93,7 @@ child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 from reaper_ext.pipeline.parallel import count_workers
 n_workers = count_workers(len(project.tracks))
 print(json.dumps({"sec": elapsed, "rss_mb": rss_mb, "child_mb": child_mb, "n_workers": n_workers, "errors": [t.error for t in analysis.tracks if t.error],
-                  "labels": [t.label["class"] for t in analysis.tracks if t.label]}))
+                  "labels": [t.label.fine_class for t in analysis.tracks if t.label]}))
 """
 
 

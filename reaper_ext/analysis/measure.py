@@ -71,6 +71,47 @@ class TrackMeasurements:
             "sample_rate_hz": self.sample_rate_hz,
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrackMeasurements:
+        """Read :meth:`to_dict`'s form back: a None level is ``-inf`` again, a None crest factor ``nan``.
+
+        Raises
+        ------
+        KeyError, TypeError, ValueError
+            ``data`` is not a measurements dict (a missing or renamed field).
+        """
+
+        def level(value: Any) -> float:
+            return -math.inf if value is None else float(value)
+
+        def optional(value: Any) -> float | None:
+            return None if value is None else float(value)
+
+        return cls(
+            loudness_lufs=level(data["loudness_lufs"]),
+            sample_peak_dbfs=level(data["sample_peak_dbfs"]),
+            true_peak_dbtp=level(data["true_peak_dbtp"]),
+            rms_dbfs=level(data["rms_dbfs"]),
+            crest_factor_db=math.nan if data["crest_factor_db"] is None else float(data["crest_factor_db"]),
+            noise_floor_dbfs=level(data["noise_floor_dbfs"]),
+            dc_offset_dbfs=level(data["dc_offset_dbfs"]),
+            ltas_centres_hz=tuple(float(centre) for centre in data["ltas_centres_hz"]),
+            ltas_level_db=tuple(level(value) for value in data["ltas_level_db"]),
+            stereo_correlation=optional(data["stereo_correlation"]),
+            stereo_width=optional(data["stereo_width"]),
+            active_regions=tuple((float(start), float(end)) for start, end in data["active_regions"]),
+            duration_sec=float(data["duration_sec"]),
+            n_channels=int(data["n_channels"]),
+            sample_rate_hz=float(data["sample_rate_hz"]),
+        )
+
+    def normalised(self) -> TrackMeasurements:
+        """The measurements at the precision of their JSON form: what a cache or job file gives back.
+
+        The pipeline hands these on, so a result read from the cache equals a fresh one.
+        """
+        return TrackMeasurements.from_dict(self.to_dict())
+
 
 def measure_track(
     samples: np.ndarray, sample_rate_hz: float, *, frames: FrameFeatures | None = None

@@ -45,6 +45,23 @@ class Label:
         return {"class": self.fine_class, "coarse_class": self.coarse_class,
                 "confidence": round(self.confidence, 4), "source": self.source}
 
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Label:
+        """Read :meth:`to_dict`'s form back (KeyError, TypeError or ValueError if it is not one)."""
+        confidence = data["confidence"]
+        if not isinstance(confidence, (int, float)):
+            raise TypeError(f"label confidence must be a number, got {confidence!r}")
+        extra: dict[str, object] = {}
+        alternatives = data.get("alternatives")
+        if isinstance(alternatives, (list, tuple)):  # the runners-up, when the dict holds them
+            extra["alternatives"] = tuple((str(name), float(p)) for name, p in alternatives)
+        return cls(fine_class=str(data["class"]), coarse_class=str(data["coarse_class"]),
+                   confidence=float(confidence), source=str(data.get("source", "audio")), **extra)  # type: ignore[arg-type]
+
+    def normalised(self) -> Label:
+        """The label as its JSON form holds it (confidence to 4 decimals): what a cache gives back."""
+        return Label.from_dict(self.to_dict())
+
 
 def _read_weights(path: Path, *, what: str, train_command: str) -> dict[str, np.ndarray]:
     """Load an exported ``.npz`` and check it was made for this feature code."""

@@ -7,7 +7,9 @@ import tempfile
 
 import numpy as np
 
-from reaper_ext.pipeline.track import analyse_one
+from collections.abc import Callable
+
+from reaper_ext.pipeline.track import TrackOutcome, analyse_one
 from reaper_ext.session.model import Track
 
 __all__ = ["count_workers", "run_track_jobs"]
@@ -21,7 +23,7 @@ def count_workers(n_jobs: int) -> int:
     n_cores = int(wanted) if wanted and wanted.isdigit() else min(4, os.cpu_count() or 1)
     return max(1, min(n_cores, n_jobs))
 
-def run_track_jobs(tracks: list[Track], on_done) -> None:
+def run_track_jobs(tracks: list[Track], on_done: Callable[[Track, TrackOutcome], None]) -> None:
     """Analyse ``tracks``, in parallel processes when it helps; ``on_done(track, result)`` in the parent."""
     n_workers = count_workers(len(tracks))
     if n_workers == 1:
@@ -45,13 +47,13 @@ def run_track_jobs(tracks: list[Track], on_done) -> None:
             # pop: a finished future keeps its result while referenced
             on_done(futures.pop(future), _unspill(future.result()))
 
-def _unspill(outcome: dict) -> dict:
+def _unspill(outcome: TrackOutcome) -> TrackOutcome:
     """Load (and delete) a mono copy a worker left in a file."""
     import os
 
-    if isinstance(outcome.get("mono"), str):
-        path = outcome["mono"]
-        outcome["mono"] = np.load(path)
+    if outcome.copies is not None and isinstance(outcome.copies.mono, str):
+        path = outcome.copies.mono
+        outcome.copies.mono = np.load(path)
         os.remove(path)
     return outcome
 

@@ -25,7 +25,9 @@ from reaper_ext.pipeline.keys import track_key
 from reaper_ext.pipeline.parallel import run_track_jobs
 from reaper_ext.pipeline.progress import ProgressCallback
 from reaper_ext.pipeline.results import ANALYSIS_VERSION, SessionAnalysis, TrackAnalysis
-from reaper_ext.pipeline.track import session_copies, shift_problem
+from reaper_ext.analysis.problems.base import Problem
+from reaper_ext.analysis.song.results import SongAnalysis
+from reaper_ext.pipeline.track import TrackOutcome, session_copies
 from reaper_ext.pipeline import windows
 from reaper_ext.session.model import Project, Track
 from reaper_ext.storage.cache import ContentCache, digest_bytes
@@ -80,36 +82,37 @@ def analyze_project(
             continue
         key = track_key(track, cache, settings_key) if cache is not None else None
         keys[track.guid] = key
-        cached = cache.get("track", key) if key is not None else None
-        if cached is not None:
-            result.label, result.measurements = cached["label"], cached["measurements"]
-            result.problems, result.messages = cached["problems"], cached["messages"]
-            result.start_sec, result.is_cached = cached["start_sec"], True
-            track_keys.append(key)
-            n_cached += 1
-            continue
+        cached = cache.get("track", key) if cache is not None and key is not None else None
+        if cached is not None and key is not None:
+            try:
+                result.load_cache_dict(cached)
+            except AnalysisError:  # a damaged or foreign entry: analyse the track again
+                pass
+            else:
+                track_keys.append(key)
+                n_cached += 1
+                continue
         pending.append(track)
     n_done = [n_cached]
 
-    def on_done(track: Track, outcome: dict) -> None:
+    def on_done(track: Track, outcome: TrackOutcome) -> None:
         result = by_guid[track.guid]
         n_done[0] += 1
         report(n_done[0] / (len(chosen) + 1), f"track {n_done[0]}/{len(chosen)}: {track.name or '(unnamed)'}")
-        if "error" in outcome:
-            result.error = outcome["error"]
+        if outcome.error is not None:
+            result.error = outcome.error
             return
-        result.label, result.measurements = outcome["label"], outcome["measurements"]
-        result.problems, result.messages, result.start_sec = outcome["problems"], outcome["messages"], outcome["start_sec"]
-        if outcome["mono"] is not None:
-            lowrate[track.guid] = (result.start_sec, outcome["polarity"])
+        result.label, result.measurements = outcome.label, outcome.measurements
+        result.problems, result.messages, result.start_sec = outcome.problems, outcome.messages, outcome.start_sec
+        copies = outcome.copies
+        if copies is not None:
+            assert not isinstance(copies.mono, str), "spilled copies are loaded back by run_track_jobs"
+            lowrate[track.guid] = (result.start_sec, copies.polarity)
             if not track.is_muted:
-                mix_bus.add(outcome["mono"], outcome["rate_hz"], result.start_sec, track.volume_gain)
+                mix_bus.add(copies.mono, copies.rate_hz, result.start_sec, track.volume_gain)
         key = keys.get(track.guid)
-        if key is not None:
-            cache.put("track", key, {
-                "label": result.label, "measurements": result.measurements, "problems": result.problems,
-                "messages": result.messages, "start_sec": result.start_sec,
-            })
+        if key is not None and cache is not None:
+            cache.put("track", key, result.cache_dict())
             track_keys.append(key)
 
     report(n_cached / (len(chosen) + 1), f"{len(pending)} tracks to analyse ({n_cached} from cache)")
@@ -118,59 +121,77 @@ def analyze_project(
     analysis = SessionAnalysis(None if project.path is None else str(project.path), results, n_tracks_from_cache=n_cached)
     report(len(chosen) / (len(chosen) + 1), "song: tempo, key, sections; polarity across tracks")
     session_key = digest_bytes(json.dumps([ANALYSIS_VERSION, settings_key, track_keys]).encode()) if cache is not None and len(track_keys) == len([r for r in results if r.error is None and r.measurements is not None]) else None
-    cached_session = cache.get("session", session_key) if session_key is not None else None
+    cached_session = _read_session_entry(cache.get("session", session_key)) if cache is not None and session_key is not None else None
     if cached_session is not None:
-        song, polarity = cached_session["song"], cached_session["polarity"]
+        song, polarity = cached_session
     else:
         if n_cached:  # cached tracks must be heard again for the cross-track parts
             _reread_for_session(chosen, results, mix_bus, lowrate)
         song = _song(mix_bus.at_mix_rate(), analysis)
         polarity = _polarity(lowrate)
-        if session_key is not None:
-            cache.put("session", session_key, {"song": song, "polarity": polarity})
+        if cache is not None and session_key is not None:
+            cache.put("session", session_key, {
+                "song": {} if song is None else song.to_dict(),
+                "polarity": {guid: [problem.to_dict() for problem in found] for guid, found in polarity.items()},
+            })
     for result in results:
-        result.problems = [p for p in result.problems if p["kind"] != "polarity"] + polarity.get(result.guid, [])
+        result.problems = [p for p in result.problems if p.kind != "polarity"] + polarity.get(result.guid, [])
     analysis.song = song
-    analysis.tempo_bpm = song.get("tempo_bpm")
-    analysis.key = song.get("key")
-    analysis.sections = song.get("sections", [])
     if cache is not None:
         cache.evict()
     analysis.elapsed_sec = time.perf_counter() - started
     report(1.0, "done")
     return analysis
 
-def _reread_for_session(chosen, results, mix_bus: MixBus, lowrate) -> None:
+def _read_session_entry(entry: dict | None) -> tuple[SongAnalysis | None, dict[str, list[Problem]]] | None:
+    """The song and the polarity problems of a cached session entry; None if absent or unreadable."""
+    if entry is None:
+        return None
+    try:
+        song = SongAnalysis.from_dict(entry["song"]) if entry["song"] else None
+        polarity = {guid: [Problem.from_dict(problem) for problem in found] for guid, found in entry["polarity"].items()}
+    except (KeyError, TypeError, ValueError, AttributeError, AnalysisError):
+        return None  # damaged or foreign: analyse again
+    return song, polarity
+
+
+def _reread_for_session(
+    chosen: list[Track], results: list[TrackAnalysis], mix_bus: MixBus, lowrate: dict[str, tuple[float, np.ndarray]]
+) -> None:
     """Hear cached tracks again (their audio is not cached) for the mix and the polarity copies."""
     from reaper_ext.audio import read_track_audio
 
     for track, result in zip(chosen, results):
         if not result.is_cached or result.measurements is None or track.guid in lowrate:
             continue
-        if result.measurements.get("duration_sec", 0) > windows.LONG_TRACK_SEC:
+        if result.measurements.duration_sec > windows.LONG_TRACK_SEC:
             continue
         try:
             audio = read_track_audio(track)
         except MediaError:
             continue
         copies = session_copies(audio.samples, audio.sample_rate_hz)
-        lowrate[track.guid] = (audio.start_sec, copies["polarity"])
+        assert not isinstance(copies.mono, str)
+        lowrate[track.guid] = (audio.start_sec, copies.polarity)
         if not track.is_muted:
-            mix_bus.add(copies["mono"], copies["rate_hz"], audio.start_sec, track.volume_gain)
+            mix_bus.add(copies.mono, copies.rate_hz, audio.start_sec, track.volume_gain)
 
-def _song(mix: np.ndarray, analysis: SessionAnalysis) -> dict:
+
+def _song(mix: np.ndarray, analysis: SessionAnalysis) -> SongAnalysis | None:
+    """Tempo, key and sections of the mix, normalised to their JSON precision; None (with a message) if not possible."""
     if mix.size < MIX_RATE_HZ * 2 or not np.any(mix):
         analysis.messages.append("song analysis skipped: less than 2 s of audible audio")
-        return {}
+        return None
     from reaper_ext.analysis.song import analyze_song
 
     try:
-        return analyze_song(mix[:, None], MIX_RATE_HZ).to_dict()
+        return SongAnalysis.from_dict(analyze_song(mix[:, None], MIX_RATE_HZ).to_dict())
     except AnalysisError as error:
         analysis.messages.append(f"song analysis failed: {error}")
-        return {}
+        return None
 
-def _polarity(lowrate: dict[str, tuple[float, np.ndarray]]) -> dict[str, list[dict]]:
+
+def _polarity(lowrate: dict[str, tuple[float, np.ndarray]]) -> dict[str, list[Problem]]:
     """Polarity problems across tracks, aligned on a common project timeline."""
     if len(lowrate) < 2:
         return {}
@@ -178,11 +199,11 @@ def _polarity(lowrate: dict[str, tuple[float, np.ndarray]]) -> dict[str, list[di
 
     origin = min(start for start, _ in lowrate.values())
     length = max(int(round((start - origin) * POLARITY_RATE_HZ)) + signal.shape[0] for start, signal in lowrate.values())
-    aligned = {}
+    aligned: dict[str, np.ndarray] = {}
     for guid, (start, signal) in lowrate.items():
         buffer = np.zeros(length, dtype=np.float32)
         offset = int(round((start - origin) * POLARITY_RATE_HZ))
         buffer[offset : offset + signal.shape[0]] = signal
         aligned[guid] = buffer[:, None]
     found = find_polarity_problems(aligned, POLARITY_RATE_HZ)
-    return {guid: [shift_problem(problem.to_dict(), origin) for problem in problems] for guid, problems in found.items() if problems}
+    return {guid: [problem.normalised().shifted(origin) for problem in problems] for guid, problems in found.items() if problems}

@@ -17,10 +17,11 @@ import numpy as np
 
 from reaper_ext.errors import ProjectWriteError
 from reaper_ext.storage.atomic import write_atomic
+from reaper_ext.pipeline.results import SessionAnalysis, TrackAnalysis
 from reaper_ext.session.model import Project
-from reaper_ext.pipeline.session import SessionAnalysis
 from reaper_ext.settings import Settings
 from reaper_ext.suggest.model import Suggestion
+from reaper_ext.suggest.rules.common import level_or_none
 
 __all__ = ["write_report", "render_report", "eq_response_db"]
 
@@ -83,22 +84,25 @@ def eq_response_db(bands: list[dict], freqs_hz: np.ndarray) -> np.ndarray:
     return total
 
 
-def _e(text) -> str:
+def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _fmt(value, unit: str = "", digits: int = 1) -> str:
+def _fmt(value: float | None, unit: str = "", digits: int = 1) -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
     return f"{value:.{digits}f}{unit}"
 
 
-def _spectrum_svg(result, suggestions: list[Suggestion]) -> str:
+def _spectrum_svg(result: TrackAnalysis, suggestions: list[Suggestion]) -> str:
     from reaper_ext.suggest.rules.eq import target_curve_db
 
-    m = result.measurements or {}
-    centres = np.asarray(m.get("ltas_centres_hz") or [], dtype=float)
-    levels = np.array([np.nan if v is None else v for v in m.get("ltas_level_db") or []], dtype=float)
+    m = result.measurements
+    if m is None:
+        return '<p class="muted">no spectrum</p>'
+    centres = np.asarray(m.ltas_centres_hz, dtype=float)
+    levels = np.asarray(m.ltas_level_db, dtype=float)
+    levels = np.where(np.isfinite(levels), levels, np.nan)  # a silent band is not drawn
     width, height, left, top = 480, 200, 34, 10
     plot_w, plot_h = width - left - 8, height - top - 24
     if centres.size == 0 or not np.isfinite(levels).any():
@@ -126,7 +130,7 @@ def _spectrum_svg(result, suggestions: list[Suggestion]) -> str:
         return f'<polyline fill="none" stroke="{color}" stroke-width="2"{extra} points="{points}"/>'
 
     parts.append(polyline(rel, "#1f77b4"))
-    target = target_curve_db((result.label or {}).get("coarse_class", "other"), centres)
+    target = target_curve_db("other" if result.label is None else result.label.coarse_class, centres)
     if target is not None:
         finite = np.isfinite(rel)
         offset = float(np.nanmedian(rel[finite] - target[finite]))
@@ -143,8 +147,8 @@ def _spectrum_svg(result, suggestions: list[Suggestion]) -> str:
     return "".join(parts)
 
 
-def _level_bars_svg(results) -> str:
-    rows = [r for r in results if r.measurements]
+def _level_bars_svg(results: list[TrackAnalysis]) -> str:
+    rows = [(r, r.measurements) for r in results if r.measurements is not None]
     width, row_h, left = 760, 22, 180
     height = row_h * len(rows) + 30
     scale_lo, scale_hi = -60.0, 0.0
@@ -156,11 +160,10 @@ def _level_bars_svg(results) -> str:
     for level in range(-60, 1, 10):
         parts.append(f'<line x1="{x(level):.1f}" y1="0" x2="{x(level):.1f}" y2="{height - 20}" stroke="#eee"/>'
                      f'<text x="{x(level):.1f}" y="{height - 6}" text-anchor="middle">{level}</text>')
-    for row, result in enumerate(rows):
-        m = result.measurements
+    for row, (result, m) in enumerate(rows):
         y0 = row * row_h + 4
         parts.append(f'<text x="{left - 6}" y="{y0 + 12}" text-anchor="end">{_e(result.name or "(no name)")}</text>')
-        loud, peak = m.get("loudness_lufs"), m.get("sample_peak_dbfs")
+        loud, peak = level_or_none(m.loudness_lufs), level_or_none(m.sample_peak_dbfs)
         if loud is not None:
             parts.append(f'<rect x="{x(scale_lo):.1f}" y="{y0}" width="{x(loud) - x(scale_lo):.1f}" height="8" fill="#1f77b4"/>')
         if peak is not None:
@@ -169,9 +172,9 @@ def _level_bars_svg(results) -> str:
     return "".join(parts)
 
 
-def _timeline_svg(results) -> str:
-    end_sec = max([p["end_sec"] for r in results for p in r.problems] + [
-        r.start_sec + (r.measurements or {}).get("duration_sec", 0.0) for r in results] + [1.0])
+def _timeline_svg(results: list[TrackAnalysis]) -> str:
+    end_sec = max([p.end_sec for r in results for p in r.problems] + [
+        r.start_sec + (0.0 if r.measurements is None else r.measurements.duration_sec) for r in results] + [1.0])
     width, lane_h, left = 760, 20, 180
     height = lane_h * len(results) + 30
 
@@ -188,10 +191,10 @@ def _timeline_svg(results) -> str:
         parts.append(f'<text x="{left - 6}" y="{y0 + 11}" text-anchor="end">{_e(result.name or "(no name)")}</text>'
                      f'<rect x="{left}" y="{y0}" width="{width - left - 10}" height="14" fill="#fafafa"/>')
         for problem in result.problems:
-            x0, x1 = x(problem["start_sec"]), x(problem["end_sec"])
-            color = _PROBLEM_COLORS.get(problem["kind"], "#333")
+            x0, x1 = x(problem.start_sec), x(problem.end_sec)
+            color = _PROBLEM_COLORS.get(problem.kind, "#333")
             parts.append(f'<rect x="{x0:.1f}" y="{y0}" width="{max(x1 - x0, 2):.1f}" height="14" fill="{color}" fill-opacity=".75">'
-                         f'<title>{_e(problem["kind"])} {problem["start_sec"]:.2f}-{problem["end_sec"]:.2f} s</title></rect>')
+                         f'<title>{_e(problem.kind)} {problem.start_sec:.2f}-{problem.end_sec:.2f} s</title></rect>')
     parts.append("</svg>")
     legend = "".join(f'<span><i class="sw" style="background:{c}"></i>{_e(k)}</span>' for k, c in _PROBLEM_COLORS.items())
     return "".join(parts) + f'<p class="legend">{legend}</p>'
@@ -229,18 +232,19 @@ def render_report(project: Project, analysis: SessionAnalysis, suggestions: list
                "<span><i class=\"sw\" style=\"background:#999\"></i>class target</span>"
                "<span><i class=\"sw\" style=\"background:#d62728\"></i>suggested EQ (around the -30 dB line)</span></p>")
     for result in analysis.tracks:
-        label = result.label or {}
-        m = result.measurements or {}
+        label, m = result.label, result.measurements
         out.append(f'<div class="track"><div><h3>{_e(result.name or "(no name)")}</h3>')
         if result.error:
             out.append(f"<p><b>Not analysed:</b> {_e(result.error)}</p></div><div></div></div>")
             continue
-        if label:
-            out.append(f"<p>{_e(label.get('class', '?'))} / {_e(label.get('coarse_class', '?'))}, "
-                       f"{float(label.get('confidence', 0)):.0%} sure</p>")
-        out.append(f"<p>Loudness {_fmt(m.get('loudness_lufs'), ' LUFS')}, peak {_fmt(m.get('sample_peak_dbfs'), ' dBFS')}, "
-                   f"true peak {_fmt(m.get('true_peak_dbtp'), ' dBTP')}, crest {_fmt(m.get('crest_factor_db'), ' dB')}, "
-                   f"noise floor {_fmt(m.get('noise_floor_dbfs'), ' dBFS')}</p>")
+        if label is not None:
+            out.append(f"<p>{_e(label.fine_class)} / {_e(label.coarse_class)}, {label.confidence:.0%} sure</p>")
+        if m is None:
+            out.append("<p>Loudness –, peak –, true peak –, crest –, noise floor –</p>")
+        else:
+            out.append(f"<p>Loudness {_fmt(m.loudness_lufs, ' LUFS')}, peak {_fmt(m.sample_peak_dbfs, ' dBFS')}, "
+                       f"true peak {_fmt(m.true_peak_dbtp, ' dBTP')}, crest {_fmt(m.crest_factor_db, ' dB')}, "
+                       f"noise floor {_fmt(m.noise_floor_dbfs, ' dBFS')}</p>")
         mine = by_target.get(result.guid, [])
         if mine:
             out.append("<ul>" + "".join(f'<li><span class="kind">{_e(s.kind)}</span> {_e(s.why)}</li>' for s in mine) + "</ul>")

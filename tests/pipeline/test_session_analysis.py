@@ -75,7 +75,7 @@ def test_cache_is_keyed_by_content_not_path_or_mtime(tmp_path, piano):
     second = analyze_project(load_project(path)[1], cache=ContentCache(cache_dir))
     assert second.n_tracks_from_cache == 1
     assert second.tracks[0].measurements == first.tracks[0].measurements
-    peak_change = second.tracks[1].measurements["sample_peak_dbfs"] - first.tracks[1].measurements["sample_peak_dbfs"]
+    peak_change = second.tracks[1].measurements.sample_peak_dbfs - first.tracks[1].measurements.sample_peak_dbfs
     assert peak_change == pytest.approx(-6.02, abs=0.05)
 
 
@@ -137,10 +137,10 @@ def test_long_tracks_are_analysed_in_windows(monkeypatch, tmp_path):
     monkeypatch.setattr(pipeline, "WINDOW_SEC", 2.5)
     windowed = analyze_project(load_project(path)[1], cache=None).tracks[0]
     assert windowed.error is None and any("windows" in message for message in windowed.messages)
-    assert windowed.measurements["duration_sec"] == pytest.approx(length_sec, abs=0.01)
-    assert windowed.measurements["sample_peak_dbfs"] == pytest.approx(whole.measurements["sample_peak_dbfs"], abs=0.01)
-    assert windowed.measurements["loudness_lufs"] == pytest.approx(whole.measurements["loudness_lufs"], abs=1.0)
-    assert windowed.label["coarse_class"] == whole.label["coarse_class"]
+    assert windowed.measurements.duration_sec == pytest.approx(length_sec, abs=0.01)
+    assert windowed.measurements.sample_peak_dbfs == pytest.approx(whole.measurements.sample_peak_dbfs, abs=0.01)
+    assert windowed.measurements.loudness_lufs == pytest.approx(whole.measurements.loudness_lufs, abs=1.0)
+    assert windowed.label.coarse_class == whole.label.coarse_class
 
 
 def test_digests_warmed_in_threads_equal_one_by_one_and_skip_missing_files(tmp_path, piano):

@@ -45,7 +45,7 @@ def test_noisy_gaps_get_a_gate_written_with_its_threshold(noisy_voice_project):
     doc = load_document(noisy_voice_project)
     project = read_project(doc)
     analysis = analyze_project(project, cache=None)
-    assert any(problem["kind"] == "noise_floor" for problem in analysis.tracks[0].problems)
+    assert any(problem.kind == "noise_floor" for problem in analysis.tracks[0].problems)
     gates = [s for s in suggest(project, analysis, Settings()) if s.kind == "gate"]
     assert len(gates) == 1
     gate = gates[0]

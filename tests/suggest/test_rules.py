@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -54,7 +55,6 @@ def test_too_quiet_track_is_raised_to_the_working_level(rendered_session, sessio
 
 
 def test_gain_accounts_for_the_track_volume(rendered_session):
-    from dataclasses import replace
 
     project = rendered_session.project
     tracks = tuple(replace(t, volume_gain=10 ** (10 / 20)) if t.guid == rendered_session.guid(7) else t for t in project.tracks)
@@ -65,7 +65,7 @@ def test_gain_accounts_for_the_track_volume(rendered_session):
 
 def test_rumble_gets_a_highpass_between_rumble_and_content(rendered_session, session_suggestions):
     result = rendered_session.analysis.track(rendered_session.guid(3))
-    assert result.label["coarse_class"] == "vocals", result.label
+    assert result.label.coarse_class == "vocals", result.label
     (hpf,) = _of(session_suggestions, "highpass", rendered_session.guid(3))
     freq_hz = hpf.params["freq_hz"]
     assert RUMBLE_HZ * 1.2 < freq_hz < hpf.params["lowest_content_hz"]
@@ -89,9 +89,10 @@ def test_a_resonance_gets_a_cut_near_it(rendered_session):
     """The guitar's measured spectrum with a +15 dB resonance at 500-630 Hz gets a cut there."""
     analysis = copy.deepcopy(rendered_session.analysis)
     result = analysis.track(rendered_session.guid(4))
-    levels = result.measurements["ltas_level_db"]
-    centres = result.measurements["ltas_centres_hz"]
-    result.measurements["ltas_level_db"] = [v + 15 if 500 <= c <= 630 else v for c, v in zip(centres, levels, strict=True)]
+    levels = result.measurements.ltas_level_db
+    centres = result.measurements.ltas_centres_hz
+    result.measurements = replace(
+        result.measurements, ltas_level_db=tuple(v + 15 if 500 <= c <= 630 else v for c, v in zip(centres, levels, strict=True)))
     (eq,) = _of(suggest_eq(rendered_session.project, analysis, Settings()), "eq", rendered_session.guid(4))
     bands = FxSpec.from_dict(eq.params["fx"]).bands
     assert len(bands) <= 4

@@ -3,12 +3,30 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-__all__ = ["Problem", "severity_from_excess", "SEVERITIES"]
+from reaper_ext.errors import AnalysisError
+
+__all__ = ["Problem", "severity_from_excess", "SEVERITIES", "MEASURED_KEYS"]
 
 SEVERITIES = ("low", "medium", "high")
+
+#: Every problem kind, and the ``measured`` keys its detector must fill: the ones the rules,
+#: marker names and the report read. A detector that renames one fails when it makes
+#: its Problem (not later, as a marker that says "0 Hz at 0 dBFS").
+MEASURED_KEYS: dict[str, frozenset[str]] = {
+    "clipping": frozenset({"n_clipped_samples", "clip_level_dbfs"}),
+    "silence": frozenset({"peak_dbfs", "duration_sec"}),
+    "silent_item": frozenset({"peak_dbfs", "duration_sec", "item_index"}),
+    "dc_offset": frozenset({"dc_offset_dbfs"}),
+    "hum": frozenset({"freq_hz", "harmonics_hz", "harmonic_numbers", "level_dbfs", "prominence_db"}),
+    "noise_floor": frozenset({"floor_dbfs", "gap_sec"}),
+    "polarity": frozenset({"correlation", "lag_ms", "partner_track"}),
+    "level_low": frozenset({"peak_dbfs", "loudness_lufs"}),
+    "level_hot": frozenset({"peak_dbfs", "loudness_lufs"}),
+    "sibilance": frozenset({"band_level_dbfs", "excess_db", "low_hz", "high_hz"}),
+}
 
 
 @dataclass(frozen=True)
@@ -19,14 +37,16 @@ class Problem:
     ----------
     kind : str
         ``clipping``, ``silence``, ``silent_item``, ``dc_offset``, ``hum``,
-        ``noise_floor``, ``polarity``, ``level_low``, ``level_hot`` or ``sibilance``.
+        ``noise_floor``, ``polarity``, ``level_low``, ``level_hot`` or ``sibilance``
+        (the keys of :data:`MEASURED_KEYS`).
     start_sec, end_sec : float
         Where, relative to the start of the analysed audio.
     severity : str
         ``"low"``, ``"medium"`` or ``"high"``: how far past the threshold.
     measured : dict
         The numbers behind the decision, units in the keys (``peak_dbfs``,
-        ``freq_hz``, ``n_clipped_samples``), for the "why" sentence.
+        ``freq_hz``, ``n_clipped_samples``), for the "why" sentence; at least the
+        keys :data:`MEASURED_KEYS` lists for the kind.
     """
 
     kind: str
@@ -34,6 +54,17 @@ class Problem:
     end_sec: float
     severity: str
     measured: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        required = MEASURED_KEYS.get(self.kind)
+        if required is None:
+            raise AnalysisError(f"unknown problem kind {self.kind!r}: one of {', '.join(MEASURED_KEYS)}")
+        if self.severity not in SEVERITIES:
+            raise AnalysisError(f"{self.kind} problem: severity {self.severity!r} is not one of {', '.join(SEVERITIES)}")
+        missing = required - set(self.measured)
+        if missing:
+            raise AnalysisError(f"{self.kind} problem lacks measured {', '.join(sorted(missing))}: "
+                                "a detector and MEASURED_KEYS disagree (a bug, please report it)")
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able form: times rounded to ms, floats to 0.01, ``-inf``/``nan`` to None."""
@@ -44,6 +75,33 @@ class Problem:
             "severity": self.severity,
             "measured": {key: _jsonable(value) for key, value in self.measured.items()},
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Problem:
+        """Read :meth:`to_dict`'s form back (levels that were ``-inf`` stay None in ``measured``).
+
+        Raises
+        ------
+        AnalysisError
+            An unknown kind or severity, or a ``measured`` without the keys of its kind.
+        KeyError, TypeError, ValueError
+            ``data`` is not a problem's dict.
+        """
+        return cls(
+            kind=str(data["kind"]),
+            start_sec=float(data["start_sec"]),
+            end_sec=float(data["end_sec"]),
+            severity=str(data["severity"]),
+            measured=dict(data.get("measured") or {}),
+        )
+
+    def shifted(self, offset_sec: float) -> Problem:
+        """The same problem ``offset_sec`` later (times rounded to ms, as in :meth:`to_dict`)."""
+        return replace(self, start_sec=round(self.start_sec + offset_sec, 3), end_sec=round(self.end_sec + offset_sec, 3))
+
+    def normalised(self) -> Problem:
+        """The problem as its JSON form holds it: what a cache or job file gives back."""
+        return Problem.from_dict(self.to_dict())
 
 
 def _jsonable(value: Any) -> Any:

@@ -95,3 +95,26 @@ class SongAnalysis:
                 for section in self.sections
             ],
         }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> SongAnalysis:
+        """Read :meth:`to_dict`'s form back.
+
+        That form does not hold the key's profile correlation nor the sections'
+        boundary confidences: read back they are ``key_correlation`` and a
+        section's ``confidence`` when present, else 0.
+
+        Raises
+        ------
+        KeyError, TypeError, ValueError
+            ``data`` is not a song analysis dict.
+        """
+        tonic, mode = str(data["key"]).split(" ", 1)
+        return cls(
+            tempo=TempoEstimate(bpm=float(data["tempo_bpm"]), confidence=float(data["tempo_confidence"])),
+            key=KeyEstimate(tonic=tonic, mode=mode, confidence=float(data["key_confidence"]),
+                            correlation=float(data.get("key_correlation", 0.0))),
+            sections=[Section(label=str(section["label"]), start_sec=float(section["start_sec"]),
+                              end_sec=float(section["end_sec"]), confidence=float(section.get("confidence", 0.0)))
+                      for section in data["sections"]],
+        )

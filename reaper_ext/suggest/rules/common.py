@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
+from reaper_ext.analysis.measure import TrackMeasurements
+from reaper_ext.analysis.problems.base import Problem
 from reaper_ext.fx import EqBand, FxSpec
+from reaper_ext.labels.model import Label
+from reaper_ext.pipeline.results import SessionAnalysis, TrackAnalysis
 from reaper_ext.session.model import Project, Track
-from reaper_ext.pipeline.session import SessionAnalysis, TrackAnalysis
 
 __all__ = [
     "FX_PREFIX",
+    "level_or_none",
     "TrackView",
     "usable_tracks",
     "eq_fx",
@@ -31,10 +36,11 @@ _NOUNS = {"vocals": "vocal", "hihat": "hi-hat", "toms": "tom", "overheads": "ove
 
 @dataclass(frozen=True)
 class TrackView:
-    """A track with its analysis, as the rules need it."""
+    """A track with its analysis, as the rules need it (only tracks with measurements: :func:`usable_tracks`)."""
 
     track: Track
     result: TrackAnalysis
+    measurements: TrackMeasurements
 
     @property
     def guid(self) -> str:
@@ -45,8 +51,13 @@ class TrackView:
         return self.track.name
 
     @property
+    def label(self) -> Label | None:
+        """The track's label; None when it could not be labelled (e.g. all silence)."""
+        return self.result.label
+
+    @property
     def fine_class(self) -> str:
-        return (self.result.label or {}).get("class", "other")
+        return "other" if self.result.label is None else self.result.label.fine_class
 
     @property
     def noun(self) -> str:
@@ -55,24 +66,21 @@ class TrackView:
 
     @property
     def coarse_class(self) -> str:
-        return (self.result.label or {}).get("coarse_class", "other")
+        return "other" if self.result.label is None else self.result.label.coarse_class
 
     @property
     def label_confidence(self) -> float:
-        return float((self.result.label or {}).get("confidence", 0.5))
-
-    @property
-    def measurements(self) -> dict:
-        return self.result.measurements or {}
+        return 0.5 if self.result.label is None else float(self.result.label.confidence)
 
     def ltas(self) -> tuple[np.ndarray, np.ndarray]:
-        """Third-octave centres (Hz) and levels (dB; None read as -inf)."""
-        centres = np.asarray(self.measurements.get("ltas_centres_hz") or [], dtype=float)
-        levels = np.array([-np.inf if v is None else v for v in self.measurements.get("ltas_level_db") or []], dtype=float)
+        """Third-octave centres (Hz) and levels (dB; ``-inf`` where a band is silent)."""
+        centres = np.asarray(self.measurements.ltas_centres_hz, dtype=float)
+        levels = np.asarray(self.measurements.ltas_level_db, dtype=float)
         return centres, levels
 
-    def problems(self, kind: str) -> list[dict]:
-        return [problem for problem in self.result.problems if problem["kind"] == kind]
+    def problems(self, kind: str) -> list[Problem]:
+        """The track's problems of one kind (``"hum"``, ``"silence"``...)."""
+        return self.result.problems_of(kind)
 
     @property
     def is_silent(self) -> bool:
@@ -86,13 +94,18 @@ def usable_tracks(project: Project, analysis: SessionAnalysis) -> list[TrackView
         result = analysis.track(track.guid)
         if result is None or result.error is not None or result.measurements is None:
             continue
-        views.append(TrackView(track, result))
+        views.append(TrackView(track, result, result.measurements))
     return views
 
 
-def eq_fx(name: str, bands: list[EqBand]) -> dict:
+def eq_fx(name: str, bands: list[EqBand]) -> dict[str, Any]:
     """Make a bypassed ReaEQ with ``bands``, named ``reaper-ext: <name>``, as a dict."""
     return FxSpec("ReaEQ", custom_name=FX_PREFIX + name, bypassed=True, bands=bands).to_dict()
+
+
+def level_or_none(value: float | None) -> float | None:
+    """A level as the JSON form has it: None for ``-inf``/``nan`` (silence, undefined)."""
+    return value if value is not None and math.isfinite(value) else None
 
 
 def db(value: float) -> str:
@@ -109,4 +122,5 @@ def nice_freq_hz(freq_hz: float) -> float:
 
 
 def clamp(value: float, low: float, high: float) -> float:
+    """``value`` limited to ``[low, high]``."""
     return float(min(high, max(low, value)))

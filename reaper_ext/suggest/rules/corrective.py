@@ -3,7 +3,8 @@
 * ``hum`` -> ReaEQ notches (Q 30, ~0.05 octave) at the mains base (50 or 60 Hz)
   and at each harmonic the detector found, at their nominal k x base.
 * ``polarity`` -> flip the track's phase button (not an FX).
-* ``silence`` over the whole track -> mute the track.
+* ``silence`` over the whole track -> mute the track (its items are then not
+  muted one by one: the track's mute covers them).
 * ``silent_item`` -> mute that item (the item under the problem's time range).
 * ``dc_offset`` -> a 20 Hz high-pass, unless the high-pass rule already puts a
   higher one on the track (which removes DC too).
@@ -11,9 +12,10 @@
 
 from __future__ import annotations
 
+from reaper_ext.analysis.problems.base import Problem
 from reaper_ext.fx import EqBand
+from reaper_ext.pipeline.results import SessionAnalysis
 from reaper_ext.session.model import Item, Project, Track
-from reaper_ext.pipeline.session import SessionAnalysis
 from reaper_ext.settings import Settings
 from reaper_ext.suggest.model import Suggestion, make_suggestion_id
 from reaper_ext.suggest.rules.common import TrackView, eq_fx, usable_tracks
@@ -37,29 +39,29 @@ def item_at(track: Track, start_sec: float, end_sec: float) -> Item | None:
     return best
 
 
-def _notch(view: TrackView, problem: dict) -> Suggestion:
-    measured = problem["measured"]
+def _notch(view: TrackView, problem: Problem) -> Suggestion:
+    measured = problem.measured
     base_hz = float(measured["freq_hz"])
-    numbers = sorted({1, *(int(k) for k in measured.get("harmonic_numbers") or [])})
+    numbers = sorted({1, *(int(k) for k in measured["harmonic_numbers"] or [])})
     freqs = [round(k * base_hz, 1) for k in numbers]
     bands = [EqBand("notch", freq, 0.0, q=NOTCH_Q) for freq in freqs]
     listed = ", ".join(f"{freq:.0f}" for freq in freqs)
-    found = ", ".join(f"{freq:.0f}" for freq in measured.get("harmonics_hz") or [])
+    found = ", ".join(f"{freq:.0f}" for freq in measured["harmonics_hz"] or [])
     return Suggestion(
         id=make_suggestion_id("notch", view.guid, base_hz),
         kind="notch",
         target=view.guid,
         track_name=view.name,
         params={"fx": eq_fx(f"hum notch {base_hz:.0f} Hz", bands), "freq_hz": freqs, "base_hz": base_hz},
-        why=(f"Mains hum at {base_hz:.0f} Hz: peaks at {found} Hz stand {measured.get('prominence_db', 0):.0f} dB above "
-             f"their surroundings, up to {measured.get('level_dbfs', 0):.0f} dBFS: notch {listed} Hz."),
-        confidence={"high": 0.95, "medium": 0.85}.get(problem["severity"], 0.7),
+        why=(f"Mains hum at {base_hz:.0f} Hz: peaks at {found} Hz stand {measured['prominence_db']:.0f} dB above "
+             f"their surroundings, up to {measured['level_dbfs']:.0f} dBFS: notch {listed} Hz."),
+        confidence={"high": 0.95, "medium": 0.85}.get(problem.severity, 0.7),
     )
 
 
-def _polarity(view: TrackView, problem: dict, project: Project) -> Suggestion:
-    measured = problem["measured"]
-    partner = measured.get("partner_track", "")
+def _polarity(view: TrackView, problem: Problem, project: Project) -> Suggestion:
+    measured = problem.measured
+    partner = measured["partner_track"] or ""
     # the session analysis names the partner by GUID; show its name
     partner_track = project.track_by_guid(partner)
     partner_name = f'"{partner_track.name}"' if partner_track is not None else "another track"
@@ -69,9 +71,9 @@ def _polarity(view: TrackView, problem: dict, project: Project) -> Suggestion:
         target=view.guid,
         track_name=view.name,
         params={"is_inverted": not view.track.is_phase_inverted, "partner": partner},
-        why=(f"This track's low end correlates at {measured.get('correlation', 0):.2f} with {partner_name} "
-             f"({measured.get('lag_ms', 0):.1f} ms apart): one of them is upside down, flip its polarity."),
-        confidence={"high": 0.9, "medium": 0.8}.get(problem["severity"], 0.65),
+        why=(f"This track's low end correlates at {measured['correlation']:.2f} with {partner_name} "
+             f"({measured['lag_ms']:.1f} ms apart): one of them is upside down, flip its polarity."),
+        confidence={"high": 0.9, "medium": 0.8}.get(problem.severity, 0.65),
     )
 
 
@@ -86,19 +88,19 @@ def suggest_corrective(project: Project, analysis: SessionAnalysis, settings: Se
             suggestions.append(_polarity(view, polarity[0], project))
         silence = view.problems("silence")
         if silence and not view.track.is_muted:
-            peak = silence[0]["measured"].get("peak_dbfs")
+            peak = silence[0].measured["peak_dbfs"]
             level = "digital zero" if peak is None else f"a peak of {peak:.0f} dBFS"
             suggestions.append(Suggestion(
                 id=make_suggestion_id("mute_track", view.guid), kind="mute_track", target=view.guid,
                 track_name=view.name, params={"is_muted": True},
-                why=f"The whole track is silent ({level} over {silence[0]['end_sec'] - silence[0]['start_sec']:.1f} s): mute it.",
+                why=f"The whole track is silent ({level} over {silence[0].end_sec - silence[0].start_sec:.1f} s): mute it.",
                 confidence=0.95,
             ))
-        for problem in view.problems("silent_item"):
-            item = item_at(view.track, problem["start_sec"], problem["end_sec"])
+        for problem in [] if silence else view.problems("silent_item"):
+            item = item_at(view.track, problem.start_sec, problem.end_sec)
             if item is None:
                 continue
-            peak = problem["measured"].get("peak_dbfs")
+            peak = problem.measured["peak_dbfs"]
             level = "digital zero" if peak is None else f"a peak of {peak:.0f} dBFS"
             suggestions.append(Suggestion(
                 id=make_suggestion_id("mute_item", view.guid, item.guid or item.position_sec), kind="mute_item",
@@ -109,7 +111,7 @@ def suggest_corrective(project: Project, analysis: SessionAnalysis, settings: Se
             ))
         dc = view.problems("dc_offset")
         if dc and highpass_corner_hz(view, settings) is None:
-            offset = dc[0]["measured"].get("dc_offset_dbfs", 0.0)
+            offset = dc[0].measured["dc_offset_dbfs"]
             suggestions.append(Suggestion(
                 id=make_suggestion_id("highpass", view.guid, "dc"), kind="highpass", target=view.guid,
                 track_name=view.name,

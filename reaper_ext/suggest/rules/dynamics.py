@@ -21,11 +21,11 @@ import numpy as np
 
 from reaper_ext.fx import FxSpec
 from reaper_ext.fx.gate import GATE_RATIO, gate_spec
+from reaper_ext.pipeline.results import SessionAnalysis
 from reaper_ext.session.model import Project
-from reaper_ext.pipeline.session import SessionAnalysis
 from reaper_ext.settings import Settings
 from reaper_ext.suggest.model import Suggestion, make_suggestion_id
-from reaper_ext.suggest.rules.common import FX_PREFIX, TrackView, clamp, usable_tracks
+from reaper_ext.suggest.rules.common import FX_PREFIX, TrackView, clamp, level_or_none, usable_tracks
 
 __all__ = ["suggest_dynamics", "CREST_LIMIT_DB"]
 
@@ -44,16 +44,16 @@ def _gate(view: TrackView, settings: Settings) -> Suggestion | None:
     gaps = view.problems("noise_floor")
     if not gaps:
         return None
-    floors = [gap["measured"]["floor_dbfs"] for gap in gaps if gap["measured"].get("floor_dbfs") is not None]
+    floors = [gap.measured["floor_dbfs"] for gap in gaps if gap.measured["floor_dbfs"] is not None]
     if not floors:
         return None
     floor_dbfs = float(max(floors))
     threshold_db = round(floor_dbfs + settings.gate_margin_db, 1)
-    loudness = view.measurements.get("loudness_lufs")
+    loudness = level_or_none(view.measurements.loudness_lufs)
     if loudness is not None and threshold_db >= loudness:
         return None  # the gate would eat the music itself: noise is too close to it
     params = {"threshold_db": threshold_db, "attack_ms": 1.0, "release_ms": 100.0, "ratio": GATE_RATIO}
-    total_sec = sum(gap["end_sec"] - gap["start_sec"] for gap in gaps)
+    total_sec = sum(gap.end_sec - gap.start_sec for gap in gaps)
     fx = gate_spec(threshold_db, attack_ms=1.0, release_ms=100.0, custom_name=f"{FX_PREFIX}gate {threshold_db:.0f} dB").to_dict()
     return Suggestion(
         id=make_suggestion_id("gate", view.guid),
@@ -69,15 +69,15 @@ def _gate(view: TrackView, settings: Settings) -> Suggestion | None:
 
 def _deesser(view: TrackView) -> Suggestion | None:
     bursts = view.problems("sibilance")
-    if len(bursts) < MIN_SIBILANTS and not any(burst["severity"] == "high" for burst in bursts):
+    if len(bursts) < MIN_SIBILANTS and not any(burst.severity == "high" for burst in bursts):
         return None
-    levels = [burst["measured"]["band_level_dbfs"] for burst in bursts if burst["measured"].get("band_level_dbfs") is not None]
+    levels = [burst.measured["band_level_dbfs"] for burst in bursts if burst.measured["band_level_dbfs"] is not None]
     if not levels:
         return None
-    low_hz = float(bursts[0]["measured"].get("low_hz", 5000.0))
-    high_hz = float(bursts[0]["measured"].get("high_hz", 10000.0))
+    low_hz = float(bursts[0].measured["low_hz"])
+    high_hz = float(bursts[0].measured["high_hz"])
     threshold_db = round(min(levels) - 3.0, 1)
-    excess = max(burst["measured"].get("excess_db") or 0.0 for burst in bursts)
+    excess = max(burst.measured["excess_db"] or 0.0 for burst in bursts)
     params = {"threshold_db": threshold_db, "ratio": 6.0, "attack_ms": 1.0, "release_ms": 60.0,
               "detector_hipass_hz": low_hz, "detector_lowpass_hz": high_hz}
     fx = FxSpec("ReaComp", params=dict(params), custom_name=f"{FX_PREFIX}de-esser {low_hz / 1000:.0f}-{high_hz / 1000:.0f} kHz").to_dict()
@@ -96,14 +96,14 @@ def _deesser(view: TrackView) -> Suggestion | None:
 
 def _compressor(view: TrackView) -> Suggestion | None:
     limit = CREST_LIMIT_DB.get(view.coarse_class)
-    crest = view.measurements.get("crest_factor_db")
-    loudness = view.measurements.get("loudness_lufs")
+    crest = level_or_none(view.measurements.crest_factor_db)
+    loudness = level_or_none(view.measurements.loudness_lufs)
     if limit is None or crest is None or loudness is None or crest <= limit:
         return None
     ratio = _RATIO.get(view.coarse_class, 2.0)
     attack_ms, release_ms = _TIMES_MS.get(view.coarse_class, (15.0, 150.0))
     threshold_db = round(loudness + THRESHOLD_ABOVE_LOUDNESS_DB, 1)
-    peak = view.measurements.get("sample_peak_dbfs")
+    peak = level_or_none(view.measurements.sample_peak_dbfs)
     if peak is not None and threshold_db >= peak:
         return None
     params = {"threshold_db": threshold_db, "ratio": ratio, "attack_ms": attack_ms, "release_ms": release_ms}

@@ -26,7 +26,7 @@ import numpy as np
 
 from reaper_ext.fx import EqBand
 from reaper_ext.session.model import Project
-from reaper_ext.pipeline.session import SessionAnalysis
+from reaper_ext.pipeline.results import SessionAnalysis
 from reaper_ext.settings import Settings
 from reaper_ext.suggest.model import Suggestion, make_suggestion_id
 from reaper_ext.suggest.rules.common import TrackView, clamp, eq_fx, nice_freq_hz, usable_tracks
@@ -73,7 +73,7 @@ def eq_deviation(view: TrackView) -> dict | None:
         return None
     hum = np.zeros(centres.shape, dtype=bool)
     for problem in view.problems("hum"):
-        for freq in problem["measured"].get("harmonics_hz") or []:
+        for freq in problem.measured["harmonics_hz"] or []:
             hum |= np.abs(np.log2(centres / freq)) < 1 / 6
     peak_db = float(np.max(levels[np.isfinite(levels)]))
     considered = np.isfinite(levels) & (target >= -TARGET_RANGE_DB) & (levels >= peak_db - TRACK_RANGE_DB) & ~hum
@@ -94,7 +94,7 @@ def _pick_bands(found: dict, settings: Settings) -> list[tuple[float, float, flo
     centres, deviation = found["centres_hz"], found["deviation_db"].copy()
     levels, peak_db = found["levels_db"], found["peak_db"]
     tolerance = settings.eq_tolerance_db
-    picked = []
+    picked: list[tuple[float, float, float]] = []
     while len(picked) < MAX_BANDS:
         magnitude = np.where(np.isfinite(deviation), np.abs(deviation), -1.0)
         index = int(np.argmax(magnitude))

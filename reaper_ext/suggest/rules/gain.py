@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 
 from reaper_ext.fx.spec import gain_to_db
+from reaper_ext.pipeline.results import SessionAnalysis
 from reaper_ext.session.model import Project
-from reaper_ext.pipeline.session import SessionAnalysis
 from reaper_ext.settings import Settings
 from reaper_ext.suggest.model import Suggestion, make_suggestion_id
 from reaper_ext.suggest.rules.common import db, usable_tracks
@@ -23,12 +23,13 @@ __all__ = ["suggest_gain"]
 def suggest_gain(project: Project, analysis: SessionAnalysis, settings: Settings) -> list[Suggestion]:
     """One ``gain`` suggestion per track off the working level by more than the tolerance."""
     suggestions = []
-    key, word = ("sample_peak_dbfs", "Peak") if settings.gain_reference == "peak" else ("rms_dbfs", "RMS level")
+    is_peak = settings.gain_reference == "peak"
+    word = "Peak" if is_peak else "RMS level"
     for view in usable_tracks(project, analysis):
         if view.is_silent:
             continue
-        level = view.measurements.get(key)
-        if level is None or not math.isfinite(level):
+        level = view.measurements.sample_peak_dbfs if is_peak else view.measurements.rms_dbfs
+        if not math.isfinite(level):
             continue
         volume_db = gain_to_db(abs(view.track.volume_gain)) if view.track.volume_gain else -150.0
         effective_dbfs = level + volume_db

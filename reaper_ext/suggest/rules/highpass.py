@@ -24,7 +24,7 @@ import numpy as np
 
 from reaper_ext.fx import EqBand
 from reaper_ext.session.model import Project
-from reaper_ext.pipeline.session import SessionAnalysis
+from reaper_ext.pipeline.results import SessionAnalysis
 from reaper_ext.settings import Settings
 from reaper_ext.suggest.model import Suggestion, make_suggestion_id
 from reaper_ext.suggest.rules.common import TrackView, clamp, eq_fx, nice_freq_hz, usable_tracks
@@ -48,7 +48,7 @@ def _hum_mask(view: TrackView, centres: np.ndarray) -> np.ndarray:
     """Bands holding a hum harmonic (a notch treats those, not the high-pass)."""
     mask = np.zeros(centres.shape, dtype=bool)
     for problem in view.problems("hum"):
-        for freq in problem["measured"].get("harmonics_hz") or []:
+        for freq in problem.measured["harmonics_hz"] or []:
             mask |= np.abs(np.log2(centres / freq)) < 1 / 6
     return mask
 

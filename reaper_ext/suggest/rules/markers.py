@@ -12,8 +12,9 @@
 
 from __future__ import annotations
 
+from reaper_ext.analysis.problems.base import Problem
+from reaper_ext.pipeline.results import SessionAnalysis
 from reaper_ext.session.model import Project
-from reaper_ext.pipeline.session import SessionAnalysis
 from reaper_ext.settings import Settings
 from reaper_ext.suggest.model import TARGET_PROJECT, Suggestion, make_suggestion_id
 from reaper_ext.suggest.rules.common import usable_tracks
@@ -25,29 +26,38 @@ MARKER_PREFIX = "reaper-ext: "
 _WHOLE_TRACK_KINDS = frozenset({"silence", "hum", "level_low", "level_hot", "dc_offset", "polarity"})
 
 
-def problem_summary(problem: dict) -> str:
-    """Put the numbers of a problem in a few words, for marker names and the report."""
-    m = problem["measured"]
-    kind = problem["kind"]
+def _level(value: float | None, digits: int = 0) -> str:
+    """A level of a problem's ``measured`` (None there is ``-inf``: silence)."""
+    return "-inf" if value is None else f"{value:.{digits}f}"
+
+
+def problem_summary(problem: Problem) -> str:
+    """Put the numbers of a problem in a few words, for marker names and the report.
+
+    Reads the ``measured`` keys every problem of the kind holds
+    (:data:`reaper_ext.analysis.problems.base.MEASURED_KEYS`).
+    """
+    m = problem.measured
+    kind = problem.kind
     if kind == "clipping":
-        return f"{m.get('n_clipped_samples', 0)} samples at {m.get('clip_level_dbfs', 0):.0f} dBFS"
+        return f"{m['n_clipped_samples']} samples at {_level(m['clip_level_dbfs'])} dBFS"
     if kind == "noise_floor":
-        return f"noise at {m.get('floor_dbfs', 0):.0f} dBFS for {m.get('gap_sec', 0):.1f} s"
+        return f"noise at {_level(m['floor_dbfs'])} dBFS for {m['gap_sec']:.1f} s"
     if kind == "sibilance":
-        return f"{m.get('low_hz', 5000) / 1000:.0f}-{m.get('high_hz', 10000) / 1000:.0f} kHz {m.get('excess_db', 0):.1f} dB over the voice"
+        return f"{m['low_hz'] / 1000:.0f}-{m['high_hz'] / 1000:.0f} kHz {m['excess_db']:.1f} dB over the voice"
     if kind == "silent_item":
-        return f"silent item, {m.get('duration_sec', 0):.1f} s"
+        return f"silent item, {m['duration_sec']:.1f} s"
     if kind == "hum":
-        return f"{m.get('freq_hz', 0):.0f} Hz at {m.get('level_dbfs', 0):.0f} dBFS"
+        return f"{m['freq_hz']:.0f} Hz at {_level(m['level_dbfs'])} dBFS"
     if kind in ("level_low", "level_hot"):
-        return f"peak {m.get('peak_dbfs', 0):.0f} dBFS, {m.get('loudness_lufs', 0):.0f} LUFS"
+        return f"peak {_level(m['peak_dbfs'])} dBFS, {_level(m['loudness_lufs'])} LUFS"
     if kind == "dc_offset":
-        return f"DC at {m.get('dc_offset_dbfs', 0):.0f} dBFS"
+        return f"DC at {_level(m['dc_offset_dbfs'])} dBFS"
     if kind == "polarity":
-        return f"correlation {m.get('correlation', 0):.2f}"
+        return f"correlation {m['correlation']:.2f}"
     if kind == "silence":
         return "whole track silent"
-    return problem["severity"]
+    return problem.severity
 
 
 def suggest_markers(project: Project, analysis: SessionAnalysis, settings: Settings) -> list[Suggestion]:
@@ -55,21 +65,22 @@ def suggest_markers(project: Project, analysis: SessionAnalysis, settings: Setti
     suggestions = []
     for view in usable_tracks(project, analysis):
         label = view.name or f"track {view.track.index + 1}"
+        is_silent = view.is_silent  # a silent track's items are covered by its mute, not marked one by one
         for problem in view.result.problems:
-            if problem["kind"] in _WHOLE_TRACK_KINDS:
+            if problem.kind in _WHOLE_TRACK_KINDS or (is_silent and problem.kind == "silent_item"):
                 continue
             summary = problem_summary(problem)
-            name = f"{MARKER_PREFIX}{problem['kind'].replace('_', ' ')} on {label} ({summary})"
-            start = float(problem["start_sec"])
+            name = f"{MARKER_PREFIX}{problem.kind.replace('_', ' ')} on {label} ({summary})"
+            start = float(problem.start_sec)
             suggestions.append(Suggestion(
-                id=make_suggestion_id("marker", view.guid, [problem["kind"], round(start, 2)]),
+                id=make_suggestion_id("marker", view.guid, [problem.kind, round(start, 2)]),
                 kind="marker",
                 target=view.guid,
                 track_name=view.name,
-                params={"position_sec": start, "end_sec": None, "name": name, "problem_kind": problem["kind"]},
-                why=f"{problem['kind'].replace('_', ' ').capitalize()} ({problem['severity']}) at {start:.2f}-"
-                    f"{problem['end_sec']:.2f} s: {summary}.",
-                confidence={"high": 0.95, "medium": 0.85}.get(problem["severity"], 0.7),
+                params={"position_sec": start, "end_sec": None, "name": name, "problem_kind": problem.kind},
+                why=f"{problem.kind.replace('_', ' ').capitalize()} ({problem.severity}) at {start:.2f}-"
+                    f"{problem.end_sec:.2f} s: {summary}.",
+                confidence={"high": 0.95, "medium": 0.85}.get(problem.severity, 0.7),
             ))
     for index, section in enumerate(analysis.sections):
         suggestions.append(Suggestion(
@@ -77,31 +88,33 @@ def suggest_markers(project: Project, analysis: SessionAnalysis, settings: Setti
             kind="section",
             target=TARGET_PROJECT,
             track_name="",
-            params={"position_sec": float(section["start_sec"]), "end_sec": float(section["end_sec"]), "name": section["label"]},
-            why=(f"The mix changes character at {section['start_sec']:.2f} s and again at {section['end_sec']:.2f} s: "
-                 f"section {section['label']} (same letter = similar music)."),
+            params={"position_sec": float(section.start_sec), "end_sec": float(section.end_sec), "name": section.label},
+            why=(f"The mix changes character at {section.start_sec:.2f} s and again at {section.end_sec:.2f} s: "
+                 f"section {section.label} (same letter = similar music)."),
             confidence=0.6,
         ))
-    if analysis.tempo_bpm is not None and abs(analysis.tempo_bpm - project.tempo_bpm) > TEMPO_TOLERANCE_BPM:
+    song = analysis.song
+    if song is not None and abs(song.tempo.bpm - project.tempo_bpm) > TEMPO_TOLERANCE_BPM:
+        tempo_bpm = song.tempo.bpm
         suggestions.append(Suggestion(
             id=make_suggestion_id("tempo", TARGET_PROJECT),
             kind="tempo",
             target=TARGET_PROJECT,
             track_name="",
-            params={"tempo_bpm": round(float(analysis.tempo_bpm), 2)},
-            why=(f"The beat measures {analysis.tempo_bpm:.1f} BPM but the project is set to {project.tempo_bpm:.1f} BPM: "
-                 f"set the tempo to {analysis.tempo_bpm:.1f} so the grid matches the music."),
-            confidence=float(analysis.song.get("tempo_confidence") or 0.6),
+            params={"tempo_bpm": round(float(tempo_bpm), 2)},
+            why=(f"The beat measures {tempo_bpm:.1f} BPM but the project is set to {project.tempo_bpm:.1f} BPM: "
+                 f"set the tempo to {tempo_bpm:.1f} so the grid matches the music."),
+            confidence=float(song.tempo.confidence or 0.6),
         ))
-    if analysis.key:
-        key_confidence = float(analysis.song.get("key_confidence") or 0.6)
+    if song is not None and song.key.name:
+        key_confidence = float(song.key.confidence or 0.6)
         suggestions.append(Suggestion(
             id=make_suggestion_id("key", TARGET_PROJECT),
             kind="key",
             target=TARGET_PROJECT,
             track_name="",
-            params={"key": analysis.key},
-            why=(f"The pitch content of the whole mix best fits {analysis.key} (key match {key_confidence:.2f} "
+            params={"key": song.key.name},
+            why=(f"The pitch content of the whole mix best fits {song.key.name} (key match {key_confidence:.2f} "
                  f"on a 0-1 scale): note it at the start."),
             confidence=key_confidence,
         ))
