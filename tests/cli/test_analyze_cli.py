@@ -65,6 +65,6 @@ def test_in_place_keeps_a_backup_and_unknown_ids_fail(session, tmp_path):
     assert (tmp_path / "copy.RPP.reaper-ext-bak").read_bytes() == original
     assert copy.read_bytes() != original
     missing = _cli("accept", str(copy), "--id", "no-such-id", env_cache=cache)
-    assert missing.returncode == 1 and "no suggestion matched" in missing.stdout
+    assert missing.returncode == 1 and "no suggestion with id no-such-id" in missing.stderr
     assert _cli("reject", str(copy), "--all", env_cache=cache).returncode == 0
     assert copy.read_bytes() == original

@@ -1,0 +1,90 @@
+"""Issue 10 items 6, 9, 10 with real analyses of the example session: analysing again loses nothing, --track stays on its tracks, --write elsewhere keeps media."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from reaper_ext.cli.main import main
+from reaper_ext.session.rpp import load_document, load_project, read_project, save_document
+from reaper_ext.session.rpp.writer import RppSessionWriter
+from reaper_ext.suggest.ledger import apply_suggestions, read_ledger
+from reaper_ext.suggest.model import Suggestion
+from tests.conftest import EXAMPLE_PROJECT
+
+pytestmark = pytest.mark.slow
+
+SONG_WIDE = {"tempo", "key", "section", "folder", "order"}
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture
+def session(tmp_path, cache, monkeypatch):
+    monkeypatch.setenv("REAPER_EXT_CACHE_DIR", str(cache))
+    shutil.copytree(EXAMPLE_PROJECT.parent, tmp_path / "s")
+    return tmp_path / "s" / EXAMPLE_PROJECT.name
+
+
+def _pending(path) -> dict[str, Suggestion]:
+    return {entry.suggestion.id: entry.suggestion for entry in read_ledger(RppSessionWriter(load_document(path)))[0]}
+
+
+def test_analysing_twice_keeps_every_suggestion_and_reject_all_still_restores(session, capsys):
+    original = session.read_bytes()
+    assert main(["analyze", str(session), "--in-place"]) == 0
+    first = _pending(session)
+    assert any(s.kind == "name" for s in first.values())
+    assert main(["analyze", str(session), "--in-place"]) == 0
+    second = _pending(session)
+    assert set(second) == set(first)  # before the fix: names and colours were dropped, and old names restored
+    names = {s.params["name"] for s in second.values() if s.kind == "name"}
+    assert names <= {track.name for track in load_project(session)[1].tracks}
+    assert main(["reject", str(session), "--all"]) == 0
+    assert session.read_bytes() == original
+    assert session.with_name(session.name + ".reaper-ext-bak").read_bytes() == original
+
+
+def test_label_then_analyze_keeps_the_labels(session, tmp_path, capsys):
+    out = tmp_path / "full.json"
+    assert main(["analyze", str(session), "--json", str(out)]) == 0
+    full = {s["id"] for s in json.loads(out.read_text())["suggestions"]}
+    labels = [Suggestion.from_dict(s) for s in json.loads(out.read_text())["suggestions"] if s["kind"] in ("name", "color")]
+    doc = load_document(session)
+    apply_suggestions(RppSessionWriter(doc), labels)  # what the Label action writes
+    save_document(doc, session)
+    assert main(["analyze", str(session), "--in-place"]) == 0
+    assert set(_pending(session)) == full
+
+
+def test_track_replaces_only_that_tracks_suggestions_and_nothing_song_wide(session, tmp_path, capsys):
+    assert main(["analyze", str(session), "--in-place"]) == 0
+    before = _pending(session)
+    vocal = next(s for s in before.values() if s.kind == "name" and s.track_name == "Audio 07")
+    # by its suggested (new) name, as the track reads in REAPER now
+    out = tmp_path / "one.json"
+    assert main(["analyze", str(session), "--in-place", "--track", vocal.params["name"], "--json", str(out)]) == 0
+    made = json.loads(out.read_text())["suggestions"]
+    assert made and all(s["target"] == vocal.target for s in made)
+    assert not {s["kind"] for s in made} & SONG_WIDE
+    assert set(_pending(session)) == set(before)  # the other tracks' and song-wide suggestions still wait
+
+
+def test_write_into_another_folder_keeps_media_found(session, tmp_path, capsys):
+    source = session.read_bytes()
+    other = tmp_path / "elsewhere" / "deeper"
+    other.mkdir(parents=True)
+    out = other / "suggested.RPP"
+    assert main(["analyze", str(session), "--write", str(out)]) == 0
+    _, written = load_project(out)
+    media = [item.media for track in written.tracks for item in track.items if item.media is not None]
+    assert media and all(m.is_found for m in media)
+    assert all(m.resolved_path.resolve().parent == (session.parent / "media").resolve() for m in media)
+    assert all(not m.file_as_written.startswith("media/") for m in media)  # rewritten, not found by name fallback
+    assert session.read_bytes() == source
+    assert read_project(load_document(session)).tracks  # the input still parses, untouched
