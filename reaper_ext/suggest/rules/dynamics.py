@@ -2,8 +2,9 @@
 
 * **Gate**, from ``noise_floor`` problems (steady noise in the gaps): threshold
   ``settings.gate_margin_db`` (6 dB) above the loudest noisy gap's floor, 1 ms
-  attack, 100 ms release: REAPER's stock JSFX expander at its steepest ratio
-  (``reaper_ext.fx.gate``; ReaGate's saved state has no reliable layout).
+  attack, 100 ms release: ReaGate inside REAPER; in a saved ``.RPP`` the stock
+  downward expander, honestly named (``reaper_ext.fx.gate``: ReaGate's saved state
+  has no known layout, and the expander cannot gate).
 * **De-esser**, from ``sibilance`` problems (at least ``MIN_SIBILANTS`` bursts, or
   one of high severity): ReaComp with its detector band-passed on the measured
   sibilance band (5-10 kHz), threshold 3 dB under the quietest harsh burst's band
@@ -62,7 +63,8 @@ def _gate(view: TrackView, settings: Settings) -> Suggestion | None:
         track_name=view.name,
         params={"fx": fx, **params, "floor_dbfs": round(floor_dbfs, 1)},
         why=(f"{len(gaps)} gaps between phrases ({total_sec:.1f} s) carry steady noise at up to {floor_dbfs:.0f} dBFS: "
-             f"gate at {threshold_db:.0f} dB, {settings.gate_margin_db:.0f} dB above it."),
+             f"gate at {threshold_db:.0f} dB, {settings.gate_margin_db:.0f} dB above it (ReaGate inside REAPER; "
+             "a saved .RPP gets a downward expander, ~1:2 below the threshold: it lowers the noise, it does not silence it)."),
         confidence=clamp(0.5 + 0.1 * len(gaps), 0.5, 0.85),
     )
 
