@@ -74,7 +74,7 @@ IMGUI_FUNCTIONS = (
     "IsItemHovered", "IsKeyPressed", "IsWindowFocused", "ListClipper_Begin", "ListClipper_GetDisplayRange",
     "ListClipper_IncludeItemByIndex", "ListClipper_Step", "PopID", "ProgressBar", "PushID", "RadioButton", "SameLine",
     "Selectable", "Separator", "SetNextItemWidth", "SetNextWindowSize", "SetScrollY", "SetTooltip", "SliderDouble",
-    "SmallButton", "Text", "TextDisabled", "TextWrapped", "ValidatePtr",
+    "SmallButton", "Text", "TextDisabled", "TextWrapped",
     # constants
     "ConfigFlags_DockingEnable", "Cond_FirstUseEver", "FocusedFlags_RootAndChildWindows", "Key_A", "Key_DownArrow",
     "Key_G", "Key_R", "Key_Space", "Key_UpArrow",

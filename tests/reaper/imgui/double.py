@@ -210,8 +210,9 @@ class ImGuiDouble:
     # -- frames ------------------------------------------------------------------------------------
     def end_frame(self) -> None:
         """The defer cycle ended: check the frame, collect unused objects, start the next frame."""
+        problems = []
         if self.stack:
-            self._fail(f"frame {self.frame} ended with {[kind for kind, _ in self.stack]} still open (missing End/Pop)")
+            problems.append(f"frame {self.frame} ended with {[kind for kind, _ in self.stack]} still open (missing End/Pop)")
         for resource in self.resources.values():
             if not resource.is_alive:
                 continue
@@ -223,7 +224,8 @@ class ImGuiDouble:
                     resource.is_alive = False
         for resource in self.resources.values():
             if resource.kind == "ListClipper" and resource.state.get("active"):
-                self._fail("a ListClipper was still stepping at the end of the frame")
+                resource.state["active"] = False
+                problems.append("a ListClipper was still stepping at the end of the frame")
         self.stack.clear()
         self.id_stack.clear()
         self.window_depth = 0
@@ -232,7 +234,10 @@ class ImGuiDouble:
         self._values.clear()
         self._open_combos.clear()
         self._close_requested = False
+        self._current_child.clear()
         self.frame += 1
+        if problems:  # after the clean-up: the next frame starts sane either way
+            self._fail("; ".join(problems))
 
     def _fail(self, message: str) -> None:
         self.errors.append(message)

@@ -223,51 +223,60 @@ def make_function(name: str, vernum: str, return_type: str, arguments: list[dict
     }
 
 
+def parse_file(path: str, raw: str) -> tuple[list[dict], list[str]]:
+    """Every script function one ``api/*.cpp`` file declares, and the EEL-only names it has."""
+    functions: list[dict] = []
+    eel_only: list[str] = []
+    text = strip_defines_and_comments(raw)
+    for match in re.finditer(r"\b(" + "|".join(MACROS) + r")\(", text):
+        macro = match.group(1)
+        start = match.end() - 1
+        end = balanced(text, start)
+        body = text[start + 1:end - 1]
+        line = text.count("\n", 0, match.start()) + 1
+        parts = split_top(body)
+        if not body.strip():  # a mention inside a string, e.g. "forgot to API_CONFIGVAR() ..."
+            continue
+        if macro in ("API_FUNC", "API_EELFUNC"):
+            vernum, return_type, name, args_text = parts[0], parts[1], parts[2], parts[3]
+            groups = []
+            if args_text.strip() != "API_NO_ARGS":
+                i = 0
+                while i < len(args_text):
+                    if args_text[i] == "(":
+                        close = balanced(args_text, i)
+                        groups.append(args_text[i + 1:close - 1])
+                        i = close
+                    else:
+                        i += 1
+            entry = make_function(name, vernum, return_type, [parse_argument(g) for g in groups], path, line)
+            if macro == "API_EELFUNC":
+                eel_only.append(name)
+                continue
+        elif macro == "API_ENUM":
+            entry = make_function(parts[1], parts[0], "int", [], path, line)
+        elif macro == "API_ENUM_NS":
+            entry = make_function(parts[2], parts[0], "int", [], path, line)
+        elif macro == "API_CONFIGVAR":
+            entry = make_function("ConfigVar_" + parts[1], parts[0], "int", [], path, line)
+        else:  # NUMERIC_LIMITS(vernum, name, type, min, max): void NumericLimits_name(W<type*> min, W<type*> max)
+            c_type = parts[2] + "*"
+            arguments = [parse_argument(f"W<{c_type}>,min"), parse_argument(f"W<{c_type}>,max")]
+            entry = make_function("NumericLimits_" + parts[1], parts[0], "void", arguments, path, line)
+        if not entry["name"].startswith("_"):
+            functions.append(entry)
+    return functions, eel_only
+
+
 def extract(git_dir: str, commit: str) -> dict:
     resolved = git(git_dir, "rev-parse", commit).strip()
     files = [path for path in git(git_dir, "ls-tree", "--name-only", resolved, "api/").split() if path.endswith(".cpp")]
     functions: dict[str, dict] = {}
     eel_only: list[str] = []
     for path in sorted(files):
-        raw = git(git_dir, "show", f"{resolved}:{path}")
-        text = strip_defines_and_comments(raw)
-        for match in re.finditer(r"\b(" + "|".join(MACROS) + r")\(", text):
-            macro = match.group(1)
-            start = match.end() - 1
-            end = balanced(text, start)
-            body = text[start + 1:end - 1]
-            line = text.count("\n", 0, match.start()) + 1
-            parts = split_top(body)
-            if not body.strip():  # a mention inside a string, e.g. "forgot to API_CONFIGVAR() ..."
-                continue
-            if macro in ("API_FUNC", "API_EELFUNC"):
-                vernum, return_type, name, args_text = parts[0], parts[1], parts[2], parts[3]
-                groups = []
-                if args_text.strip() != "API_NO_ARGS":
-                    i = 0
-                    while i < len(args_text):
-                        if args_text[i] == "(":
-                            close = balanced(args_text, i)
-                            groups.append(args_text[i + 1:close - 1])
-                            i = close
-                        else:
-                            i += 1
-                entry = make_function(name, vernum, return_type, [parse_argument(g) for g in groups], path, line)
-                if macro == "API_EELFUNC":
-                    eel_only.append(name)
-                    continue
-            elif macro == "API_ENUM":
-                entry = make_function(parts[1], parts[0], "int", [], path, line)
-            elif macro == "API_ENUM_NS":
-                entry = make_function(parts[2], parts[0], "int", [], path, line)
-            elif macro == "API_CONFIGVAR":
-                entry = make_function("ConfigVar_" + parts[1], parts[0], "int", [], path, line)
-            else:  # NUMERIC_LIMITS(vernum, name, type, min, max): void NumericLimits_name(W<type*> min, W<type*> max)
-                c_type = parts[2] + "*"
-                arguments = [parse_argument(f"W<{c_type}>,min"), parse_argument(f"W<{c_type}>,max")]
-                entry = make_function("NumericLimits_" + parts[1], parts[0], "void", arguments, path, line)
-            if entry["name"].startswith("_"):
-                continue
+        found, eel = parse_file(path, git(git_dir, "show", f"{resolved}:{path}"))
+        eel_only += eel
+        for entry in found:
             if entry["name"] in functions:
                 raise ValueError(f"{entry['name']} declared twice ({functions[entry['name']]['source']}, {entry['source']})")
             functions[entry["name"]] = entry
@@ -285,6 +294,16 @@ def extract(git_dir: str, commit: str) -> dict:
     }
 
 
+def dump(data: dict) -> str:
+    """JSON with one function per line (diffs stay readable when ReaImGui changes)."""
+    head = {key: value for key, value in data.items() if key != "functions"}
+    lines = ["{"] + [f" {json.dumps(key)}: {json.dumps(value)}," for key, value in head.items()] + [' "functions": {']
+    items = list(data["functions"].items())
+    for n, (name, entry) in enumerate(items):
+        lines.append(f"  {json.dumps(name)}: {json.dumps(entry, separators=(',', ':'))}" + ("," if n + 1 < len(items) else ""))
+    return "\n".join(lines + [" }", "}"]) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("git_dir")
@@ -292,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(OUT))
     args = parser.parse_args(argv)
     data = extract(args.git_dir, args.commit)
-    Path(args.out).write_text(json.dumps(data, indent=1, sort_keys=False) + "\n", encoding="utf-8")
+    Path(args.out).write_text(dump(data), encoding="utf-8")
     print(f"{data['n_functions']} functions from cfillion/reaimgui@{data['source']['commit'][:12]} -> {args.out}")
     return 0
 
