@@ -153,3 +153,29 @@ def test_no_worker_is_a_failed_reading_not_a_crash(fake_module, worker_env, monk
     report, _ = _run_check(_open(fake_module))
     assert not report["worker"]["is_ok"] and not report["is_ok"]
     assert all(c["is_ok"] for c in report["plugins"])
+
+
+def test_the_check_stays_pure_python(tmp_path):
+    """REAPER's Python must not load C extensions (FACTS.md): the whole check runs without numpy & co."""
+    import subprocess
+    import sys
+
+    from tests.reaper.conftest import REPO
+
+    probe = (
+        "import os, sys, json\n"
+        f"sys.path.insert(0, {str(REPO)!r})\n"
+        "from tests.reaper.fake import reaper_python\n"
+        "sys.modules['reaper_python'] = reaper_python\n"
+        f"fake = reaper_python.open_project({str(EXAMPLE)!r})\n"
+        "from reaper_ext.reaper import selfcheck\n"
+        "selfcheck.run_check(); fake.run_until_idle(timeout_sec=30)\n"
+        "heavy = sorted(n for n in sys.modules if n.split('.')[0] in ('numpy', 'scipy', 'soundfile', 'torch', 'librosa'))\n"
+        "print(json.dumps({'heavy': heavy, 'console': fake.console}))\n"
+    )
+    env = {**__import__("os").environ, "REAPER_EXT_JOBS_DIR": str(tmp_path), "REAPER_EXT_PYTHON": str(tmp_path / "none")}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert any("Check this REAPER" in line for line in result["console"])  # it really ran
+    assert result["heavy"] == []
