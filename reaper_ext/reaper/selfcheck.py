@@ -245,11 +245,11 @@ def _read_reaeq(track: str, fx: int, spec: FxSpec, chunk_spec: FxSpec | None) ->
             wanted.insert(1, (EQ_PARAM_GAIN, "gain", float(band.gain_db), "dB"))
         for paramtype, label, meant, unit in wanted:
             setting = f"band {number} ({band.kind}) {label}"
-            param = by_key.get((code, nth, paramtype))
-            if param is None:
+            band_param = by_key.get((code, nth, paramtype))
+            if band_param is None:
                 readings.append(Reading(setting, _meant_text(meant, unit), "no such parameter", "TrackFX_GetEQParam", False))
                 continue
-            readings.append(_number_reading(setting, meant, unit, api.fx_formatted(track, fx, param),
+            readings.append(_number_reading(setting, meant, unit, api.fx_formatted(track, fx, band_param),
                                             "TrackFX_GetEQParam + TrackFX_GetFormattedParamValue"))
         if chunk_spec is not None:
             stored = chunk_spec.bands[number - 1] if number <= len(chunk_spec.bands) else None
@@ -259,8 +259,8 @@ def _read_reaeq(track: str, fx: int, spec: FxSpec, chunk_spec: FxSpec | None) ->
             readings.append(_chunk_reading(f"band {number} bandwidth", band.bandwidth_oct(), "oct", stored.bw_oct if stored else None))
     gain_db = spec.params.get("gain_db")
     if gain_db is not None:
-        param = next((p for (code, _, ptype), p in by_key.items() if code == EQ_MASTER_BANDTYPE and ptype == EQ_PARAM_GAIN), None)
-        shown = api.fx_formatted(track, fx, param) if param is not None else "no such parameter"
+        master = next((p for (code, _, ptype), p in by_key.items() if code == EQ_MASTER_BANDTYPE and ptype == EQ_PARAM_GAIN), None)
+        shown = api.fx_formatted(track, fx, master) if master is not None else "no such parameter"
         readings.append(_number_reading("output gain", gain_db, "dB", shown, "TrackFX_GetEQParam + TrackFX_GetFormattedParamValue"))
         if chunk_spec is not None:
             readings.append(_chunk_reading("output gain", gain_db, "dB", chunk_spec.params.get("gain_db")))
@@ -510,7 +510,7 @@ def tick() -> None:
     if pending is None:
         return
     try:
-        if pending.process is None:  # the worker could not start: report.worker says why
+        if pending.process is None or pending.job_dir is None:  # the worker could not start: report.worker says why
             _pending = None
             _finish(pending.report)
             return
