@@ -1,0 +1,215 @@
+"""Chords bar by bar: chroma templates and a key-aware hidden Markov model.
+
+Each bar's chroma (the harmonic half of the song analysis's chroma, averaged
+over the bar on the project's tempo map) is compared with chord templates
+(major, minor, diminished, dominant seventh on all 12 roots: Fujishima 1999's
+pitch-class-profile templates, the root weighted up because the bass plays it).
+The cosine similarities are the HMM's emissions; the transitions favour chords
+of the song's key and root motion by fourths/fifths, the usual smoothing of
+chord recognisers (Sheh & Ellis 2003; Bello & Pickens 2005 use a key-informed
+transition matrix). Viterbi gives the sequence; the forward-backward posterior
+of each bar's chord is its confidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from reaper_ext.analysis.song.results import PITCH_CLASS_NAMES, KeyEstimate
+from reaper_ext.errors import AnalysisError
+
+__all__ = ["QUALITIES", "CHORD_LABELS", "BarChord", "chord_name", "chord_pitch_classes", "diatonic_chords",
+           "bar_chroma", "recognise_chords"]
+
+#: Qualities and their intervals above the root, in semitones.
+QUALITIES: dict[str, tuple[int, ...]] = {"maj": (0, 4, 7), "min": (0, 3, 7), "dim": (0, 3, 6), "7": (0, 4, 7, 10)}
+_SUFFIX = {"maj": "", "min": "m", "dim": "dim", "7": "7"}
+#: Every chord the recogniser knows, as (root pitch class, quality).
+CHORD_LABELS: tuple[tuple[int, str], ...] = tuple((root, quality) for quality in QUALITIES for root in range(12))
+
+_TEMPLATE_WEIGHTS = {0: 1.3, 3: 1.0, 4: 1.0, 6: 0.9, 7: 0.9, 10: 0.7}  # root first: the bass doubles it
+_EMISSION_TEMPERATURE = 0.04  # cosine similarity units; smaller trusts the chroma more
+_IN_KEY_LOG_PRIOR = 1.2  # how much more a chord of the key is expected (log units)
+_FIFTH_MOTION_LOG_BONUS = 0.3  # root down a fifth / up a fourth: the commonest motion (V-I, ii-V)
+_STAY_LOG_BONUS = 0.4  # the same chord again next bar
+_SEVENTH_LOG_PENALTY = 1.5  # a seventh needs its seventh clearly there, not a passing melody note
+
+
+@dataclass(frozen=True)
+class BarChord:
+    """The chord of one bar.
+
+    Attributes
+    ----------
+    bar : int
+        Bar number (0-based) on the project's tempo map.
+    start_sec, end_sec : float
+        The bar's span.
+    root_pc : int
+        Root pitch class (0 = C).
+    quality : str
+        One of :data:`QUALITIES`.
+    confidence : float
+        0-1: posterior probability of this chord in this bar (forward-backward).
+    """
+
+    bar: int
+    start_sec: float
+    end_sec: float
+    root_pc: int
+    quality: str
+    confidence: float
+
+    @property
+    def name(self) -> str:
+        return chord_name(self.root_pc, self.quality)
+
+    def to_dict(self) -> dict:
+        return {"bar": self.bar, "start_sec": round(self.start_sec, 3), "end_sec": round(self.end_sec, 3),
+                "chord": self.name, "root": PITCH_CLASS_NAMES[self.root_pc], "quality": self.quality,
+                "confidence": round(self.confidence, 3)}
+
+
+def chord_name(root_pc: int, quality: str) -> str:
+    """``"F#m"``, ``"G7"``, ``"Bdim"``..."""
+    return PITCH_CLASS_NAMES[root_pc % 12] + _SUFFIX[quality]
+
+
+def chord_pitch_classes(root_pc: int, quality: str) -> tuple[int, ...]:
+    """The chord's pitch classes, root first."""
+    return tuple((root_pc + interval) % 12 for interval in QUALITIES[quality])
+
+
+def key_scale(tonic_pc: int, mode: str) -> set[int]:
+    """The key's pitch classes: major, or natural minor plus the leading tone (harmonic minor's V)."""
+    steps = (0, 2, 4, 5, 7, 9, 11) if mode == "major" else (0, 2, 3, 5, 7, 8, 10, 11)
+    return {(tonic_pc + step) % 12 for step in steps}
+
+
+def diatonic_chords(tonic_pc: int, mode: str) -> list[tuple[int, str]]:
+    """The key's diatonic chords (triads; V and V7 with the leading tone in minor)."""
+    if mode == "major":
+        degrees = ((0, "maj"), (2, "min"), (4, "min"), (5, "maj"), (7, "maj"), (9, "min"), (11, "dim"), (7, "7"))
+    else:
+        degrees = ((0, "min"), (2, "dim"), (3, "maj"), (5, "min"), (7, "maj"), (7, "7"), (8, "maj"), (10, "maj"),
+                   (7, "min"))
+    return [((tonic_pc + step) % 12, quality) for step, quality in degrees]
+
+
+def _templates() -> np.ndarray:
+    rows = []
+    for root, quality in CHORD_LABELS:
+        row = np.zeros(12)
+        for interval in QUALITIES[quality]:
+            row[(root + interval) % 12] = _TEMPLATE_WEIGHTS[interval]
+        rows.append(row / np.linalg.norm(row))
+    return np.array(rows)
+
+
+def bar_chroma(chroma: np.ndarray, frames_per_sec: float, bars_sec: list[tuple[float, float]]) -> np.ndarray:
+    """Mean chroma per bar, ``(n_bars, 12)``, each row L2-normalised (zeros where silent)."""
+    n_frames = chroma.shape[1]
+    rows = np.zeros((len(bars_sec), 12))
+    for n, (start_sec, end_sec) in enumerate(bars_sec):
+        first = int(np.clip(round(start_sec * frames_per_sec), 0, n_frames))
+        last = int(np.clip(round(end_sec * frames_per_sec), first, n_frames))
+        if last > first:
+            rows[n] = chroma[:, first:last].mean(axis=1)
+    # square-root compression: loud sustained notes should not drown the rest of the chord
+    rows = np.sqrt(np.maximum(rows, 0.0))
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    return np.divide(rows, norms, out=np.zeros_like(rows), where=norms > 1e-12)
+
+
+def _log_transitions(key: KeyEstimate | None) -> tuple[np.ndarray, np.ndarray]:
+    """Log prior per chord and log transition matrix, shaped by the key."""
+    n = len(CHORD_LABELS)
+    prior = np.zeros(n)
+    if key is not None:
+        tonic = PITCH_CLASS_NAMES.index(key.tonic)
+        in_key = set(diatonic_chords(tonic, key.mode))
+        for index, label in enumerate(CHORD_LABELS):
+            if label in in_key:
+                prior[index] += _IN_KEY_LOG_PRIOR
+    for index, (_, quality) in enumerate(CHORD_LABELS):
+        if quality == "7":
+            prior[index] -= _SEVENTH_LOG_PENALTY
+    roots = np.array([root for root, _ in CHORD_LABELS])
+    motion = (roots[None, :] - roots[:, None]) % 12
+    transitions = np.tile(prior, (n, 1))
+    transitions += np.where(motion == 5, _FIFTH_MOTION_LOG_BONUS, 0.0)
+    transitions[np.arange(n), np.arange(n)] += _STAY_LOG_BONUS
+    transitions -= np.logaddexp.reduce(transitions, axis=1, keepdims=True)
+    return prior - np.logaddexp.reduce(prior), transitions
+
+
+def recognise_chords(
+    chroma: np.ndarray,
+    frames_per_sec: float,
+    bars_sec: list[tuple[float, float]],
+    *,
+    key: KeyEstimate | None = None,
+    first_bar: int = 0,
+) -> list[BarChord]:
+    """One chord per bar from harmonic chroma (templates + key-aware HMM, Viterbi).
+
+    Parameters
+    ----------
+    chroma : np.ndarray, shape (12, n_frames)
+        Harmonic chroma, C first (``SongFeatures.chroma``).
+    frames_per_sec : float
+        Chroma frame rate.
+    bars_sec : list of (start_sec, end_sec)
+        The bars, in order, on the project's tempo map.
+    key : KeyEstimate, optional
+        The song's key; without it every chord is equally expected.
+    first_bar : int
+        The number of the first bar in ``bars_sec``.
+
+    Returns
+    -------
+    list of BarChord
+
+    Raises
+    ------
+    AnalysisError
+        ``chroma`` is not ``(12, n)`` or there are no bars.
+    """
+    chroma = np.asarray(chroma, dtype=np.float64)
+    if chroma.ndim != 2 or chroma.shape[0] != 12:
+        raise AnalysisError(f"chroma must have shape (12, n_frames), got {chroma.shape}")
+    if not bars_sec:
+        raise AnalysisError("no bars to recognise chords in (is the song shorter than a bar?)")
+    features = bar_chroma(chroma, frames_per_sec, bars_sec)
+    log_emission = (features @ _templates().T) / _EMISSION_TEMPERATURE  # (n_bars, n_chords)
+    log_prior, log_transition = _log_transitions(key)
+    n_bars, n_states = log_emission.shape
+    # Viterbi
+    score = log_prior + log_emission[0]
+    back = np.zeros((n_bars, n_states), dtype=np.int64)
+    for t in range(1, n_bars):
+        candidates = score[:, None] + log_transition
+        back[t] = np.argmax(candidates, axis=0)
+        score = candidates[back[t], np.arange(n_states)] + log_emission[t]
+    path = np.empty(n_bars, dtype=np.int64)
+    path[-1] = int(np.argmax(score))
+    for t in range(n_bars - 1, 0, -1):
+        path[t - 1] = back[t, path[t]]
+    # forward-backward posteriors for the confidence
+    forward = np.empty((n_bars, n_states))
+    forward[0] = log_prior + log_emission[0]
+    for t in range(1, n_bars):
+        forward[t] = np.logaddexp.reduce(forward[t - 1][:, None] + log_transition, axis=0) + log_emission[t]
+    backward = np.zeros((n_bars, n_states))
+    for t in range(n_bars - 2, -1, -1):
+        backward[t] = np.logaddexp.reduce(log_transition + (log_emission[t + 1] + backward[t + 1])[None, :], axis=1)
+    posterior = forward + backward
+    posterior = np.exp(posterior - np.logaddexp.reduce(posterior, axis=1, keepdims=True))
+    chords = []
+    for t, state in enumerate(path):
+        root, quality = CHORD_LABELS[state]
+        start_sec, end_sec = bars_sec[t]
+        chords.append(BarChord(first_bar + t, float(start_sec), float(end_sec), root, quality, float(posterior[t, state])))
+    return chords
