@@ -10,26 +10,11 @@ import sys
 from argparse import Namespace
 from pathlib import Path
 
+from reaper_ext.cli.main import printable as _printable
 from reaper_ext.errors import ReaperExtError, SeparationError
 from reaper_ext.pipeline.progress import TerminalProgress
 
-__all__ = ["run_analyze", "run_suggestions", "run_accept", "run_reject", "run_separate"]
-
-
-def _printable(value):
-    """``value`` with every string made valid Unicode (undecodable bytes become U+FFFD).
-
-    Project text that is not UTF-8 is carried through with surrogate escapes
-    (lossless for the .RPP); JSON and HTML must be valid UTF-8, so there each
-    such byte shows as the replacement character.
-    """
-    if isinstance(value, str):
-        return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    if isinstance(value, dict):
-        return {_printable(key): _printable(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_printable(item) for item in value]
-    return value
+__all__ = ["run_analyze", "run_suggestions", "run_accept", "run_reject", "run_separate", "check_outputs", "SONG_WIDE_KINDS"]
 
 
 def _write_json(path: str, data: dict) -> None:
@@ -136,8 +121,9 @@ def _summary_line(track) -> str:
     )
 
 
-# kinds made from the whole song or the whole track list: never from a subset of tracks
-SONG_WIDE_KINDS = frozenset({"tempo", "key", "section", "folder", "order"})
+# kinds made from the whole song, the whole track list, or pairs of tracks: an analysis of
+# some tracks (--track) neither makes nor replaces them
+SONG_WIDE_KINDS = frozenset({"tempo", "key", "section", "folder", "order", "unmask"})
 
 
 def _chosen_guids(args: Namespace, project, entries) -> set[str] | None:
@@ -148,8 +134,8 @@ def _chosen_guids(args: Namespace, project, entries) -> set[str] | None:
     unknown = []
     for wanted in args.track:
         found = {track.guid for track in project.tracks if wanted in (track.name, track.guid)}
-        found |= {entry.suggestion.target for entry in entries
-                  if entry.suggestion.kind == "name" and entry.suggestion.params.get("name") == wanted}
+        found |= {entry.suggestion.target for entry in entries  # the name before or after a pending rename
+                  if entry.suggestion.kind == "name" and wanted in (entry.suggestion.params.get("name"), entry.suggestion.track_name)}
         if not found:
             unknown.append(wanted)
         chosen |= found
@@ -221,9 +207,15 @@ def run_analyze(args: Namespace) -> int:
         _write_json(args.json, data)
         print(f"  analysis written to {args.json}")
     if args.report:
-        from reaper_ext.report.html import write_report
+        from reaper_ext.errors import ProjectWriteError
+        from reaper_ext.report.html import render_report
+        from reaper_ext.storage.atomic import write_atomic
 
-        write_report(Path(args.report), project, analysis, suggestions, settings)
+        html = _printable(render_report(project, analysis, suggestions, settings))  # valid UTF-8 whatever the names hold
+        try:
+            write_atomic(Path(args.report), html.encode("utf-8"), mode=0o644)  # a report is for reading
+        except OSError as error:
+            raise ProjectWriteError(f"{args.report}: can't write the report ({error.strerror or error}); nothing written") from None
         print(f"  report written to {args.report}")
     if out is not None:
         result = apply_suggestions(writer, suggestions, replace_where=lambda old: False)

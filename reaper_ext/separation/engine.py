@@ -47,6 +47,7 @@ __all__ = [
     "OUTPUT_SUBTYPE",
     "read_audio_info",
     "stem_file_name",
+    "place_without_replacing",
     "separate_to_files",
 ]
 

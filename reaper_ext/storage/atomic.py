@@ -34,6 +34,7 @@ from reaper_ext.errors import ProjectWriteError
 
 __all__ = [
     "write_atomic",
+    "file_sha256",
     "FileStamp",
     "read_with_stamp",
     "replace_with_backup",

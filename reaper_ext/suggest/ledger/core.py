@@ -60,6 +60,8 @@ __all__ = [
     "resolve_track",
     "reject_where",
     "disown_created_files",
+    "is_positional",
+    "POSITION_CHANGING_KINDS",
     "REPLACED_ONLY_BY_SAME_ID",
 ]
 
