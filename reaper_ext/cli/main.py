@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from reaper_ext import __version__
 from reaper_ext.errors import ReaperExtError
 
-__all__ = ["get_parser", "main", "COMMANDS", "printable"]
+__all__ = ["get_parser", "main", "main_entry", "run_info", "COMMANDS", "printable"]
 
 EXIT_OK = 0
 EXIT_ERROR = 1
