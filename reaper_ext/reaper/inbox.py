@@ -168,6 +168,8 @@ class InboxModel:
         self.selected_id: str | None = None
         self._rows: list[Row] | None = None
         self._row_of: dict[str, int] = {}
+        self._shown: list[Pending] | None = None
+        self._below: list[Pending] | None = None
 
     # -- content --------------------------------------------------------------------------------
     def set_pending(self, pending: list[Pending]) -> None:
@@ -197,7 +199,9 @@ class InboxModel:
                 return
 
     def _invalidate(self) -> None:
-        self._rows = None
+        # everything derived from the list is cached until the list or a filter changes:
+        # a frame then costs the rows in view, not the length of the list
+        self._rows = self._shown = self._below = None
 
     # -- filters ----------------------------------------------------------------------------------
     def set_group_by(self, group_by: str) -> None:
@@ -232,11 +236,15 @@ class InboxModel:
 
     def shown(self) -> list[Pending]:
         """Pending suggestions that pass both filters."""
-        return [p for p in self.pending if self._kind_ok(p) and p.confidence_pct >= self.min_confidence_pct]
+        if self._shown is None:
+            self._shown = [p for p in self.pending if self._kind_ok(p) and p.confidence_pct >= self.min_confidence_pct]
+        return self._shown
 
     def below(self) -> list[Pending]:
         """Those of the chosen kind hidden by the confidence filter (what "Reject ... below" rejects)."""
-        return [p for p in self.pending if self._kind_ok(p) and p.confidence_pct < self.min_confidence_pct]
+        if self._below is None:
+            self._below = [p for p in self.pending if self._kind_ok(p) and p.confidence_pct < self.min_confidence_pct]
+        return self._below
 
     # -- groups and rows ---------------------------------------------------------------------------
     def groups(self) -> list[tuple[str, str, list[Pending]]]:
@@ -308,6 +316,43 @@ def _state_change_count() -> int:
     return int(api.rpr().RPR_GetProjectStateChangeCount(api.ACTIVE_PROJECT))
 
 
+def _ledger_session(cache: dict[str, str] | None, messages: list[str]):
+    """A :class:`LiveSession` whose ledger reads come from ``cache`` (kept in step with its own writes).
+
+    REAPER's Python gives ext state one key at a time (two calls per key, each
+    with a 4 MiB string buffer): reading a 2,000-entry ledger for every
+    decision would stall the UI. The inbox read the ledger when it last
+    reloaded and knows every change it made since; it uses this only while
+    ``GetProjectStateChangeCount`` says nothing else changed the project.
+    """
+    from reaper_ext.session.live import LiveSession
+    from reaper_ext.session.writer import LEDGER_SECTION
+
+    class _CachedLedgerSession(LiveSession):
+        def read_ext_state(self, section: str) -> dict[str, str]:
+            if section == LEDGER_SECTION and cache is not None:
+                return dict(cache)
+            return super().read_ext_state(section)
+
+        def write_ext_state(self, section: str, key: str, value: str) -> None:
+            super().write_ext_state(section, key, value)
+            if section == LEDGER_SECTION and cache is not None:
+                cache[key] = value
+
+        def delete_ext_state(self, section: str, key: str | None = None, *, drop_container: bool = False) -> None:
+            super().delete_ext_state(section, key, drop_container=drop_container)
+            if section == LEDGER_SECTION and cache is not None:
+                if key:
+                    cache.pop(key, None)
+                else:
+                    cache.clear()
+
+        def has_ext_state_container(self) -> bool:
+            return bool(cache) if cache is not None else super().has_ext_state_container()
+
+    return _CachedLedgerSession(messages=messages)
+
+
 @dataclass
 class _Audition:
     """A suggestion being heard, and how to put everything back."""
@@ -351,6 +396,7 @@ class Inbox:
         self._count_changed_at: float | None = None
         self._path_checked_at = -1e9
         self._tracks: dict[str, str] = {}  # track GUID -> pointer, from the last reload
+        self._ledger: dict[str, str] | None = None  # the ledger section as of the last reload + our own changes
         self._audition: _Audition | None = None
         self._decision: _Decision | None = None
         self._action: Callable[[], None] | None = None
@@ -385,7 +431,7 @@ class Inbox:
         return False
 
     def _reload(self, count: int) -> None:
-        from reaper_ext.session.live import LiveSession
+        from reaper_ext.session.writer import LEDGER_SECTION
         from reaper_ext.suggest.ledger import read_ledger
 
         self._tracks = {}
@@ -396,7 +442,8 @@ class Inbox:
                 guid = api.track_guid(track)
                 self._tracks[guid] = track
                 order[guid] = index
-        entries, damaged = read_ledger(LiveSession())
+        self._ledger = api.enum_ext_state(LEDGER_SECTION)
+        entries, damaged = read_ledger(_ledger_session(self._ledger, []))
         self.model.set_pending(pending_from_ledger(entries, order))
         if damaged:
             self.messages = damaged[:3]
@@ -422,12 +469,14 @@ class Inbox:
             self._decision = _Decision(verb, tuple(p.id for p in members), title)
 
     def _run_decision(self, decision: _Decision) -> None:
-        from reaper_ext.session.live import LiveSession
         from reaper_ext.suggest.ledger import Selection, accept, reject
 
         self.stop_audition()  # decide on the project as the ledger wrote it
+        count = _state_change_count()
+        if count != self._seen_count:  # changed behind our back (an edit, an undo): read it again first
+            self._reload(count)
         messages: list[str] = []
-        session = LiveSession(messages=messages)
+        session = _ledger_session(self._ledger, messages)
         act = accept if decision.verb == "accept" else reject
         api.undo_begin()
         api.prevent_ui_refresh(1)
