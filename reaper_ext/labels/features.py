@@ -270,6 +270,6 @@ def _texture(power: np.ndarray, frame_db: np.ndarray, all_frame_db: np.ndarray) 
     if voiced.sum() >= 3:
         semitones = 12 * np.log2(ANALYSIS_RATE_HZ / lag[voiced])
         jumps = np.abs(np.diff(semitones))
-        pitch = [np.percentile(semitones, 10) / 100, np.percentile(semitones, 90) / 100,
-                 np.mean(jumps < 0.5), np.mean((jumps >= 0.5) & (jumps < 2.0)), float(voiced.mean())]
+        pitch = [float(np.percentile(semitones, 10)) / 100, float(np.percentile(semitones, 90)) / 100,
+                 float(np.mean(jumps < 0.5)), float(np.mean((jumps >= 0.5) & (jumps < 2.0))), float(voiced.mean())]
     return [modulation, contrast, polyphony, pitch]

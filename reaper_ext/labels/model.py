@@ -122,7 +122,7 @@ def class_probabilities(features: np.ndarray, weights: dict[str, np.ndarray]) ->
     if "n_models" not in weights:
         return _mlp_probabilities(inputs, weights, "")
     n_models = int(weights["n_models"])
-    return sum(_mlp_probabilities(inputs, weights, f"m{j}_") for j in range(n_models)) / n_models
+    return np.asarray(sum(_mlp_probabilities(inputs, weights, f"m{j}_") for j in range(n_models)) / n_models)
 
 
 def segment_vote(probabilities: np.ndarray) -> np.ndarray:

@@ -1,5 +1,4 @@
-"""Cache keys: a track's key is its items' parameters, its media content, the settings and the models.
-"""
+"""Cache keys: a track's key is its items' parameters, its media content, the settings and the models."""
 
 from __future__ import annotations
 

@@ -1,13 +1,11 @@
-"""Track jobs in parallel worker processes: how many, in what order, and how their results come back.
-"""
+"""Track jobs in parallel worker processes: how many, in what order, and how their results come back."""
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 
 import numpy as np
-
-from collections.abc import Callable
 
 from reaper_ext.pipeline.track import TrackOutcome, analyse_one
 from reaper_ext.session.model import Track
@@ -16,7 +14,7 @@ __all__ = ["count_workers", "run_track_jobs"]
 
 
 def count_workers(n_jobs: int) -> int:
-    """Processes for track analysis: the cores, at most 4 (memory), never more than the jobs."""
+    """Count the processes for track analysis: the cores, at most 4 (memory), never more than the jobs."""
     import os
 
     wanted = os.environ.get("REAPER_EXT_WORKERS")

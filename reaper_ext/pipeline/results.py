@@ -47,11 +47,11 @@ class TrackAnalysis:
     is_cached: bool = False
 
     def problems_of(self, kind: str) -> list[Problem]:
-        """The problems of one kind (``"hum"``, ``"silence"``...), in time order."""
+        """Return the problems of one kind (``"hum"``, ``"silence"``...), in time order."""
         return [problem for problem in self.problems if problem.kind == kind]
 
     def to_dict(self) -> dict[str, Any]:
-        """The track in the ``analyze --json`` form."""
+        """Return the track in the ``analyze --json`` form."""
         return {
             "index": self.index,
             "guid": self.guid,
@@ -77,7 +77,7 @@ class TrackAnalysis:
         )
 
     def cache_dict(self) -> dict[str, Any]:
-        """What the cache keeps of an analysed track (its JSON form, without index, GUID and name)."""
+        """Return what the cache keeps of an analysed track (its JSON form, without index, GUID and name)."""
         data = self.to_dict()
         return {key: data[key] for key in ("label", "measurements", "problems", "messages", "start_sec")}
 
@@ -124,11 +124,11 @@ class SessionAnalysis:
         return [] if self.song is None else list(self.song.sections)
 
     def track(self, guid: str) -> TrackAnalysis | None:
-        """The result of the track with ``guid``, None if it was not analysed."""
+        """Return the result of the track with ``guid``, None if it was not analysed."""
         return next((track for track in self.tracks if track.guid == guid), None)
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``analyze --json`` form (README, schema version :data:`SCHEMA_VERSION`), without the suggestions."""
+        """Return the ``analyze --json`` form (README, schema version :data:`SCHEMA_VERSION`), without the suggestions."""
         song = {} if self.song is None else self.song.to_dict()
         return {
             "schema_version": SCHEMA_VERSION,

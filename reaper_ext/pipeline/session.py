@@ -19,16 +19,16 @@ import time
 
 import numpy as np
 
+from reaper_ext.analysis.problems.base import Problem
+from reaper_ext.analysis.song.results import SongAnalysis
 from reaper_ext.audio.mixdown import MIX_RATE_HZ, POLARITY_RATE_HZ, MixBus
 from reaper_ext.errors import AnalysisError, MediaError
+from reaper_ext.pipeline import windows
 from reaper_ext.pipeline.keys import track_key
 from reaper_ext.pipeline.parallel import run_track_jobs
 from reaper_ext.pipeline.progress import ProgressCallback
 from reaper_ext.pipeline.results import ANALYSIS_VERSION, SessionAnalysis, TrackAnalysis
-from reaper_ext.analysis.problems.base import Problem
-from reaper_ext.analysis.song.results import SongAnalysis
 from reaper_ext.pipeline.track import TrackOutcome, session_copies
-from reaper_ext.pipeline import windows
 from reaper_ext.session.model import Project, Track
 from reaper_ext.storage.cache import ContentCache, digest_bytes
 
@@ -144,7 +144,7 @@ def analyze_project(
     return analysis
 
 def _read_session_entry(entry: dict | None) -> tuple[SongAnalysis | None, dict[str, list[Problem]]] | None:
-    """The song and the polarity problems of a cached session entry; None if absent or unreadable."""
+    """Read the song and the polarity problems of a cached session entry; None if absent or unreadable."""
     if entry is None:
         return None
     try:
@@ -161,7 +161,7 @@ def _reread_for_session(
     """Hear cached tracks again (their audio is not cached) for the mix and the polarity copies."""
     from reaper_ext.audio import read_track_audio
 
-    for track, result in zip(chosen, results):
+    for track, result in zip(chosen, results, strict=True):
         if not result.is_cached or result.measurements is None or track.guid in lowrate:
             continue
         if result.measurements.duration_sec > windows.LONG_TRACK_SEC:

@@ -123,6 +123,6 @@ def analyse_one(track: Track, spill_dir: str | None = None) -> TrackOutcome:
 
 
 def session_copies(samples: np.ndarray, sample_rate_hz: int) -> SessionCopies:
-    """What the cross-track analyses need of a track: its mono (for the mix) and its polarity copy."""
+    """Make what the cross-track analyses need of a track: its mono (for the mix) and its polarity copy."""
     mono = to_mono(samples)
     return SessionCopies(mono=mono, rate_hz=int(sample_rate_hz), polarity=block_means(mono, int(sample_rate_hz)))

@@ -1,5 +1,4 @@
-"""Tracks longer than :data:`LONG_TRACK_SEC` are analysed in windows: memory of one window, not the track.
-"""
+"""Tracks longer than :data:`LONG_TRACK_SEC` are analysed in windows: memory of one window, not the track."""
 
 from __future__ import annotations
 
@@ -33,7 +32,7 @@ def merge_window_measurements(windows: list[TrackMeasurements]) -> TrackMeasurem
     weights = durations / durations.sum()
 
     def power_mean(values: list[float]) -> float:
-        finite = [(w, v) for w, v in zip(weights, values) if isfinite(v)]
+        finite = [(w, v) for w, v in zip(weights, values, strict=True) if isfinite(v)]
         if not finite:
             return -inf
         total = sum(w for w, _ in finite)
@@ -103,7 +102,7 @@ def analyse_long_track(track: Track, duration_sec: float) -> tuple[Label | None,
 
 
 def _vote(window_labels: list[Label]) -> Label | None:
-    """The class most windows agree on; its most confident window speaks for it."""
+    """Pick the class most windows agree on; its most confident window speaks for it."""
     if not window_labels:
         return None
     votes: dict[str, int] = {}

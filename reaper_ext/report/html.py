@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 
 from reaper_ext.errors import ProjectWriteError
-from reaper_ext.storage.atomic import write_atomic
 from reaper_ext.pipeline.results import SessionAnalysis, TrackAnalysis
 from reaper_ext.session.model import Project
 from reaper_ext.settings import Settings
+from reaper_ext.storage.atomic import write_atomic
 from reaper_ext.suggest.model import Suggestion
 from reaper_ext.suggest.rules.common import level_or_none
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from reaper_ext.session.model import Project
 from reaper_ext.pipeline.session import SessionAnalysis
+from reaper_ext.session.model import Project
 from reaper_ext.settings import RULE_NAMES, Settings
 from reaper_ext.suggest.model import Suggestion
 from reaper_ext.suggest.rules import RULES

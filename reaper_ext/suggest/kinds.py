@@ -115,7 +115,7 @@ if len(_BY_NAME) != len(SUGGESTION_KINDS):  # a kind listed twice is a bug in th
 
 
 def kind_info(name: str) -> SuggestionKind:
-    """The registry entry of kind ``name``.
+    """Return the registry entry of kind ``name``.
 
     Raises
     ------
@@ -150,7 +150,7 @@ def kinds_of_job(job: str) -> frozenset[str]:
 
 
 def markdown_table() -> str:
-    """The kinds as a Markdown table (kind, how it arrives, params, jobs), as ``docs/suggestions.md`` shows it."""
+    """Write the kinds as a Markdown table (kind, how it arrives, params, jobs), as ``docs/suggestions.md`` shows it."""
     lines = ["| kind | arrives as | params | jobs (besides analyze) |", "|---|---|---|---|"]
     for kind in SUGGESTION_KINDS:
         jobs = ", ".join(f"`{job}`" for job in kind.jobs) or "–"

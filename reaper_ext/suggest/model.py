@@ -23,7 +23,7 @@ KINDS: dict[str, str] = {kind.name: "params: " + kind.params for kind in SUGGEST
 
 
 def make_suggestion_id(kind: str, target: str, discriminator: Any = None) -> str:
-    """A stable id: the same kind on the same target (and discriminator) gets the same id.
+    """Make a stable id: the same kind on the same target (and discriminator) gets the same id.
 
     Analysing again therefore replaces a pending suggestion instead of stacking a duplicate.
     """

@@ -8,11 +8,11 @@ import tempfile
 import numpy as np
 import pytest
 import soundfile
-
-from reaper_ext.storage.cache import ContentCache
 from reaper_ext_testkit.datagen import Note, render_notes
-from reaper_ext.session.rpp import load_project
+
 from reaper_ext.pipeline.session import analyze_project
+from reaper_ext.session.rpp import load_project
+from reaper_ext.storage.cache import ContentCache
 from tests.conftest import EXAMPLE_PROJECT
 
 RATE_HZ = 44100

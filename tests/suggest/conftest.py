@@ -151,8 +151,8 @@ def write_session(folder: Path, tracks: list[np.ndarray]) -> Path:
 
 @pytest.fixture(scope="session")
 def rendered_session(tmp_path_factory) -> RenderedSession:
-    from reaper_ext.session.rpp import load_project
     from reaper_ext.pipeline.session import analyze_project
+    from reaper_ext.session.rpp import load_project
 
     folder = tmp_path_factory.mktemp("suggest_session")
     path = write_session(folder, _render_tracks())
@@ -162,8 +162,8 @@ def rendered_session(tmp_path_factory) -> RenderedSession:
 
 @pytest.fixture(scope="session")
 def example_session():
-    from reaper_ext.session.rpp import load_project
     from reaper_ext.pipeline.session import analyze_project
+    from reaper_ext.session.rpp import load_project
 
     path = Path(__file__).parents[2] / "examples" / "session" / "example.RPP"
     _, project = load_project(path)

@@ -5,17 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import soundfile
-
 from reaper_ext_testkit.datagen import speak
+
 from reaper_ext.fx.gate import EXPANDER_JSFX, GATE_RATIO
 from reaper_ext.fx.rpp_block import rpp_lines_to_fx
-from reaper_ext.suggest.ledger.core import apply_suggestions
+from reaper_ext.pipeline.session import analyze_project
 from reaper_ext.session.rpp import load_document, parse_rpp, read_project
 from reaper_ext.session.rpp.reader import FX_TAGS
 from reaper_ext.session.rpp.writer import RppSessionWriter
-from reaper_ext.pipeline.session import analyze_project
 from reaper_ext.settings import Settings
 from reaper_ext.suggest.engine import suggest
+from reaper_ext.suggest.ledger.core import apply_suggestions
 
 RATE_HZ = 44100
 

@@ -110,3 +110,4 @@ def test_readme_arrival_table_lists_exactly_the_registry_kinds_by_form():
     assert set().union(*listed) == NAMES
     # each row is one form: its kinds are exactly the registry's kinds of that form
     assert sorted(map(sorted, listed)) == sorted(sorted(kinds_of_form(form)) for form in FORMS)
+

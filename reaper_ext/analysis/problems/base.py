@@ -96,11 +96,11 @@ class Problem:
         )
 
     def shifted(self, offset_sec: float) -> Problem:
-        """The same problem ``offset_sec`` later (times rounded to ms, as in :meth:`to_dict`)."""
+        """Return the same problem ``offset_sec`` later (times rounded to ms, as in :meth:`to_dict`)."""
         return replace(self, start_sec=round(self.start_sec + offset_sec, 3), end_sec=round(self.end_sec + offset_sec, 3))
 
     def normalised(self) -> Problem:
-        """The problem as its JSON form holds it: what a cache or job file gives back."""
+        """Return the problem as its JSON form holds it: what a cache or job file gives back."""
         return Problem.from_dict(self.to_dict())
 
 

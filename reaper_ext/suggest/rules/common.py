@@ -79,7 +79,7 @@ class TrackView:
         return centres, levels
 
     def problems(self, kind: str) -> list[Problem]:
-        """The track's problems of one kind (``"hum"``, ``"silence"``...)."""
+        """Return the track's problems of one kind (``"hum"``, ``"silence"``...)."""
         return self.result.problems_of(kind)
 
     @property
@@ -104,7 +104,7 @@ def eq_fx(name: str, bands: list[EqBand]) -> dict[str, Any]:
 
 
 def level_or_none(value: float | None) -> float | None:
-    """A level as the JSON form has it: None for ``-inf``/``nan`` (silence, undefined)."""
+    """Return a level as the JSON form has it: None for ``-inf``/``nan`` (silence, undefined)."""
     return value if value is not None and math.isfinite(value) else None
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from reaper_ext.session.model import Project
 from reaper_ext.pipeline.results import SessionAnalysis
+from reaper_ext.session.model import Project
 from reaper_ext.settings import Settings
 from reaper_ext.suggest.model import TARGET_PROJECT, Suggestion, make_suggestion_id
 from reaper_ext.suggest.rules.common import usable_tracks

@@ -27,7 +27,7 @@ _WHOLE_TRACK_KINDS = frozenset({"silence", "hum", "level_low", "level_hot", "dc_
 
 
 def _level(value: float | None, digits: int = 0) -> str:
-    """A level of a problem's ``measured`` (None there is ``-inf``: silence)."""
+    """Write a level of a problem's ``measured`` (None there is ``-inf``: silence)."""
     return "-inf" if value is None else f"{value:.{digits}f}"
 
 

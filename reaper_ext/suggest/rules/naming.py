@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from reaper_ext.pipeline.results import SessionAnalysis
 from reaper_ext.session.model import Project
 from reaper_ext.session.reaper_keys import rgb_to_native_color
-from reaper_ext.pipeline.results import SessionAnalysis
 from reaper_ext.settings import Settings
 from reaper_ext.suggest.model import Suggestion, make_suggestion_id
 from reaper_ext.suggest.rules.common import TrackView, usable_tracks

@@ -18,8 +18,8 @@ from __future__ import annotations
 import numpy as np
 
 from reaper_ext.fx import EqBand
-from reaper_ext.session.model import Project
 from reaper_ext.pipeline.results import SessionAnalysis
+from reaper_ext.session.model import Project
 from reaper_ext.settings import Settings
 from reaper_ext.suggest.model import Suggestion, make_suggestion_id
 from reaper_ext.suggest.rules.common import TrackView, eq_fx, nice_freq_hz, usable_tracks
