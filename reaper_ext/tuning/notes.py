@@ -6,8 +6,9 @@ Segmentation
     differ by more than ``step_cents`` (a window that spans a whole vibrato
     cycle at 6.7 Hz, so vibrato averages out and does not read as steps), and
     at re-articulations (the level dips 9 dB or more under both sides inside
-    a run). Pieces shorter than ``min_piece_sec`` that glide toward a neighbour
-    (a scoop or a fall) are joined to that neighbour.
+    a run). Pieces shorter than ``min_piece_sec`` (160 ms, just over the
+    longest scoop that counts as expression) that glide at least 15 cents
+    toward a neighbour (a scoop or a fall) are joined to that neighbour.
 
 Decomposition (per note, in cents from the note's centre)
     * scoop / fall: the leading / trailing frames further than
@@ -89,7 +90,7 @@ def segment_notes(
     *,
     step_cents: float = 50.0,
     window_sec: float = 0.15,
-    min_piece_sec: float = 0.1,
+    min_piece_sec: float = 0.16,
     bridge_sec: float = 0.04,
     dip_db: float = 9.0,
     min_note_sec: float = 0.05,
@@ -115,6 +116,9 @@ def segment_notes(
         jump[0] = 0.0
         cuts = []
         # local maxima of the before/after difference above the step threshold
+        edge = min(half, 8)  # a cut needs 80 ms on each side: truncated windows near a run's ends are noisy
+        jump[:edge] = 0.0
+        jump[max(edge, jump.size - edge) :] = 0.0
         for index in np.flatnonzero(jump > step_cents):
             lo, hi = max(index - half // 2, 1), min(index + half // 2 + 1, jump.size)
             if jump[index] >= jump[lo:hi].max() and (not cuts or index - cuts[-1] >= 3):
@@ -145,8 +149,8 @@ def _join_glides(pieces: list[tuple[int, int]], cents: np.ndarray, hop: float, m
                 continue
             values = cents[a:b]
             values = values[~np.isnan(values)]
-            if values.size < 2:
-                continue
+            if values.size < 2 or abs(values[-1] - values[0]) < 15.0:
+                continue  # a steady short piece is a passing tone, not a glide
             candidates = []
             if n + 1 < len(pieces):  # a scoop: moves toward the next piece's level at its end
                 nxt = np.nanmedian(cents[pieces[n + 1][0] : pieces[n + 1][1]])

@@ -198,22 +198,30 @@ def track_pitch(
 
     if n_threads is not None:
         torch.set_num_threads(int(n_threads))
-    probabilities = np.empty((n_frames, 360), dtype=np.float32)
+    loud_dbfs = float(np.percentile(level_dbfs, 95)) if level_dbfs.size else min_level_dbfs
+    is_loud = level_dbfs >= max(min_level_dbfs, loud_dbfs - level_range_db)
+    # The network runs only on frames loud enough to be voiced: gaps between phrases cost nothing.
+    loud_frames = np.flatnonzero(is_loud)
+    probabilities = np.zeros((n_frames, 360), dtype=np.float32)  # unvoiced where not run
     with torch.inference_mode():
-        for start in range(0, n_frames, batch_frames):
-            block = torch.from_numpy(np.array(frames_view[start : start + batch_frames], dtype=np.float32))
+        for start in range(0, loud_frames.size, batch_frames):
+            rows = loud_frames[start : start + batch_frames]
+            block = torch.from_numpy(np.array(frames_view[rows], dtype=np.float32))
             # CREPE's input normalisation: each window zero-mean, unit variance (torchcrepe.preprocess)
             block = block - block.mean(dim=1, keepdim=True)
             block = block / torch.clamp(block.std(dim=1, keepdim=True), min=1e-10)
-            probabilities[start : start + block.shape[0]] = torchcrepe.infer(block, model=model).numpy()
+            probabilities[rows] = torchcrepe.infer(block, model=model).numpy()
 
     min_bin = int(np.clip(np.floor((1200 * np.log2(fmin_hz / 10.0) - _BIN_CENTS[0]) / 20.0), 0, 359))
     max_bin = int(np.clip(np.ceil((1200 * np.log2(fmax_hz / 10.0) - _BIN_CENTS[0]) / 20.0) + 1, min_bin + 1, 360))
-    cents, confidence = _decode(probabilities, min_bin, max_bin)
+    cents = np.zeros(n_frames)
+    confidence = np.zeros(n_frames, dtype=np.float32)
+    if loud_frames.size:
+        # decoded over the loud frames only, so the octave check's running median never sees a gap
+        cents[loud_frames], confidence[loud_frames] = _decode(probabilities[loud_frames], min_bin, max_bin)
     midi = hz_to_midi(10.0 * 2.0 ** (cents / 1200.0))
 
-    loud_dbfs = float(np.percentile(level_dbfs, 95)) if level_dbfs.size else min_level_dbfs
-    voiced = (confidence >= periodicity_threshold) & (level_dbfs >= max(min_level_dbfs, loud_dbfs - level_range_db))
+    voiced = (confidence >= periodicity_threshold) & is_loud
     midi = np.where(voiced, midi, np.nan)
     times_sec = np.arange(n_frames) * (hop / CREPE_RATE_HZ)
     return PitchTrack(times_sec, midi, confidence.astype(np.float32), level_dbfs.astype(np.float32), voiced, hop / CREPE_RATE_HZ)
