@@ -345,6 +345,10 @@ def _accept_or_reject(kind: str) -> None:
             result = act(session, selection)
             done += result.done
             messages += result.messages
+            # files are deleted only by a saved reject (docs/trust.md); here undo can bring the tracks back
+            for removal in result.removals:
+                path = removal.record.get("path") if isinstance(removal.record, dict) else removal.record
+                messages.append(f"{removal.suggestion_id}: {path} stays on disk (REAPER's undo can bring its track back)")
     finally:
         api.prevent_ui_refresh(-1)
         api.undo_end("reaper-ext: " + title)

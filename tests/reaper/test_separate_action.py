@@ -43,6 +43,9 @@ def test_separate_selected_item_then_reject_all(fake_module, worker_env, small_s
     run.fake.save(small_session / "rejected.RPP")
     _, rejected = load_project(small_session / "rejected.RPP")
     assert [track.name for track in rejected.tracks] == ["Mix"] and rejected.tracks[0].folder_depth == 0
-    assert not any(os.path.exists(path) for path in stem_files)
+    # inside REAPER nothing is deleted (issue 10: only a saved reject may delete; undo can bring the
+    # stem tracks back), and the console says where the files stay
+    assert all(os.path.exists(path) for path in stem_files)
+    assert "".join(run.fake.console).count("stays on disk") == len(stem_files)
     assert (small_session / "media" / "mix.wav").exists()
     assert np.isfinite(soundfile.read(small_session / "media" / "mix.wav")[0]).all()
