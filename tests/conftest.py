@@ -6,6 +6,7 @@ alone; ``tests/data/MANIFEST.md`` says where each data file came from.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,8 @@ REAPER_API_DIR = DATA_DIR / "reaper_api"
 API_JSON = REAPER_API_DIR / "reaper_python_api.json"
 FACTS_MD = REAPER_API_DIR / "FACTS.md"
 EXAMPLE_PROJECT = REPO_ROOT / "examples" / "session" / "example.RPP"
+if str(REPO_ROOT) not in sys.path:  # the fake REAPER lives at tests.reaper.fake
+    sys.path.insert(0, str(REPO_ROOT))
 
 
 def corpus_files() -> list[Path]:
@@ -30,3 +33,21 @@ def corpus_paths() -> list[Path]:
     files = corpus_files()
     assert files, f"no .RPP files in {CORPUS_DIR} (see tests/data/MANIFEST.md)"
     return files
+
+
+@pytest.fixture
+def fake_module():
+    """The fake ``reaper_python`` installed as REAPER's module; removed afterwards."""
+    from tests.reaper.fake import reaper_python
+
+    previous = sys.modules.get("reaper_python")
+    sys.modules["reaper_python"] = reaper_python
+    yield reaper_python
+    reaper_python.uninstall()
+    import reaper_ext.reaper.runner as runner
+
+    runner._current = None
+    if previous is None:
+        sys.modules.pop("reaper_python", None)
+    else:
+        sys.modules["reaper_python"] = previous

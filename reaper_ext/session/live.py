@@ -43,15 +43,56 @@ FIELD_KEYS = {
     "folder_depth": keys.TRACK_FOLDER_DEPTH,
 }
 MAX_EQ_BANDS = 16  # how far to look for ReaEQ's own default bands past the suggested ones
-_FX_KIND_PREFIXES = ("VST3", "VST", "JS", "AU", "CLAP", "DX", "LV2")
+# The chunk tag (FxInfo.kind) behind each display-name prefix: REAPER saves VST2 and VST3
+# plug-ins, instruments included, as <VST "VST3: ..." / <VST "VSTi: ...", AU instruments as
+# <AU "AUi: ..." (seen in the corpus's project files).
+_FX_KIND_PREFIXES = (("VST", "VST"), ("JS", "JS"), ("AU", "AU"), ("CLAP", "CLAP"), ("DX", "DX"), ("LV2", "LV2"))
 
 
 def _fx_kind(display_name: str) -> str:
+    """The chunk tag a plug-in with this display name is saved under ("" when unknown)."""
+    if ":" not in display_name:
+        return ""
     head = display_name.split(":", 1)[0].strip().upper()
-    for prefix in _FX_KIND_PREFIXES:
+    for prefix, tag in _FX_KIND_PREFIXES:
         if head.startswith(prefix):
-            return prefix
+            return tag
     return ""
+
+
+def _innermost_source(source: str) -> tuple[str, str]:
+    """``(source, type)`` of the file source a ``SECTION`` source wraps (sections can nest)."""
+    inner, kind = source, "SECTION"
+    while kind == "SECTION":
+        parent = api.source_parent(inner)
+        if parent is None:
+            return inner, ""
+        inner, kind = parent, api.source_type(parent)
+    return inner, kind
+
+
+def _track_ext_state(chunk: str) -> dict[str, str]:
+    """A track's ``P_EXT`` keys, from the ``<EXT`` block of its state chunk.
+
+    REAPER can read one ``P_EXT:key`` it is told but cannot list them, so the
+    snapshot reads the block the keys are saved in (one ``GetTrackStateChunk``
+    per track; FACTS.md: ``<EXT`` block with ``P_EXT`` key/value lines).
+    """
+    from reaper_ext.session.rpp.tokens import split_line
+
+    values: dict[str, str] = {}
+    open_tags: list[str] = []  # the blocks the current line is in, outermost (TRACK) first
+    for line in chunk.splitlines():
+        text = line.strip()
+        if text.startswith("<"):
+            open_tags.append((split_line(text[1:]) or [""])[0])
+        elif text == ">":
+            if open_tags:
+                open_tags.pop()
+        elif text and open_tags[1:] == ["EXT"]:
+            tokens = split_line(text)
+            values[tokens[0]] = " ".join(tokens[1:])
+    return values
 
 
 class LiveSession:
@@ -122,20 +163,21 @@ class LiveSession:
             tracks.append(self._read_track(index, guid, pointer, folder, has_rename))
         return Project(
             path=path,
-            reaper_version=api.app_version().split("/", 1)[0],
+            reaper_version=api.app_version(),  # "7.27/win64": the form a project file's header holds
             sample_rate_hz=api.project_sample_rate_hz(),
             tempo_bpm=api.project_tempo(),
             time_signature=api.project_time_signature(),
             tracks=tuple(tracks),
             markers=self._read_markers(path),
             ext_state=self._read_ledger_state(),
+            notes=api.project_notes(),
         )
 
     def _read_track(self, index: int, guid: str, pointer: str, folder: Path | None, has_rename: bool) -> Track:
         fx = []
         for n in range(api.fx_count(pointer)):
             display = api.fx_name(pointer, n)
-            custom = api.fx_get_named(pointer, n, "renamed_name")[1] if has_rename else ""
+            custom = api.fx_custom_name(pointer, n)
             fx.append(FxInfo(
                 name=display, kind=_fx_kind(display), is_enabled=api.fx_enabled(pointer, n),
                 is_offline=api.fx_offline(pointer, n), custom_name=custom, fx_guid=api.fx_guid(pointer, n),
@@ -154,12 +196,14 @@ class LiveSession:
             folder_depth=int(api.get_track_value(pointer, keys.TRACK_FOLDER_DEPTH)),
             fx=tuple(fx),
             items=tuple(sorted(items, key=lambda item: item.position_sec)),
+            ext_state=_track_ext_state(api.track_chunk(pointer)),
         )
 
     def _read_item(self, item: str, folder: Path | None) -> Item:
         take = api.item_take(item)
         take_name, source_kind, media = "", "", None
         take_gain, start_offset_sec, playrate = 1.0, 0.0, 1.0
+        section_start_sec, section_length_sec = 0.0, None
         if take is not None:
             take_name = api.take_name(take)
             take_gain = api.take_value(take, keys.TAKE_VOLUME)
@@ -170,8 +214,13 @@ class LiveSession:
                 source_kind = api.source_type(source)
                 inner = source
                 if source_kind == "SECTION":
-                    inner = api.source_parent(source) or source
-                    source_kind = api.source_type(inner)
+                    # the take plays part of its parent file: without the section's offset, analysis
+                    # and stems would read the file from its start
+                    section = api.source_section(source)
+                    if section is not None:
+                        section_start_sec = section[0]
+                        section_length_sec = section[1] if section[1] > 0 else None
+                    inner, source_kind = _innermost_source(source)
                 file_name = api.source_file_name(inner)
                 if file_name:
                     media = resolve_media(file_name, folder)
@@ -187,6 +236,8 @@ class LiveSession:
             item_gain=api.item_value(item, keys.ITEM_VOLUME),
             take_gain=take_gain,
             is_muted=bool(api.item_value(item, keys.ITEM_MUTE)),
+            section_start_sec=section_start_sec,
+            section_length_sec=section_length_sec,
         )
 
     def _enum_markers(self) -> list[tuple[int, bool, float, float, int, int]]:
@@ -223,7 +274,8 @@ class LiveSession:
                     if saved is None:
                         saved = self._saved_marker_names(path)
                     name = saved.get((number, is_region), "")
-            markers.append(Marker(number, position_sec, name, end_sec if is_region else None, color))
+            markers.append(Marker(number, position_sec, name, end_sec if is_region else None, color,
+                                  api.marker_guid(index)))
         return tuple(markers)
 
     def _read_ledger_state(self) -> dict[str, dict[str, str]]:
@@ -366,7 +418,7 @@ class LiveSession:
     def fx_state(self, track_guid: str, fx_guid: str) -> tuple[bool, str] | None:
         track = self._track(track_guid)
         fx = None if track is None else self._fx_index(track, fx_guid)
-        if fx is None:
+        if track is None or fx is None:
             return None
         return api.fx_enabled(track, fx), api.fx_custom_name(track, fx)
 
@@ -388,7 +440,7 @@ class LiveSession:
     def remove_fx(self, track_guid: str, fx_guid: str, token: str | None = None) -> bool:
         track = self._track(track_guid)
         fx = None if track is None else self._fx_index(track, fx_guid)
-        if fx is None:
+        if track is None or fx is None:
             return False
         return api.fx_delete(track, fx)
 

@@ -3,7 +3,12 @@
 Both backends (``rpp`` for files, ``live`` inside REAPER) produce exactly
 these objects, so analysis and suggestions never know where a project came
 from. Times are seconds, volumes linear gain (REAPER's ``D_VOL``), colours
-REAPER's native ``I_CUSTOMCOLOR`` integer (0 = no custom colour).
+``0x01BBGGRR`` integers as a project file's ``PEAKCOL`` holds them (0 = no
+custom colour; the live backend converts REAPER's platform-dependent native
+order with ``ColorFromNative``).
+
+:mod:`reaper_ext.session.protocols` says what a backend must do; the contract
+tests (``tests/contract/``) check that both backends give the same snapshot.
 """
 
 from __future__ import annotations

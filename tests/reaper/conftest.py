@@ -57,24 +57,6 @@ def worker_env(tmp_path_factory):
             os.environ[key] = value
 
 
-@pytest.fixture
-def fake_module():
-    """The fake ``reaper_python`` installed as REAPER's module; removed afterwards."""
-    from tests.reaper.fake import reaper_python
-
-    previous = sys.modules.get("reaper_python")
-    sys.modules["reaper_python"] = reaper_python
-    yield reaper_python
-    reaper_python.uninstall()
-    import reaper_ext.reaper.runner as runner
-
-    runner._current = None
-    if previous is None:
-        sys.modules.pop("reaper_python", None)
-    else:
-        sys.modules["reaper_python"] = previous
-
-
 def corpus_copy_with_media(folder: Path) -> Path:
     """The corpus project in ``folder`` with its missing recording supplied (real instrument audio)."""
     import numpy as np

@@ -52,11 +52,11 @@ def _enabled_bands(spec):
 
 @pytest.mark.parametrize("version", ["7.27", "6.83"])
 def test_live_and_offline_write_the_same_suggestions(fake_module, tmp_path, version):
-    from reaper_ext.suggest.ledger.core import apply_suggestions
     from reaper_ext.reaper import api
     from reaper_ext.session.live import LiveSession
     from reaper_ext.session.rpp import load_project, save_document
     from reaper_ext.session.rpp.writer import RppSessionWriter
+    from reaper_ext.suggest.ledger.core import apply_suggestions
 
     doc, project = load_project(EXAMPLE)
     suggestions = _suggestions(project)
@@ -85,7 +85,7 @@ def test_live_and_offline_write_the_same_suggestions(fake_module, tmp_path, vers
     offline_fx, live_fx = _fx_specs(offline_path), _fx_specs(live_path)
     for guid, specs in offline_fx.items():
         assert len(live_fx[guid]) == len(specs)
-        for theirs, ours in zip(live_fx[guid], specs):
+        for theirs, ours in zip(live_fx[guid], specs, strict=True):
             assert theirs.plugin == ours.plugin and theirs.bypassed and ours.bypassed
             assert _enabled_bands(theirs) == _enabled_bands(ours)
             for key, value in ours.params.items():
@@ -97,9 +97,9 @@ def test_live_and_offline_write_the_same_suggestions(fake_module, tmp_path, vers
 
 
 def test_accept_then_reject_all_live(fake_module, tmp_path):
-    from reaper_ext.suggest.ledger.core import Selection, accept, apply_suggestions, reject
     from reaper_ext.session.live import LiveSession
     from reaper_ext.session.rpp import load_project
+    from reaper_ext.suggest.ledger.core import Selection, accept, apply_suggestions, reject
 
     fake = fake_module.open_project(EXAMPLE)
     _, project = load_project(EXAMPLE)

@@ -46,7 +46,7 @@ class Chunk:
         return [child for child in self.children if child.tag == tag]
 
     def walk(self) -> Iterator[Chunk]:
-        """This chunk and every chunk below it, in file order."""
+        """Yield this chunk and every chunk below it, in file order."""
         yield self
         for child in self.children:
             yield from child.walk()
@@ -241,7 +241,7 @@ def line_ending(line: str) -> str:
 
 
 def split_lines(text: str) -> list[str]:
-    """Split on ``\\n`` only, keeping each line's ending (``\\r\\n`` stays whole)."""
+    r"""Split on ``\n`` only, keeping each line's ending (``\r\n`` stays whole)."""
     parts = text.split("\n")
     lines = [part + "\n" for part in parts[:-1]]
     if parts[-1]:

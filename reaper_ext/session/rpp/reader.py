@@ -143,7 +143,7 @@ def _read_markers(reader: _Reader, root: Chunk) -> tuple[Marker, ...]:
         position_sec = reader.number(values, 1, 0.0, index)
         name = values[2] if len(values) > 2 else ""
         flags = reader.integer(values, 3, 0, index)
-        color = reader.integer(values, 4, 0, index)
+        color = _marker_color(reader.integer(values, 4, 0, index), values[5:7])
         guid = next((value for value in values[5:] if value.startswith("{")), "")
         if flags & keys.MARKER_FLAG_REGION:
             if number in open_regions and not name:
@@ -158,6 +158,17 @@ def _read_markers(reader: _Reader, root: Chunk) -> tuple[Marker, ...]:
         else:
             markers.append(Marker(number, position_sec, name, None, color, guid))
     return tuple(markers)
+
+
+def _marker_color(color: int, following: list[str]) -> int:
+    """A ``MARKER`` colour in the model's byte order (0x01BBGGRR, as ``PEAKCOL`` holds it).
+
+    The value after the colour says its byte order (FACTS.md "Colours", from ReaTeam's
+    "State Chunk Definitions"): ``R`` = 0x1BBGGRR, ``B`` = 0x1RRGGBB; 0 = no colour.
+    """
+    if not color & keys.COLOR_CUSTOM_FLAG or "B" not in following:
+        return color
+    return keys.COLOR_CUSTOM_FLAG | (color & 0xFF) << 16 | (color & 0xFF00) | (color >> 16) & 0xFF
 
 
 def _track_properties(reader: _Reader, chunk: Chunk) -> dict:

@@ -85,8 +85,10 @@ def _is_windows(platform: str) -> bool:
 
 
 def _native(color: int, stored_windows_order: bool, platform: str) -> int:
-    """A colour as REAPER holds it in memory on ``platform`` (FACTS "Colours": ``ColorToNative``
-    is 0x00BBGGRR on Windows, 0x00RRGGBB on macOS and Linux)."""
+    """A colour as REAPER holds it in memory on ``platform``.
+
+    FACTS "Colours": ``ColorToNative`` is 0x00BBGGRR on Windows, 0x00RRGGBB on macOS and Linux.
+    """
     if not color & 0x1000000 or stored_windows_order == _is_windows(platform):
         return color
     return 0x1000000 | (color & 0xFF) << 16 | (color & 0xFF00) | (color >> 16) & 0xFF
