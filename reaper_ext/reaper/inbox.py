@@ -392,8 +392,9 @@ class Inbox:
         self.messages: list[str] = []
         self.project_path: str | None = None
         self.n_reloads = 0
-        self._seen_count: int | None = None
-        self._count_changed_at: float | None = None
+        self._seen_count: int | None = None  # the state count the list (and our ledger copy) matches
+        self._last_count: int | None = None  # the last count seen, to wait for changes to settle
+        self._count_changed_at: float = 0.0
         self._path_checked_at = -1e9
         self._tracks: dict[str, str] = {}  # track GUID -> pointer, from the last reload
         self._ledger: dict[str, str] | None = None  # the ledger section as of the last reload + our own changes
@@ -423,8 +424,8 @@ class Inbox:
             self._reload(count)
             return True
         if count != self._seen_count:
-            if self._count_changed_at is None:
-                self._count_changed_at = now
+            if count != self._last_count:  # still moving (a fader drag): wait until it has been quiet a while
+                self._last_count, self._count_changed_at = count, now
             if now - self._count_changed_at >= RELOAD_SETTLE_SEC:
                 self._reload(count)
                 return True
@@ -447,8 +448,7 @@ class Inbox:
         self.model.set_pending(pending_from_ledger(entries, order))
         if damaged:
             self.messages = damaged[:3]
-        self._seen_count = count
-        self._count_changed_at = None
+        self._seen_count = self._last_count = count
         self.n_reloads += 1
 
     def _track(self, guid: str) -> str | None:
@@ -489,8 +489,7 @@ class Inbox:
         self.model.remove(set(result.done))
         self.messages = (messages + result.messages)[:6] or [f"{decision.verb}ed: {decision.title}"]
         # our own change: no reload (2,000 ledger keys are costly to enumerate); an edit by the user still reloads
-        self._seen_count = _state_change_count()
-        self._count_changed_at = None
+        self._seen_count = self._last_count = _state_change_count()
 
     # -- audition ------------------------------------------------------------------------------------------
     def toggle_audition(self, pending: Pending) -> None:
@@ -511,8 +510,9 @@ class Inbox:
         return self._audition.suggestion_id if self._audition else None
 
     def _after_own_change(self) -> None:
-        if self._count_changed_at is None and self._seen_count is not None:
-            self._seen_count = _state_change_count()
+        # only when nothing else was pending: a change by the user must still be read
+        if self._seen_count is not None and self._last_count == self._seen_count:
+            self._seen_count = self._last_count = _state_change_count()
 
     def _start_audition(self, pending: Pending) -> None:
         suggestion = pending.suggestion

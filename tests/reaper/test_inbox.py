@@ -208,6 +208,10 @@ def test_markers_stems_and_fx_from_the_inbox_match_the_ledger_on_the_live_backen
     double.click("Accept", scope="marker-1")
     frames(fake, double)
     assert fake.play_state == 0
+    inbox.model.select("section-1")
+    double.press("Key_G")  # go to a region: the edit cursor moves to its start
+    frames(fake, double)
+    assert fake.edit_cursor_sec == 0.0 and fake.undo_points == ["reaper-ext: accept Marker clipping"]
     double.click("Reject", scope="section-1")
     frames(fake, double)
     # the stems: Audition unmutes and solos the stem tracks, Stop puts them back
@@ -372,8 +376,18 @@ def test_progress_of_a_running_worker_and_cancel(fake_module, double, tmp_path, 
         reads = []
         real_read = jobs.read_progress
         monkeypatch.setattr(jobs, "read_progress", lambda folder: reads.append(folder) or real_read(folder))
-        frames(fake, double, 5)
-        assert reads == []  # the file did not change: only stat'ed
+        import builtins
+        import io
+
+        opened, stats = [], []
+        real_open, real_stat = builtins.open, os.stat
+        with monkeypatch.context() as patch:
+            patch.setattr(builtins, "open", lambda *a, **k: opened.append(a[0]) or real_open(*a, **k))
+            patch.setattr(io, "open", lambda *a, **k: opened.append(a[0]) or real_open(*a, **k))
+            patch.setattr(os, "stat", lambda *a, **k: stats.append(a[0]) or real_stat(*a, **k))
+            frames(fake, double, 5)
+        # a frame opens no file; it stats the progress file once (and nothing else)
+        assert opened == [] and reads == [] and len(stats) == 5 and {Path(p).name for p in stats} == {"progress.json"}
         jobs.write_json_atomic(job_dir / jobs.PROGRESS_FILE, {"fraction": 0.25, "stage": "Kick: measuring", "eta_sec": 42.0})
         os.utime(job_dir / jobs.PROGRESS_FILE, ns=(1, 10**18))
         frames(fake, double)
@@ -455,3 +469,32 @@ def test_2000_suggestions_cost_what_20_cost(fake_module, double, tmp_path):
         assert steady <= bound and walking <= bound and rows_drawn <= double.visible_rows + 1, counts
     # 200 and 2000 fill the view with the same kind of rows: the same calls, to the call
     assert counts[200][0] == counts[2000][0], counts
+
+
+def test_a_change_is_read_once_it_settles(fake_module, double, tmp_path, monkeypatch):
+    import reaper_ext.reaper.inbox as module
+    from reaper_ext.session.writer import LEDGER_SECTION
+
+    start, _ = _offline_start(tmp_path)
+    fake = fake_module.open_project(start)
+    inbox = open_inbox(fake, double)
+    monkeypatch.setattr(module, "RELOAD_SETTLE_SEC", 0.3)
+    monkeypatch.setattr(module, "PROJECT_PATH_EVERY_SEC", 100.0)
+    reloads = inbox.n_reloads
+    fake.SetProjExtState(None, LEDGER_SECTION, "s_gain-1", "")  # an undo took it away...
+    assert not inbox.poll_project(now=1000.0) and not inbox.poll_project(now=1000.2)
+    assert inbox.n_reloads == reloads
+    fake.SetMediaTrackInfo_Value(fake.project.tracks[0], "D_VOL", 0.5)  # still moving: the wait starts again
+    assert not inbox.poll_project(now=1000.31) and not inbox.poll_project(now=1000.45)
+    assert inbox.poll_project(now=1000.62) and inbox.n_reloads == reloads + 1
+    assert "gain-1" not in {p.id for p in inbox.model.pending}
+    assert not inbox.poll_project(now=1000.5)  # nothing new
+
+
+def test_open_report_button_runs_the_report_action(fake_module, double, tmp_path, monkeypatch):
+    monkeypatch.setenv("REAPER_EXT_JOBS_DIR", str(tmp_path / "jobs"))
+    fake = fake_module.open_project(EXAMPLE)
+    open_inbox(fake, double)
+    double.click("Open report")
+    frames(fake, double)
+    assert fake.console == ["reaper-ext: no analysis report yet: run 'Analyze session' first\n"]
