@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reaper_ext.pipeline.session import SessionAnalysis
+from reaper_ext.pipeline.results import SessionAnalysis
 from reaper_ext.session.model import Project
 from reaper_ext.settings import RULE_NAMES, Settings
 from reaper_ext.suggest.model import Suggestion
