@@ -61,6 +61,7 @@ PROJECT_PATH_EVERY_SEC = 0.5  # EnumProjects allocates a 4 MiB buffer in Python:
 RELOAD_SETTLE_SEC = 0.3  # a fader drag changes the project every frame: reload once it settles
 TITLE_WIDTH_PX = 260.0  # the row's selectable title; buttons and the why follow it
 MAX_STAGES_SHOWN = 4
+DETAILS_LINES = 9.0  # below the list: the selected suggestion (title, wrapped why, buttons), messages, help
 # "Track: Vertical scroll selected tracks into view" (REAPER's action list; SWS Find and
 # many ReaTeam scripts call Main_OnCommand(40913, 0) right after SetOnlyTrackSelected).
 GOTO_SCROLL_COMMAND = 40913
@@ -71,7 +72,7 @@ PROJECT_GROUP = "project"
 IMGUI_FUNCTIONS = (
     "Attach", "Begin", "BeginChild", "BeginCombo", "BeginDisabled", "Button", "CreateContext", "CreateListClipper",
     "End", "EndChild", "EndCombo", "EndDisabled", "GetScrollY", "GetTextLineHeightWithSpacing", "GetWindowHeight",
-    "IsItemHovered", "IsKeyPressed", "IsWindowFocused", "ListClipper_Begin", "ListClipper_GetDisplayRange",
+    "IsAnyItemActive", "IsItemHovered", "IsKeyPressed", "IsWindowFocused", "ListClipper_Begin", "ListClipper_GetDisplayRange",
     "ListClipper_IncludeItemByIndex", "ListClipper_Step", "PopID", "ProgressBar", "PushID", "RadioButton", "SameLine",
     "Selectable", "Separator", "SetNextItemWidth", "SetNextWindowSize", "SetScrollY", "SetTooltip", "SliderDouble",
     "SmallButton", "Text", "TextDisabled", "TextWrapped",
@@ -664,17 +665,18 @@ class Inbox:
             self._draw_progress(job)
         ImGui.Separator(ctx)
         line_px = ImGui.GetTextLineHeightWithSpacing(ctx)
-        if ImGui.BeginChild(ctx, "rows", 0.0, -7.0 * line_px):
+        if ImGui.BeginChild(ctx, "rows", 0.0, -DETAILS_LINES * line_px):
             try:
                 self._draw_rows(line_px)
             finally:
                 ImGui.EndChild(ctx)
         ImGui.Separator(ctx)
         self._draw_details()
-        for message in self.messages[:3]:
+        for message in self.messages[:2]:
             ImGui.TextWrapped(ctx, message)
         ImGui.TextDisabled(ctx, HELP_LINE)
-        if ImGui.IsWindowFocused(ctx, self.focus_flags):
+        # the keys are the window's while it has the focus and no widget (a slider being typed in) has them
+        if ImGui.IsWindowFocused(ctx, self.focus_flags) and not ImGui.IsAnyItemActive(ctx):
             self._keys()
 
     def _draw_filters(self) -> None:

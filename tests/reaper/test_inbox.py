@@ -298,11 +298,24 @@ def test_keyboard_moves_and_help_line(fake_module, double, tmp_path):
     from reaper_ext.reaper.inbox import GOTO_SCROLL_COMMAND
 
     assert fake.commands == [GOTO_SCROLL_COMMAND]
-    # keys do nothing while another window has the focus
+    # hovering a title shows the whole why
+    pending = inbox.model.selected()
+    double.hovered = pending.title
+    frames(fake, double)
+    assert [call.args["text"] for call in double.widgets("SetTooltip")] == [pending.suggestion.why]
+    double.hovered = None
+    # keys do nothing while another window has the focus, or while a widget is being typed into
     double.is_focused = False
     double.press("Key_A")
     frames(fake, double)
+    double.is_focused, double.is_item_active = True, True
+    double.press("Key_R")
+    frames(fake, double)
     assert fake.undo_points == []
+    double.is_item_active = False
+    double.press("Key_R")
+    frames(fake, double)
+    assert fake.undo_points == ["reaper-ext: reject " + pending.title]
 
 
 def test_the_list_follows_edits_undo_and_project_tabs(fake_module, double, tmp_path):

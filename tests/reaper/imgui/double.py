@@ -143,6 +143,7 @@ class ImGuiDouble:
         self._close_requested = False
         self.is_window_visible = True
         self.is_focused = True
+        self.is_item_active = False  # a widget (e.g. a slider typed into) holds the keyboard
         self.hovered: str | None = None
         self.scroll_y_px: dict[str, float] = {}
         self._current_child: list[str] = []
@@ -478,6 +479,9 @@ class ImGuiDouble:
 
     def _impl_IsWindowFocused(self, a):
         return self.is_focused
+
+    def _impl_IsAnyItemActive(self, a):
+        return self.is_item_active
 
     def _impl_IsItemHovered(self, a):
         last = next((call for call in reversed(self.calls) if call.name in CLICKABLE or call.name.startswith("Text")), None)
