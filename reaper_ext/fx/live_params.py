@@ -46,6 +46,7 @@ __all__ = [
     "EQ_PARAM_GAIN",
     "EQ_PARAM_WIDTH",
     "REAGATE_ADD_NAME",
+    "REACOMP_DISPLAY_CALIBRATED",
     "live_calls",
     "polarity_calls",
     "resolve_args",
@@ -72,9 +73,9 @@ class ParamNamed:
 
 @dataclass(frozen=True)
 class DisplayValue:
-    """The normalised value (0..1) of parameter ``param`` whose display text reads ``value`` ``unit``."""
+    """The normalised value (0..1) of parameter ``param`` (by name, or a known index) whose display reads ``value`` ``unit``."""
 
-    param: ParamNamed
+    param: ParamNamed | int
     value: float
     unit: str
 
@@ -148,12 +149,20 @@ def _reaeq_calls(spec: FxSpec) -> list[ApiCall]:
     return calls
 
 
+#: ReaComp settings whose scaling FACTS.md marks uncertain (attack ms/500, release ms/5000):
+#: live, they are set to the value REAPER *displays* as the wanted time, by their verified index.
+REACOMP_DISPLAY_CALIBRATED = {"attack_ms": "ms", "release_ms": "ms"}
+
+
 def _reacomp_calls(spec: FxSpec) -> list[ApiCall]:
-    raw = params_to_raw(spec.params)
-    return [
-        ApiCall("TrackFX_SetParam", (TRACK, FX, REACOMP_PARAMS[key].index, raw[REACOMP_PARAMS[key].index]))
-        for key in spec.params
-    ]
+    raw = params_to_raw(spec.params)  # also checks names and ranges
+    calls = []
+    for key, value in spec.params.items():
+        index = REACOMP_PARAMS[key].index
+        unit = REACOMP_DISPLAY_CALIBRATED.get(key)
+        target: Any = DisplayValue(index, float(value), unit) if unit else raw[index]
+        calls.append(ApiCall("TrackFX_SetParam", (TRACK, FX, index, target)))
+    return calls
 
 
 def _reagate_calls(spec: FxSpec) -> list[ApiCall]:
@@ -241,7 +250,7 @@ def resolve_args(args: tuple, *, track: Any, fx: int, api: Any) -> tuple:
         elif isinstance(arg, ParamNamed):
             out.append(api.fx_param_index(track, fx, arg.word))
         elif isinstance(arg, DisplayValue):
-            param = api.fx_param_index(track, fx, arg.param.word)
+            param = arg.param if isinstance(arg.param, int) else api.fx_param_index(track, fx, arg.param.word)
             out.append(api.fx_normalized_for_display(track, fx, param, arg.value, arg.unit))
         else:
             out.append(arg)

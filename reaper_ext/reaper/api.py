@@ -647,18 +647,26 @@ def fx_normalized_for_display(track: str, fx: int, param: int, value: float, uni
             raise SuggestionError(f"{fx_param_name(track, fx, param)!r} shows {text!r} at {norm}: not a number")
         return number
 
-    low, high = 0.0, 1.0
-    shown_low, shown_high = shown(low), shown(high)
+    shown_low, shown_high = shown(0.0), shown(1.0)
     if not shown_low <= value <= shown_high:
         raise SuggestionError(f"{fx_param_name(track, fx, param)!r}: {value} {unit} is outside what it shows "
                               f"({shown_low}..{shown_high} {unit})")
-    for _ in range(steps):
-        middle = (low + high) / 2.0
-        if shown(middle) < value:
-            low = middle
-        else:
-            high = middle
-    return high
+
+    def first_above(is_above) -> float:
+        low, high = 0.0, 1.0
+        for _ in range(steps):
+            middle = (low + high) / 2.0
+            if is_above(shown(middle)):
+                high = middle
+            else:
+                low = middle
+        return high
+
+    # The display is rounded ("10.0" covers 9.95..10.05 ms): take the middle of the values that
+    # show `value`, between the first that shows at least it and the first that shows more.
+    start = first_above(lambda number: number >= value)
+    end = first_above(lambda number: number > value) if shown_high > value else 1.0
+    return (start + end) / 2.0 if shown(start) == shown((start + end) / 2.0) else start
 
 
 def fx_eq_param_info(track: str, fx: int, param: int) -> tuple[int, int, int, float] | None:

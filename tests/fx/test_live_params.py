@@ -97,7 +97,11 @@ def test_plus_six_db_is_two() -> None:
 def test_reacomp_values_match_the_saved_state() -> None:
     raw = params_to_raw(SPECS[1].params)
     sets = {c.args[2]: c.args[3] for c in live_calls(SPECS[1]) if c.function == "TrackFX_SetParam"}
-    assert sets == {REACOMP_PARAMS[k].index: raw[REACOMP_PARAMS[k].index] for k in SPECS[1].params}
+    # FACTS.md "ReaComp": threshold (0, linear) and ratio (1, (r-1)/99) are verified: the saved values
+    assert sets[0] == raw[0] == pytest.approx(0.1) and sets[1] == raw[1] == pytest.approx(3.0 / 99.0)
+    # attack's scaling is uncertain: live, it is the value REAPER displays as 10 ms, at index 2
+    assert sets[2] == DisplayValue(2, 10.0, "ms")
+    assert set(sets) == {REACOMP_PARAMS[k].index for k in SPECS[1].params}
 
 
 def test_reagate_threshold_is_linear_and_times_are_found_by_name() -> None:

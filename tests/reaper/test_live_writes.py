@@ -149,3 +149,19 @@ def test_reaper_versions_are_read_as_hundredths(fake_module, text, version, monk
     _open(fake_module)
     monkeypatch.setattr(api, "app_version", lambda: text)
     assert api.reaper_version() == version
+
+
+def test_times_are_calibrated_to_the_middle_of_what_reaper_displays(fake_module):
+    from reaper_ext.fx.gate import gate_spec
+    from reaper_ext.fx.spec import FxSpec
+    from reaper_ext.session.live import LiveSession
+
+    fake = _open(fake_module)
+    track = fake.project.tracks[0]
+    session = LiveSession()
+    # the fake's ReaGate release shows "1.5 s" for 1450..1550 ms (its own 4000 ms scale): the middle is 1500
+    session.add_fx(track.guid, gate_spec(-40.0, release_ms=1500.0))
+    assert 4000.0 * track.fx[-1].gate_raw[2] == pytest.approx(1500.0, abs=0.01)
+    # ReaComp attack (FACTS: ms/500, uncertain, so calibrated live): "10.0" covers 9.95..10.05 ms
+    session.add_fx(track.guid, FxSpec("ReaComp", params={"attack_ms": 10.0}))
+    assert 500.0 * track.fx[-1].comp_raw[2] == pytest.approx(10.0, abs=0.001)
