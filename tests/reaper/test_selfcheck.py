@@ -111,6 +111,13 @@ def test_wrong_eq_gain_mapping_fails_the_check_and_the_writer_refuses_reaeq(fake
     # the other plug-ins passed: still written
     session.add_fx(track.guid, FxSpec("ReaComp", params={"threshold_db": -20.0, "ratio": 4.0}))
     assert track.fx[-1].plugin == "ReaComp"
+    # what the user sees when suggestions are applied: the EQ is "not written", with the reason
+    from reaper_ext.suggest.ledger.core import apply_suggestions
+    from reaper_ext.suggest.model import Suggestion
+
+    eq = FxSpec("ReaEQ", bands=[EqBand("band", 100.0, -3.0, bw_oct=1.0)], custom_name="cut")
+    result = apply_suggestions(session, [Suggestion("eq-1", "eq", track.guid, track.name, {"fx": eq.to_dict()}, "test")])
+    assert result.done == [] and any("not written: ReaEQ is not written on this REAPER" in m for m in result.messages)
 
 
 def test_a_check_on_another_reaper_version_does_not_refuse(fake_module, worker_env, fast_worker):
