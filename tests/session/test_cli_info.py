@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.conftest import REPO_ROOT, corpus_files
 
@@ -38,9 +39,11 @@ def test_info_reports_missing_media_and_fx():
 def test_entry_points_agree():
     path = corpus_files()[0]
     module = _run("info", str(path), "--json").stdout
+    # the console script installed beside the Python running the tests (a clone tested with
+    # another checkout's venv has no .venv of its own), else the repo's venv, else PATH
+    candidates = [Path(sys.executable).with_name("reaper-ext"), REPO_ROOT / ".venv" / "bin" / "reaper-ext"]
+    entry_point = next((str(candidate) for candidate in candidates if candidate.exists()), "reaper-ext")
     script = subprocess.run(
-        [str(REPO_ROOT / ".venv" / "bin" / "reaper-ext") if (REPO_ROOT / ".venv" / "bin" / "reaper-ext").exists()
-         else "reaper-ext", "info", str(path), "--json"],
-        capture_output=True, text=True, cwd=REPO_ROOT,
+        [entry_point, "info", str(path), "--json"], capture_output=True, text=True, cwd=REPO_ROOT,
     ).stdout
     assert module == script and module
