@@ -253,6 +253,13 @@ def _read_reaeq(track: str, fx: int, spec: FxSpec, chunk_spec: FxSpec | None) ->
                                             "TrackFX_GetEQParam + TrackFX_GetFormattedParamValue"))
         if chunk_spec is not None:
             stored = chunk_spec.bands[number - 1] if number <= len(chunk_spec.bands) else None
+            # BANDTYPEn / BANDENABLEDn went through named config (FACTS: BANDENABLED's setter returns false)
+            for label, meant_text, stored_text in (
+                ("type", band.kind, stored.kind if stored else "missing"),
+                ("enabled", str(band.enabled), str(stored.enabled) if stored else "missing"),
+            ):
+                readings.append(Reading(f"band {number} {label}", meant_text, stored_text, "FX state chunk",
+                                        meant_text == stored_text))
             readings.append(_chunk_reading(f"band {number} freq", band.freq_hz, "Hz", stored.freq_hz if stored else None))
             if band.kind in _GAIN_KINDS:
                 readings.append(_chunk_reading(f"band {number} gain", band.gain_db, "dB", stored.gain_db if stored else None))
