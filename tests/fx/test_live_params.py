@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import API_JSON
+from fx_corpus import API_JSON
 
 from reaper_ext.errors import SuggestionError
 from reaper_ext.fx import FX, TRACK, EqBand, FxSpec, live_calls, polarity_calls

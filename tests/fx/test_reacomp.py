@@ -5,7 +5,7 @@ import struct
 
 import numpy as np
 import pytest
-from conftest import CORPUS, fx_blocks
+from fx_corpus import CORPUS, fx_blocks
 
 from reaper_ext.errors import SuggestionError
 from reaper_ext.fx import FxSpec

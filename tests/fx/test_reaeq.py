@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import CORPUS, fx_blocks
+from fx_corpus import CORPUS, fx_blocks
 
 from reaper_ext.errors import SuggestionError
 from reaper_ext.fx import EqBand, FxSpec, bw_oct_to_q, q_to_bw_oct

@@ -4,7 +4,7 @@ import math
 
 import pytest
 import rpp
-from conftest import CORPUS, fx_blocks
+from fx_corpus import CORPUS, fx_blocks
 
 from reaper_ext.errors import SuggestionError
 from reaper_ext.fx import EqBand, FxSpec, fx_to_rpp_lines, rpp_lines_to_fx

@@ -3,7 +3,7 @@ from __future__ import annotations
 import base64
 
 import pytest
-from conftest import CORPUS, fx_blocks
+from fx_corpus import CORPUS, fx_blocks
 
 from reaper_ext.errors import SuggestionError
 from reaper_ext.fx.vst_state import LINE_WIDTH_CHARS, decode_state_lines, encode_state_lines, wrap_base64
