@@ -35,6 +35,8 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def _measure(n_total: int, n_frames: int) -> dict:
+    import gc
+
     import reaper_ext.reaper.inbox as inbox_module
     from reaper_ext.session.rpp import load_project
     from reaper_ext.session.writer import LEDGER_SECTION
@@ -53,12 +55,17 @@ def _measure(n_total: int, n_frames: int) -> dict:
     calls_per_frame: list[int] = []
 
     cpu_sec: list[float] = []
+    full_gc: list[int] = []  # generation-2 collections, counted by gc's callback
+    gc_frames: set[int] = set()  # frames during which one ran
+    gc.callbacks.append(lambda phase, info: full_gc.append(1) if phase == "start" and info["generation"] == 2 else None)
 
     def frame() -> float:
-        before = len(fake.tick_sec)
+        n_gc = len(full_gc)
         cpu = time.thread_time()
         fake.run_defer_cycle()
         cpu_sec.append(time.thread_time() - cpu)  # CPU time: the machine may be shared
+        if len(full_gc) > n_gc:
+            gc_frames.add(len(cpu_sec) - 1)
         double.end_frame()
         calls_per_frame.append(len(double.calls))
         double.calls.clear()  # keep memory flat over thousands of frames
@@ -87,6 +94,7 @@ def _measure(n_total: int, n_frames: int) -> dict:
         max_calls = max(calls_per_frame[1:])
         remaining = len(inbox.model.pending)
     finally:
+        gc.callbacks.pop()
         double.close_window()
         fake.run_defer_cycle()
         remove_double()
@@ -96,10 +104,12 @@ def _measure(n_total: int, n_frames: int) -> dict:
         return {"worst_ms": round(1000 * max(values), 3), "median_ms": round(1000 * statistics.median(values), 3)}
 
     every = steady + walk + decide + reload + [open_sec]
+    without_gc = [sec for n, sec in enumerate(cpu_sec[1:1 + 2 * n_frames], start=1) if n not in gc_frames]
     return {
         "n_suggestions": n_total, "open_ms": round(1000 * open_sec, 3), "steady": ms(steady), "walk": ms(walk),
         "decide": ms(decide), "reload": ms(reload), "worst_frame_ms": round(1000 * max(every), 3),
         "worst_frame_after_open_ms": round(1000 * max(steady + walk + decide), 3),
+        "worst_steady_or_walk_without_full_gc_ms": round(1000 * max(without_gc), 3), "frames_with_full_gc": len(gc_frames),
         "worst_frame_wall_ms": round(1000 * max(fake.tick_sec), 3), "max_widget_calls_per_frame": max_calls, "undo_points": len(fake.undo_points), "left_pending": remaining,
     }
 
@@ -116,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
               f"steady worst {result['steady']['worst_ms']:.2f} ms (median {result['steady']['median_ms']:.2f}); "
               f"walk worst {result['walk']['worst_ms']:.2f} ms; decide worst {result['decide']['worst_ms']:.2f} ms; "
               f"reload worst {result['reload']['worst_ms']:.1f} ms; at most {result['max_widget_calls_per_frame']} widget calls a frame; "
+              f"steady/walk worst without a full GC {result['worst_steady_or_walk_without_full_gc_ms']:.2f} ms "
+              f"({result['frames_with_full_gc']} frames had one); "
               f"worst wall {result['worst_frame_wall_ms']:.1f} ms")
     print(f"({time.perf_counter() - started:.1f} s; CPU time of the inbox's defer tick on the fake REAPER with the ReaImGui double)")
     if args.json:
