@@ -12,7 +12,8 @@ How a kind arrives in a session (its *form*), as the ledger writes it:
 - ``fx``: a stock plug-in inserted bypassed, named ``reaper-ext: ...``;
 - ``marker``: a marker or region in the suggestion colour, named ``reaper-ext: ...``;
 - ``pending``: nothing audible changes until accepted; it waits in the ledger;
-- ``stems``: stem tracks in a folder under the source track, muted.
+- ``stems``: stem tracks in a folder under the source track, muted;
+- ``sparks``: a muted ``Sparks: ...`` track of inline MIDI items (chord, bass and groove ideas).
 
 Pure standard library: the ledger and the job protocol import it inside REAPER.
 """
@@ -37,7 +38,7 @@ __all__ = [
 ]
 
 #: How a suggestion arrives in a session (see the module docstring), in the order the docs list them.
-FORMS = ("label", "fx", "marker", "pending", "stems")
+FORMS = ("label", "fx", "marker", "pending", "stems", "sparks")
 
 #: Job kinds (``reaper_ext.jobs.protocol.JOB_KINDS``) that make only some suggestion kinds;
 #: ``analyze`` makes every kind and has no filter.
@@ -107,6 +108,9 @@ SUGGESTION_KINDS: tuple[SuggestionKind, ...] = (
     SuggestionKind("tempo", "tempo_bpm (suggestion only: never applied without accept)", "pending", ("mark_sections",)),
     SuggestionKind("stems", "model, stems (list of {stem, items}), created_files: the separated stems of a track's items",
                    "stems", ("separate",)),
+    SuggestionKind("sparks", "idea (diatonic, modal, reharm, bass, drums), track_name, color, program, items (list of "
+                   "{position_sec, length_sec, name, notes_text, color, midi: {length_ticks, notes}}): a muted track of "
+                   "inline MIDI items", "sparks"),
 )
 
 _BY_NAME = {kind.name: kind for kind in SUGGESTION_KINDS}

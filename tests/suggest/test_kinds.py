@@ -27,7 +27,8 @@ NAMES = {kind.name for kind in SUGGESTION_KINDS}
 def _kinds_made_in_code() -> set[str]:
     """Every literal ``kind="..."`` / ``make_suggestion_id("...")`` in the code that makes suggestions."""
     found: set[str] = set()
-    for path in [*(REPO / "reaper_ext" / "suggest" / "rules").glob("*.py"), REPO / "reaper_ext" / "suggest" / "stems.py"]:
+    for path in [*(REPO / "reaper_ext" / "suggest" / "rules").glob("*.py"), REPO / "reaper_ext" / "suggest" / "stems.py",
+                 REPO / "reaper_ext" / "sparks" / "project.py"]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.keyword) and node.arg == "kind" and isinstance(node.value, ast.Constant):
                 found.add(node.value.value)
