@@ -42,7 +42,13 @@ def _measure(n_total: int, n_frames: int) -> dict:
     from reaper_ext.session.writer import LEDGER_SECTION
     from tests.reaper.fake import reaper_python
     from tests.reaper.imgui.double import ImGuiDouble
-    from tests.reaper.imgui.harness import install_double, pending_suggestions, remove_double, run_action_file, write_ledger
+    from tests.reaper.imgui.harness import (
+        install_double,
+        pending_suggestions,
+        remove_double,
+        run_action_file,
+        write_ledger,
+    )
 
     example = REPO / "examples" / "session" / "example.RPP"
     inbox_module.RELOAD_SETTLE_SEC = 0.0

@@ -69,6 +69,8 @@ def load_imgui(required: tuple[str, ...] = ()) -> tuple[ModuleType | None, str]:
             return None, f"ReaImGui is installed but its Python module did not load from {folder} ({error}); {INSTALL_HINT}"
         if not _is_reaimgui(module):
             return None, f"the module 'imgui' found first is not ReaImGui's ({getattr(module, '__file__', '?')}); {INSTALL_HINT}"
+    if module is None:  # not reached: kept for type checkers
+        return None, INSTALL_HINT
     missing = [name for name in required if not hasattr(module, name)]
     if missing:
         return None, (f"ReaImGui {version_of(module)} is too old for the Suggestion inbox (it lacks {', '.join(missing[:4])}): "

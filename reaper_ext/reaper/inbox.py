@@ -32,8 +32,10 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from functools import partial
+from typing import Any
 
 from reaper_ext.reaper import api
 
@@ -92,7 +94,7 @@ _MARKER_KINDS = frozenset({"marker", "section", "key"})
 
 
 def suggestion_title(suggestion: Any) -> str:
-    """A short title: what the suggestion does, with its main number (``"High-pass 90 Hz: Vox"``)."""
+    """Return a short title: what the suggestion does, with its main number (``"High-pass 90 Hz: Vox"``)."""
     params = suggestion.params or {}
     label = KIND_LABELS.get(suggestion.kind, suggestion.kind)
     detail = ""
@@ -149,7 +151,7 @@ class Row:
 
 
 def pending_from_ledger(entries: list, track_order: dict[str, int]) -> list[Pending]:
-    """The ledger's entries as :class:`Pending` rows (ledger order kept)."""
+    """Turn the ledger's entries into :class:`Pending` rows (ledger order kept)."""
     out = []
     for entry in entries:
         suggestion = entry.suggestion
@@ -195,8 +197,9 @@ class InboxModel:
         if position is None:
             return
         for index in list(range(position, len(rows))) + list(range(min(position, len(rows)) - 1, -1, -1)):
-            if rows[index].pending is not None:
-                self.selected_id = rows[index].pending.id
+            found = rows[index].pending
+            if found is not None:
+                self.selected_id = found.id
                 return
 
     def _invalidate(self) -> None:
@@ -306,8 +309,9 @@ class InboxModel:
         else:
             candidates = range(index + step, len(rows) if step > 0 else -1, step)
         for n in candidates:
-            if rows[n].pending is not None:
-                self.selected_id = rows[n].pending.id
+            found = rows[n].pending
+            if found is not None:
+                self.selected_id = found.id
                 return True
         return False
 
@@ -318,7 +322,7 @@ def _state_change_count() -> int:
 
 
 def _ledger_session(cache: dict[str, str] | None, messages: list[str]):
-    """A :class:`LiveSession` whose ledger reads come from ``cache`` (kept in step with its own writes).
+    """Make a :class:`LiveSession` whose ledger reads come from ``cache`` (kept in step with its own writes).
 
     REAPER's Python gives ext state one key at a time (two calls per key, each
     with a 4 MiB string buffer): reading a 2,000-entry ledger for every
@@ -524,12 +528,12 @@ class Inbox:
             track = self._track(suggestion.target)
             fx_guids = [change["fx_guid"] for change in pending.changes if change.get("op") == "fx"]
             for fx_guid in fx_guids:
-                index = _fx_index(track, fx_guid) if track is not None else None
-                if index is None:
+                index = None if track is None else _fx_index(track, fx_guid)
+                if track is None or index is None:
                     continue
                 was_enabled = api.fx_enabled(track, index)
                 api.fx_set_enabled(track, index, True)
-                audition.restore.append(lambda t=track, g=fx_guid, e=was_enabled: _restore_fx(t, g, e))
+                audition.restore.append(partial(_restore_fx, track, fx_guid, was_enabled))
             if not audition.restore:
                 self.messages = [f"{pending.title}: its plug-in is not on the track any more"]
                 return
@@ -540,31 +544,28 @@ class Inbox:
                 track = self._track(change["track_guid"])
                 if track is None:
                     continue
-                mute, solo = api.get_track_value(track, "B_MUTE"), api.get_track_value(track, "I_SOLO")
+                before = [("I_SOLO", api.get_track_value(track, "I_SOLO")), ("B_MUTE", api.get_track_value(track, "B_MUTE"))]
                 api.set_track_value(track, "B_MUTE", 0.0)
                 api.set_track_value(track, "I_SOLO", 1.0)
-                audition.restore.append(lambda t=track, m=mute, s=solo: (api.set_track_value(t, "I_SOLO", s),
-                                                                         api.set_track_value(t, "B_MUTE", m)))
+                audition.restore.append(partial(_restore_track_values, track, before))
         elif kind in _MARKER_KINDS:
             position_sec = float(suggestion.params.get("position_sec", 0.0))
             rpr.RPR_SetEditCurPos(position_sec, True, True)
             rpr.RPR_OnPlayButton()
-            audition.restore.append(lambda: api.rpr().RPR_OnStopButton())
+            audition.restore.append(_stop_playback)
         elif kind in ("gain", "polarity", "mute_track"):
             track = self._track(suggestion.target)
             if track is None:
                 self.messages = [f"{pending.title}: the track is gone"]
                 return
-            key, value = {
-                "gain": ("D_VOL", None),
-                "polarity": ("B_PHASE", 1.0 if suggestion.params.get("is_inverted", True) else 0.0),
-                "mute_track": ("B_MUTE", 1.0 if suggestion.params.get("is_muted", True) else 0.0),
-            }[kind]
-            before = api.get_track_value(track, key)
-            if kind == "gain":
-                value = before * 10 ** (float(suggestion.params.get("gain_db", 0.0)) / 20)
+            key = {"gain": "D_VOL", "polarity": "B_PHASE", "mute_track": "B_MUTE"}[kind]
+            was = api.get_track_value(track, key)
+            if kind == "gain":  # the ledger's accept: volume * 10^(gain_db/20)
+                value = was * 10 ** (float(suggestion.params.get("gain_db", 0.0)) / 20)
+            else:
+                value = 1.0 if suggestion.params.get("is_inverted" if kind == "polarity" else "is_muted", True) else 0.0
             api.set_track_value(track, key, value)
-            audition.restore.append(lambda t=track, k=key, b=before: api.set_track_value(t, k, b))
+            audition.restore.append(partial(_restore_track_values, track, [(key, was)]))
         else:
             self.messages = [f"{KIND_LABELS.get(kind, kind)} changes nothing you can hear: use Go to (G) to see it"]
             return
@@ -602,7 +603,7 @@ class Inbox:
 
     # -- the worker's progress -------------------------------------------------------------------------------
     def poll_job(self) -> Any:
-        """The running job (if any); its progress file is read only when its mtime moved."""
+        """Return the running job (if any); its progress file is read only when its mtime moved."""
         from reaper_ext.jobs import protocol as jobs
         from reaper_ext.reaper import runner
 
@@ -837,7 +838,7 @@ class Inbox:
             self._later(lambda: self.go_to(pending))
 
     def close(self) -> None:
-        """The window closed: nothing may stay auditioned."""
+        """Put back what was being auditioned (the window closed)."""
         self.stop_audition()
 
 
@@ -846,6 +847,15 @@ def _fx_index(track: str, fx_guid: str) -> int | None:
         if api.fx_guid(track, index) == fx_guid:
             return index
     return None
+
+
+def _restore_track_values(track: str, values: list[tuple[str, float]]) -> None:
+    for key, value in values:
+        api.set_track_value(track, key, value)
+
+
+def _stop_playback() -> None:
+    api.rpr().RPR_OnStopButton()
 
 
 def _restore_fx(track: str, fx_guid: str, is_enabled: bool) -> None:
@@ -869,7 +879,7 @@ def current_inbox() -> Inbox | None:
 
 
 def open_inbox() -> Inbox | None:
-    """What the action runs: open the window (or say in one line how to get ReaImGui)."""
+    """Open the window (what the action runs), or say in one line how to get ReaImGui."""
     global _inbox
     from reaper_ext.reaper.imgui import load_imgui
 

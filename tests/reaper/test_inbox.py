@@ -478,7 +478,7 @@ def test_2000_suggestions_cost_what_20_cost(fake_module, double, tmp_path):
         assert not double.errors
     per_row = 16  # PushID, Selectable, IsItemHovered, Text x2, SmallButton x4, SameLine x6, PopID
     bound = 150 + per_row * (double.visible_rows + 1)
-    for n_total, (steady, walking, rows_drawn) in counts.items():
+    for steady, walking, rows_drawn in counts.values():
         assert steady <= bound and walking <= bound and rows_drawn <= double.visible_rows + 1, counts
     # 200 and 2000 fill the view with the same kind of rows: the same calls, to the call
     assert counts[200][0] == counts[2000][0], counts

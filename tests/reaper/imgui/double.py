@@ -37,9 +37,10 @@ from __future__ import annotations
 import ctypes
 import json
 import types
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 API_JSON = Path(__file__).resolve().parent / "reaimgui_api.json"
 
@@ -265,7 +266,7 @@ class ImGuiDouble:
         def function(*args, **kwargs):
             if len(args) > len(params):
                 raise TypeError(f"{name}() takes {len(params)} positional arguments but {len(args)} were given")
-            values = dict(zip(params, args))
+            values = dict(zip(params, args, strict=False))
             for key, value in kwargs.items():
                 if key not in params:
                     raise TypeError(f"{name}() got an unexpected keyword argument {key!r}")
