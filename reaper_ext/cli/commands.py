@@ -169,6 +169,10 @@ def run_analyze(args: Namespace) -> int:
     chosen = _chosen_guids(args, project, entries)
     out = project_path if args.in_place else (Path(args.write) if args.write else None)
     check_outputs(project_path, project, [("--json", args.json), ("--report", args.report), ("--write", args.write)])
+    if args.in_place:
+        from reaper_ext.storage.atomic import check_writable
+
+        check_writable(project_path, what="project")  # before minutes of analysis, not after
     # Analyse the project as it is without the pending suggestions this run replaces (in
     # memory; saved only with --write/--in-place): an analysis of the already-renamed
     # project would not suggest those names again. Stems are never replaced (no analysis

@@ -38,6 +38,7 @@ __all__ = [
     "FileStamp",
     "read_with_stamp",
     "replace_with_backup",
+    "check_writable",
     "first_backup_path",
     "numbered_backups",
     "same_file",
@@ -194,6 +195,24 @@ def _write_backup(target: Path, data: bytes, mode: int) -> Path | None:
         except OSError:
             pass  # an old backup that can't go is harmless
     return backup
+
+
+def check_writable(path: Path, *, what: str = "file") -> None:
+    """Refuse early (before any work) a file that :func:`replace_with_backup` would refuse as read-only.
+
+    Raises
+    ------
+    ProjectWriteError
+        The file (or the real file behind a link) or its folder is read-only.
+    """
+    target = Path(os.path.realpath(path))
+    if target.exists():
+        status = target.stat()
+        if not status.st_mode & stat.S_IWUSR or not os.access(target, os.W_OK):
+            raise ProjectWriteError(f"{path}: the {what} is read-only; nothing written (make it writable, or write a copy)")
+    folder = target.parent
+    if not os.access(folder, os.W_OK):
+        raise ProjectWriteError(f"{path}: the folder {folder} is read-only; nothing written")
 
 
 def replace_with_backup(

@@ -88,3 +88,26 @@ def test_write_into_another_folder_keeps_media_found(session, tmp_path, capsys):
     assert all(not m.file_as_written.startswith("media/") for m in media)  # rewritten, not found by name fallback
     assert session.read_bytes() == source
     assert read_project(load_document(session)).tracks  # the input still parses, untouched
+
+
+def test_read_only_in_place_is_refused_before_analysing(session, capsys):
+    import stat
+
+    before = session.read_bytes()
+    session.chmod(stat.S_IRUSR)
+    try:
+        assert main(["analyze", str(session), "--in-place"]) == 1
+    finally:
+        session.chmod(stat.S_IRUSR | stat.S_IWUSR)
+    captured = capsys.readouterr()
+    assert "read-only; nothing written" in captured.err and "tracks analysed" not in captured.out
+    assert session.read_bytes() == before
+
+
+def test_non_utf8_names_give_valid_json_and_report(session, tmp_path, capsys):
+    session.write_bytes(session.read_bytes().replace(b'NAME "Audio 02"', b'NAME "Caf\xe9 \xff"'))
+    out_json, out_html = tmp_path / "a.json", tmp_path / "r.html"
+    assert main(["analyze", str(session), "--json", str(out_json), "--report", str(out_html)]) == 0
+    data = json.loads(out_json.read_bytes().decode("utf-8"))  # strict UTF-8
+    assert data["tracks"][1]["name"] == "Caf\ufffd \ufffd"
+    assert "Caf\ufffd \ufffd" in out_html.read_bytes().decode("utf-8")
