@@ -387,7 +387,7 @@ def _check_one(track: str, plugin: str, make_spec: Callable[[], FxSpec], read: C
         check.name_reading = Reading(f"FX custom name ({plugin})", FX_NAME, name,
                                      "renamed_name" if api.has_fx_rename() else "track chunk (REAPER < 6.78)",
                                      name == FX_NAME, "" if is_named else "REAPER refused the name")
-    except ReaperExtError as error:
+    except Exception as error:  # a diagnostic: whatever went wrong belongs in the report, not in a dialog
         check.error = f"{type(error).__name__}: {error}"
     check.is_ok = not check.error and all(reading.is_ok for reading in check.readings)
     return check
