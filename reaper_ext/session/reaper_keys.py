@@ -1,7 +1,7 @@
 """REAPER's own keys and magic numbers, named once.
 
 Sources: REAPER's SDK / ReaScript help (``GetSetMediaTrackInfo``), and values
-decoded from real project files (see ../shared/reaper_api/FACTS.md).
+decoded from real project files (see ``tests/data/reaper_api/FACTS.md``).
 """
 
 from __future__ import annotations
