@@ -111,3 +111,21 @@ def test_non_utf8_names_give_valid_json_and_report(session, tmp_path, capsys):
     data = json.loads(out_json.read_bytes().decode("utf-8"))  # strict UTF-8
     assert data["tracks"][1]["name"] == "Caf\ufffd \ufffd"
     assert "Caf\ufffd \ufffd" in out_html.read_bytes().decode("utf-8")
+
+
+def test_an_accept_saved_during_an_analysis_is_not_overwritten(session, monkeypatch, capsys):
+    import reaper_ext.pipeline.session as pipeline_session
+
+    assert main(["analyze", str(session), "--in-place"]) == 0
+    real = pipeline_session.analyze_project
+
+    def analyse_while_the_user_accepts(*args, **kwargs):
+        assert main(["accept", str(session), "--kind", "name"]) == 0  # saved while the analysis runs
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline_session, "analyze_project", analyse_while_the_user_accepts)
+    assert main(["analyze", str(session), "--in-place"]) == 1
+    accepted = session.read_bytes()
+    assert "changed on disk" in capsys.readouterr().err
+    assert not any(s.kind == "name" for s in _pending(session).values())  # the accept is what the file holds
+    assert session.read_bytes() == accepted
