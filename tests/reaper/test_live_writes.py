@@ -1,6 +1,6 @@
 """What the live path writes inside REAPER (issue 10 items 14-17), checked on the fake.
 
-Expected values come from ../shared/reaper_api/FACTS.md, written out here:
+Expected values come from tests/data/reaper_api/FACTS.md, written out here:
 colours (Windows 0x00BBGGRR, macOS/Linux 0x00RRGGBB, live value
 ``ColorToNative(r, g, b) | 0x1000000``), ``renamed_name`` from 6.78,
 ``MARKER_GUID:X`` from 6.02, ``SetProjectMarker4`` ``flags & 1`` to clear a

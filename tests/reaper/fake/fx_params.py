@@ -1,6 +1,6 @@
 """How the fake REAPER's stock plug-ins expose parameters, display them and save their state.
 
-Everything here is written from ``../shared/reaper_api/FACTS.md``, never from
+Everything here is written from ``tests/data/reaper_api/FACTS.md``, never from
 the product's constants, so the self-check and the live writer are tested
 against REAPER's behaviour as documented, not against themselves:
 
