@@ -83,3 +83,16 @@ def test_separate_then_analyze_write_then_separate_again(tmp_path, monkeypatch, 
     assert not any(path.exists() for path in again)
     assert user_file.exists() and {path: _digest(path) for path in sources} == sources
     assert project.with_name(project.name + ".reaper-ext-bak").read_bytes() == original
+
+
+def test_stems_of_media_outside_the_project_go_into_the_project(tmp_path):
+    from reaper_ext.suggest.stems import STEMS_SUBFOLDER, stems_folder_for
+
+    project_folder = tmp_path / "song"
+    (project_folder / "media").mkdir(parents=True)
+    library = tmp_path / "library"
+    library.mkdir()
+    assert stems_folder_for(project_folder / "media" / "mix.wav", project_folder) == project_folder / "media"
+    # the user's sample library is not where reaper-ext writes (nor could it ever delete there)
+    assert stems_folder_for(library / "mix.wav", project_folder) == project_folder / STEMS_SUBFOLDER
+    assert stems_folder_for(project_folder / "media" / ".." / ".." / "library" / "mix.wav", project_folder) == project_folder / STEMS_SUBFOLDER
