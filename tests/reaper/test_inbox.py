@@ -56,6 +56,9 @@ def _mixed_suggestions(project):
                    "9% below 120 Hz", 0.9),
         Suggestion("mute_item-1", "mute_item", t2.guid, t2.name, {"item_guid": t2.items[0].guid, "is_muted": True},
                    "this item is silent: peak -90 dBFS", 0.6),
+        Suggestion("marker-1", "marker", "project", "", {"position_sec": 2.5, "name": "clipping"}, "14 clipped samples", 0.95),
+        Suggestion("section-1", "section", "project", "", {"position_sec": 0.0, "end_sec": 8.0, "name": "A"},
+                   "novelty peak at 8.0 s", 0.75),
     ]
 
 
@@ -90,7 +93,7 @@ def test_inbox_decisions_leave_the_same_project_as_the_cli(fake_module, double, 
     fake = fake_module.open_project(start)
     inbox = open_inbox(fake, double)
     track0_fx = fake.project.tracks[0].fx
-    assert [row.pending.id for row in inbox.model.rows() if row.pending] and len(inbox.model.pending) == 9
+    assert [row.pending.id for row in inbox.model.rows() if row.pending] and len(inbox.model.pending) == 11
 
     # 1. audition the high-pass (its FX plays), then accept it with the mouse
     double.click("Audition", scope="highpass-1")
@@ -131,14 +134,23 @@ def test_inbox_decisions_leave_the_same_project_as_the_cli(fake_module, double, 
     double.click("Accept", scope="mute_item-1")
     frames(fake, double)
     assert item.is_muted
-    # 6. bulk: accept what is left on track 0 (color-1), reject what is left on track 2 (highpass-2)
+    # 6. the markers (written offline, found live by their GUIDs): hear the marker, accept it; reject the region
+    double.click("Audition", scope="marker-1")
+    frames(fake, double)
+    assert fake.edit_cursor_sec == 2.5 and fake.play_state == 1
+    double.click("Accept", scope="marker-1")
+    frames(fake, double)
+    assert fake.play_state == 0
+    double.click("Reject", scope="section-1")
+    frames(fake, double)
+    # 7. bulk: accept what is left on track 0 (color-1), reject what is left on track 2 (highpass-2)
     track0, track2 = fake.project.tracks[0].guid, fake.project.tracks[2].guid
     double.click("Accept group", scope="group:" + track0)
     frames(fake, double)
     double.click("Reject group", scope="group:" + track2)
     frames(fake, double)
     assert [p.id for p in inbox.model.pending] == ["compressor-1"]  # left pending on purpose
-    assert len(fake.undo_points) == 7, fake.undo_points
+    assert len(fake.undo_points) == 9, fake.undo_points
     assert fake.undo_points[0] == "reaper-ext: accept High-pass 90 Hz: Audio 01"
     assert fake.undo_points[3] == "reaper-ext: reject 2 suggestions below 40% confidence"
     assert set(fake.unblocked_changes) <= AUDITION_CHANGES, fake.unblocked_changes
@@ -148,7 +160,7 @@ def test_inbox_decisions_leave_the_same_project_as_the_cli(fake_module, double, 
     shutil.copyfile(start, cli_project)
     for command in (["accept", "--id", "highpass-1"], ["reject", "--id", "name-1"], ["accept", "--id", "gain-1"],
                     ["reject", "--id", "polarity-1", "mute_track-1"], ["accept", "--id", "mute_item-1"],
-                    ["accept", "--id", "color-1"],
+                    ["accept", "--id", "marker-1"], ["reject", "--id", "section-1"], ["accept", "--id", "color-1"],
                     ["reject", "--id", "highpass-2"]):
         assert cli([command[0], str(cli_project), *command[1:]]) == 0
     guids.reset()
@@ -254,12 +266,14 @@ def test_group_by_kind_filters_and_counts(fake_module, double, tmp_path):
     fake = fake_module.open_project(start)
     inbox = open_inbox(fake, double)
     texts = double.texts()
-    assert "Audio 01 (3)" in texts and "Audio 02 (2)" in texts and "Audio 03 (4)" in texts
-    assert "start.RPP: 9 pending, 9 shown" in texts
+    assert "Audio 01 (3)" in texts and "Audio 02 (2)" in texts and "Audio 03 (4)" in texts and "Project (2)" in texts
+    assert texts.index("Project (2)") < texts.index("Audio 01 (3)") < texts.index("Audio 02 (2)") < texts.index("Audio 03 (4)")
+    assert "start.RPP: 11 pending, 11 shown" in texts
     double.click("kind")
     frames(fake, double)
     headers = [row.label for row in inbox.model.rows() if row.pending is None]
-    assert headers == ["Rename", "Colour", "Gain", "High-pass", "Compressor", "Polarity", "Mute track", "Mute item"]
+    assert headers == ["Rename", "Colour", "Gain", "High-pass", "Compressor", "Polarity", "Mute track", "Mute item",
+                       "Marker", "Section"]
     assert "High-pass (2)" in double.texts()
     # the kind filter: a combo of the kinds present
     double.open_combo("Kind")
@@ -270,7 +284,7 @@ def test_group_by_kind_filters_and_counts(fake_module, double, tmp_path):
     frames(fake, double)
     assert inbox.model.kind_filter == "highpass"
     frames(fake, double)
-    assert "start.RPP: 9 pending, 2 shown" in double.texts()
+    assert "start.RPP: 11 pending, 2 shown" in double.texts()
     # the confidence filter hides, and "Reject the N below" counts only the chosen kind
     double.set_value("Min confidence", 85.0)
     frames(fake, double)
