@@ -27,22 +27,24 @@ def _suggestions(project):
     ]
 
 
-def _fx_specs(path: Path) -> dict[str, list]:
-    """Each track's plug-ins as written in the file, decoded back to FxSpecs."""
+def _chain_specs(chain_lines: list[str]) -> list:
+    """The plug-ins of one FX chain's lines (inside ``<FXCHAIN``), decoded to FxSpecs by the product."""
     from reaper_ext.fx.rpp_block import rpp_lines_to_fx
+
+    lines = [line.rstrip("\r\n") for line in chain_lines]
+    starts = [n for n, line in enumerate(lines) if line.strip().startswith("BYPASS")]
+    return [rpp_lines_to_fx(lines[start:starts[n + 1] if n + 1 < len(starts) else None]) for n, start in enumerate(starts)]
+
+
+def _fx_specs(path: Path) -> dict[str, list]:
+    """Each track's plug-ins as the .RPP backend wrote them into the file."""
     from reaper_ext.session.rpp import load_document
 
     doc = load_document(path)
     specs = {}
     for chunk in doc.root.find_all("TRACK"):
         chain = chunk.find("FXCHAIN")
-        found = []
-        if chain is not None:
-            lines = [line.rstrip("\r\n") for line in doc.lines[chain.start + 1:chain.end]]
-            starts = [n for n, line in enumerate(lines) if line.strip().startswith("BYPASS")]
-            for n, start in enumerate(starts):
-                found.append(rpp_lines_to_fx(lines[start:starts[n + 1] if n + 1 < len(starts) else None]))
-        specs[doc.tokens(chunk.start)[1]] = found
+        specs[doc.tokens(chunk.start)[1]] = [] if chain is None else _chain_specs(doc.lines[chain.start + 1:chain.end])
     return specs
 
 
@@ -82,7 +84,16 @@ def test_live_and_offline_write_the_same_suggestions(fake_module, tmp_path, vers
     assert [(f.is_enabled, f.custom_name) for f in written_offline.tracks[0].fx] == [(False, "reaper-ext: HPF")]
     # renamed_name from REAPER 6.78, a track-chunk edit before: the name arrives either way (FACTS "Versions")
     assert [(f.is_enabled, f.custom_name) for f in written_live.tracks[0].fx] == [(False, "reaper-ext: HPF")]
-    offline_fx, live_fx = _fx_specs(offline_path), _fx_specs(live_path)
+    # The live plug-ins as REAPER reports them in each track's state chunk: the fake encodes them with
+    # its own encoder (tests/reaper/fake/fx_params.py, from FACTS.md), not the product's serializer.
+    offline_fx = _fx_specs(offline_path)
+    live_fx = {}
+    for n in range(fake_module.RPR_CountTracks(0)):
+        track = fake_module.RPR_GetTrack(0, n)
+        chunk = fake_module.RPR_GetTrackStateChunk(track, "", 4 * 1024 * 1024, False)[2].splitlines()
+        opened = next((i for i, line in enumerate(chunk) if line.strip() == "<FXCHAIN"), None)
+        live_fx[fake_module.RPR_GetSetMediaTrackInfo_String(track, "GUID", "", False)[3]] = (
+            [] if opened is None else _chain_specs(chunk[opened + 1:-2]))
     for guid, specs in offline_fx.items():
         assert len(live_fx[guid]) == len(specs)
         for theirs, ours in zip(live_fx[guid], specs, strict=True):
