@@ -261,6 +261,9 @@ def _tick(job: RunningJob) -> bool:
 
 
 def _show_progress(job: RunningJob) -> None:
+    inbox = sys.modules.get("reaper_ext.reaper.inbox")
+    if inbox is not None and inbox.current_inbox() is not None:
+        return  # the Suggestion inbox window shows the progress (bars, current track, time left, Cancel)
     now = time.monotonic()
     if now - job.last_console < CONSOLE_EVERY_SEC:
         return

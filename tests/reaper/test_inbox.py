@@ -441,9 +441,16 @@ def test_progress_of_a_running_worker_and_cancel(fake_module, double, tmp_path, 
         frames(fake, double)
         bars = [(b.args["overlay"], round(b.args["fraction"], 2)) for b in double.widgets("ProgressBar")]
         assert bars == [("40% overall", 0.4), ("starting the worker", 1.0), ("Kick: measuring", 0.2)] and len(reads) == 2
+        # while the window is open the console gets no progress lines (the window has them)
+        runner._show_progress(runner._current)
+        assert not any("Analyze session:" in line for line in fake.console)
         double.click("Cancel")
         frames(fake, double)
         assert (job_dir / jobs.CANCEL_FILE).exists() and inbox.is_open
+        double.close_window()
+        frames(fake, double)
+        runner._show_progress(runner._current)
+        assert any(line.startswith("reaper-ext: Analyze session: 40% Kick: measuring") for line in fake.console), fake.console
     finally:
         runner._current = None
         process.kill()
