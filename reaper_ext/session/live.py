@@ -24,12 +24,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from reaper_ext.errors import SuggestionError
+from reaper_ext.errors import ReaperExtError, SuggestionError
 from reaper_ext.fx.spec import FxSpec
 from reaper_ext.reaper import api
 from reaper_ext.session import reaper_keys as keys
 from reaper_ext.session.media_paths import resolve_media
-from reaper_ext.session.model import FxInfo, Item, Marker, Project, Track
+from reaper_ext.session.model import SNAPSHOT_EXT_SECTIONS, FxInfo, Item, Marker, Project, Track
 from reaper_ext.session.writer import LEDGER_SECTION
 
 __all__ = ["LiveSession", "FIELD_KEYS", "MAX_EQ_BANDS"]
@@ -109,14 +109,8 @@ class LiveSession:
         self._tracks: dict[str, str] = {}  # GUID -> track pointer
         self._items: dict[str, str] | None = None  # GUID -> item pointer
         self._marker_names: dict[str, str] = {}  # names written by this session
-        self._has_rename: bool | None = None
 
     # -- lookups -----------------------------------------------------------------------
-    def _rename_supported(self) -> bool:
-        if self._has_rename is None:
-            self._has_rename = api.has_fx_rename()
-        return self._has_rename
-
     def _refresh_tracks(self) -> None:
         self._tracks = {}
         for index in range(api.count_tracks()):
@@ -154,13 +148,12 @@ class LiveSession:
         project_file = api.project_file()
         path = Path(project_file) if project_file else None
         folder = path.parent if path is not None else None
-        has_rename = self._rename_supported()
         tracks = []
         self._tracks = {}
         for index, pointer in enumerate(self._tracks_in_order()):
             guid = api.track_guid(pointer)
             self._tracks[guid] = pointer
-            tracks.append(self._read_track(index, guid, pointer, folder, has_rename))
+            tracks.append(self._read_track(index, guid, pointer, folder))
         return Project(
             path=path,
             reaper_version=api.app_version(),  # "7.27/win64": the form a project file's header holds
@@ -173,7 +166,7 @@ class LiveSession:
             notes=api.project_notes(),
         )
 
-    def _read_track(self, index: int, guid: str, pointer: str, folder: Path | None, has_rename: bool) -> Track:
+    def _read_track(self, index: int, guid: str, pointer: str, folder: Path | None) -> Track:
         fx = []
         for n in range(api.fx_count(pointer)):
             display = api.fx_name(pointer, n)
@@ -258,7 +251,7 @@ class LiveSession:
 
         try:
             _, saved = load_project(path)
-        except Exception:  # a project REAPER is writing: names stay unknown
+        except (ReaperExtError, OSError, UnicodeError):  # a project REAPER is writing: names stay unknown
             return {}
         return {(marker.index, marker.is_region): marker.name for marker in saved.markers}
 
@@ -279,8 +272,9 @@ class LiveSession:
         return tuple(markers)
 
     def _read_ledger_state(self) -> dict[str, dict[str, str]]:
-        state = api.enum_ext_state(LEDGER_SECTION)
-        return {LEDGER_SECTION: state} if state else {}
+        # REAPER lists the keys of a section it is told, not the sections: the snapshot holds these
+        found = {section: api.enum_ext_state(section) for section in SNAPSHOT_EXT_SECTIONS}
+        return {section: values for section, values in found.items() if values}
 
     # -- ext state ----------------------------------------------------------------------------
     def read_ext_state(self, section: str) -> dict[str, str]:
