@@ -121,3 +121,12 @@ def test_a_damaged_cache_entry_is_analysed_again(tmp_path):
     again = analyze_project(project, cache=ContentCache(tmp_path / "cache"))
     assert again.n_tracks_from_cache == 0
     assert [t.to_dict() for t in again.tracks] == [t.to_dict() for t in first.tracks]
+
+
+def test_measured_is_read_as_its_kinds_type_only():
+    from reaper_ext.analysis.problems.base import ClippingMeasured, HumMeasured
+
+    clipping = Problem("clipping", 1.0, 1.25, "high", {"n_clipped_samples": 9, "clip_level_dbfs": 0.0, "n_runs": 2})
+    assert clipping.measured_as(ClippingMeasured)["n_clipped_samples"] == 9
+    with pytest.raises(AnalysisError, match="ClippingMeasured, not a HumMeasured"):
+        clipping.measured_as(HumMeasured)

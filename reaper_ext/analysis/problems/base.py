@@ -4,29 +4,107 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypedDict, TypeVar, cast
 
 from reaper_ext.errors import AnalysisError
 
-__all__ = ["Problem", "severity_from_excess", "SEVERITIES", "MEASURED_KEYS"]
+__all__ = [
+    "Problem", "severity_from_excess", "SEVERITIES", "MEASURED_KEYS", "MEASURED_TYPES",
+    "ClippingMeasured", "SilenceMeasured", "SilentItemMeasured", "DcOffsetMeasured", "HumMeasured",
+    "NoiseFloorMeasured", "PolarityMeasured", "LevelMeasured", "SibilanceMeasured",
+]
 
 SEVERITIES = ("low", "medium", "high")
 
-#: Every problem kind, and the ``measured`` keys its detector must fill: the ones the rules,
-#: marker names and the report read. A detector that renames one fails when it makes
-#: its Problem (not later, as a marker that says "0 Hz at 0 dBFS").
-MEASURED_KEYS: dict[str, frozenset[str]] = {
-    "clipping": frozenset({"n_clipped_samples", "clip_level_dbfs"}),
-    "silence": frozenset({"peak_dbfs", "duration_sec"}),
-    "silent_item": frozenset({"peak_dbfs", "duration_sec", "item_index"}),
-    "dc_offset": frozenset({"dc_offset_dbfs"}),
-    "hum": frozenset({"freq_hz", "harmonics_hz", "harmonic_numbers", "level_dbfs", "prominence_db"}),
-    "noise_floor": frozenset({"floor_dbfs", "gap_sec"}),
-    "polarity": frozenset({"correlation", "lag_ms", "partner_track"}),
-    "level_low": frozenset({"peak_dbfs", "loudness_lufs"}),
-    "level_hot": frozenset({"peak_dbfs", "loudness_lufs"}),
-    "sibilance": frozenset({"band_level_dbfs", "excess_db", "low_hz", "high_hz"}),
+# What each kind's ``measured`` holds: at least these keys (a detector may add more), units
+# in the names; None where the JSON form holds None (``-inf``: silence). The rules, marker
+# names and the report read them through :meth:`Problem.measured_as`, so a misspelt key is a
+# type error (mypy); a detector that renames one fails when it makes its Problem.
+class ClippingMeasured(TypedDict):
+    """``clipping``: how many samples sit at the clip level, and that level."""
+
+    n_clipped_samples: int
+    clip_level_dbfs: float | None
+
+
+class SilenceMeasured(TypedDict):
+    """``silence``: the whole track's sample peak (None: digital zero) and its length."""
+
+    peak_dbfs: float | None
+    duration_sec: float
+
+
+class SilentItemMeasured(SilenceMeasured):
+    """``silent_item``: as ``silence``, for the item at ``item_index`` in the track's spans."""
+
+    item_index: int
+
+
+class DcOffsetMeasured(TypedDict):
+    """``dc_offset``: the worst channel's offset."""
+
+    dc_offset_dbfs: float | None
+
+
+class HumMeasured(TypedDict):
+    """``hum``: the mains base, the harmonics found (Hz and their numbers), level and prominence."""
+
+    freq_hz: float
+    harmonics_hz: list[float]
+    harmonic_numbers: list[int]
+    level_dbfs: float | None
+    prominence_db: float
+
+
+class NoiseFloorMeasured(TypedDict):
+    """``noise_floor``: the noise level in a gap between phrases, and the gap's length."""
+
+    floor_dbfs: float | None
+    gap_sec: float
+
+
+class PolarityMeasured(TypedDict):
+    """``polarity``: correlation with the partner track (its GUID) at a lag."""
+
+    correlation: float
+    lag_ms: float
+    partner_track: str
+
+
+class LevelMeasured(TypedDict):
+    """``level_low`` and ``level_hot``: the track's peak and loudness."""
+
+    peak_dbfs: float | None
+    loudness_lufs: float | None
+
+
+class SibilanceMeasured(TypedDict):
+    """``sibilance``: the sibilance band, its level and how far it stands over the voice."""
+
+    band_level_dbfs: float | None
+    excess_db: float | None
+    low_hz: float
+    high_hz: float
+
+
+#: Every problem kind and the type of its ``measured``.
+MEASURED_TYPES: dict[str, type] = {
+    "clipping": ClippingMeasured,
+    "silence": SilenceMeasured,
+    "silent_item": SilentItemMeasured,
+    "dc_offset": DcOffsetMeasured,
+    "hum": HumMeasured,
+    "noise_floor": NoiseFloorMeasured,
+    "polarity": PolarityMeasured,
+    "level_low": LevelMeasured,
+    "level_hot": LevelMeasured,
+    "sibilance": SibilanceMeasured,
 }
+#: Every problem kind, and the ``measured`` keys its detector must fill (from :data:`MEASURED_TYPES`).
+MEASURED_KEYS: dict[str, frozenset[str]] = {
+    kind: frozenset(typed.__required_keys__) for kind, typed in MEASURED_TYPES.items()  # type: ignore[attr-defined]
+}
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -94,6 +172,19 @@ class Problem:
             severity=str(data["severity"]),
             measured=dict(data.get("measured") or {}),
         )
+
+    def measured_as(self, typed: type[_T]) -> _T:
+        """Return ``measured`` as the type of this kind's numbers (e.g. ``problem.measured_as(HumMeasured)``).
+
+        Raises
+        ------
+        AnalysisError
+            ``typed`` is not the type of this problem's kind (a rule read the wrong kind).
+        """
+        if MEASURED_TYPES[self.kind] is not typed:
+            raise AnalysisError(f"a {self.kind} problem's measured is a {MEASURED_TYPES[self.kind].__name__}, "
+                                f"not a {getattr(typed, '__name__', typed)}")
+        return cast(_T, self.measured)
 
     def shifted(self, offset_sec: float) -> Problem:
         """Return the same problem ``offset_sec`` later (times rounded to ms, as in :meth:`to_dict`)."""

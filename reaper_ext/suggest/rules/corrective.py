@@ -12,7 +12,14 @@
 
 from __future__ import annotations
 
-from reaper_ext.analysis.problems.base import Problem
+from reaper_ext.analysis.problems.base import (
+    DcOffsetMeasured,
+    HumMeasured,
+    PolarityMeasured,
+    Problem,
+    SilenceMeasured,
+    SilentItemMeasured,
+)
 from reaper_ext.fx import EqBand
 from reaper_ext.pipeline.results import SessionAnalysis
 from reaper_ext.session.model import Item, Project, Track
@@ -40,7 +47,7 @@ def item_at(track: Track, start_sec: float, end_sec: float) -> Item | None:
 
 
 def _notch(view: TrackView, problem: Problem) -> Suggestion:
-    measured = problem.measured
+    measured = problem.measured_as(HumMeasured)
     base_hz = float(measured["freq_hz"])
     numbers = sorted({1, *(int(k) for k in measured["harmonic_numbers"] or [])})
     freqs = [round(k * base_hz, 1) for k in numbers]
@@ -60,7 +67,7 @@ def _notch(view: TrackView, problem: Problem) -> Suggestion:
 
 
 def _polarity(view: TrackView, problem: Problem, project: Project) -> Suggestion:
-    measured = problem.measured
+    measured = problem.measured_as(PolarityMeasured)
     partner = measured["partner_track"] or ""
     # the session analysis names the partner by GUID; show its name
     partner_track = project.track_by_guid(partner)
@@ -88,7 +95,7 @@ def suggest_corrective(project: Project, analysis: SessionAnalysis, settings: Se
             suggestions.append(_polarity(view, polarity[0], project))
         silence = view.problems("silence")
         if silence and not view.track.is_muted:
-            peak = silence[0].measured["peak_dbfs"]
+            peak = silence[0].measured_as(SilenceMeasured)["peak_dbfs"]
             level = "digital zero" if peak is None else f"a peak of {peak:.0f} dBFS"
             suggestions.append(Suggestion(
                 id=make_suggestion_id("mute_track", view.guid), kind="mute_track", target=view.guid,
@@ -100,7 +107,7 @@ def suggest_corrective(project: Project, analysis: SessionAnalysis, settings: Se
             item = item_at(view.track, problem.start_sec, problem.end_sec)
             if item is None:
                 continue
-            peak = problem.measured["peak_dbfs"]
+            peak = problem.measured_as(SilentItemMeasured)["peak_dbfs"]
             level = "digital zero" if peak is None else f"a peak of {peak:.0f} dBFS"
             suggestions.append(Suggestion(
                 id=make_suggestion_id("mute_item", view.guid, item.guid or item.position_sec), kind="mute_item",
@@ -111,7 +118,7 @@ def suggest_corrective(project: Project, analysis: SessionAnalysis, settings: Se
             ))
         dc = view.problems("dc_offset")
         if dc and highpass_corner_hz(view, settings) is None:
-            offset = dc[0].measured["dc_offset_dbfs"]
+            offset = dc[0].measured_as(DcOffsetMeasured)["dc_offset_dbfs"]
             suggestions.append(Suggestion(
                 id=make_suggestion_id("highpass", view.guid, "dc"), kind="highpass", target=view.guid,
                 track_name=view.name,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from reaper_ext.analysis.problems.base import NoiseFloorMeasured, SibilanceMeasured
 from reaper_ext.fx import FxSpec
 from reaper_ext.fx.gate import GATE_RATIO, gate_spec
 from reaper_ext.pipeline.results import SessionAnalysis
@@ -45,7 +46,7 @@ def _gate(view: TrackView, settings: Settings) -> Suggestion | None:
     gaps = view.problems("noise_floor")
     if not gaps:
         return None
-    floors = [gap.measured["floor_dbfs"] for gap in gaps if gap.measured["floor_dbfs"] is not None]
+    floors = [floor for gap in gaps if (floor := gap.measured_as(NoiseFloorMeasured)["floor_dbfs"]) is not None]
     if not floors:
         return None
     floor_dbfs = float(max(floors))
@@ -73,13 +74,14 @@ def _deesser(view: TrackView) -> Suggestion | None:
     bursts = view.problems("sibilance")
     if len(bursts) < MIN_SIBILANTS and not any(burst.severity == "high" for burst in bursts):
         return None
-    levels = [burst.measured["band_level_dbfs"] for burst in bursts if burst.measured["band_level_dbfs"] is not None]
+    measured = [burst.measured_as(SibilanceMeasured) for burst in bursts]
+    levels = [level for m in measured if (level := m["band_level_dbfs"]) is not None]
     if not levels:
         return None
-    low_hz = float(bursts[0].measured["low_hz"])
-    high_hz = float(bursts[0].measured["high_hz"])
+    low_hz = float(measured[0]["low_hz"])
+    high_hz = float(measured[0]["high_hz"])
     threshold_db = round(min(levels) - 3.0, 1)
-    excess = max(burst.measured["excess_db"] or 0.0 for burst in bursts)
+    excess = max(m["excess_db"] or 0.0 for m in measured)
     params = {"threshold_db": threshold_db, "ratio": 6.0, "attack_ms": 1.0, "release_ms": 60.0,
               "detector_hipass_hz": low_hz, "detector_lowpass_hz": high_hz}
     fx = FxSpec("ReaComp", params=dict(params), custom_name=f"{FX_PREFIX}de-esser {low_hz / 1000:.0f}-{high_hz / 1000:.0f} kHz").to_dict()

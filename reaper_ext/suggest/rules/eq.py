@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from reaper_ext.analysis.problems.base import HumMeasured
 from reaper_ext.fx import EqBand
 from reaper_ext.pipeline.results import SessionAnalysis
 from reaper_ext.session.model import Project
@@ -73,7 +74,7 @@ def eq_deviation(view: TrackView) -> dict | None:
         return None
     hum = np.zeros(centres.shape, dtype=bool)
     for problem in view.problems("hum"):
-        for freq in problem.measured["harmonics_hz"] or []:
+        for freq in problem.measured_as(HumMeasured)["harmonics_hz"] or []:
             hum |= np.abs(np.log2(centres / freq)) < 1 / 6
     peak_db = float(np.max(levels[np.isfinite(levels)]))
     considered = np.isfinite(levels) & (target >= -TARGET_RANGE_DB) & (levels >= peak_db - TRACK_RANGE_DB) & ~hum

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from reaper_ext.analysis.problems.base import HumMeasured
 from reaper_ext.fx import EqBand
 from reaper_ext.pipeline.results import SessionAnalysis
 from reaper_ext.session.model import Project
@@ -48,7 +49,7 @@ def _hum_mask(view: TrackView, centres: np.ndarray) -> np.ndarray:
     """Bands holding a hum harmonic (a notch treats those, not the high-pass)."""
     mask = np.zeros(centres.shape, dtype=bool)
     for problem in view.problems("hum"):
-        for freq in problem.measured["harmonics_hz"] or []:
+        for freq in problem.measured_as(HumMeasured)["harmonics_hz"] or []:
             mask |= np.abs(np.log2(centres / freq)) < 1 / 6
     return mask
 

@@ -12,7 +12,17 @@
 
 from __future__ import annotations
 
-from reaper_ext.analysis.problems.base import Problem
+from reaper_ext.analysis.problems.base import (
+    ClippingMeasured,
+    DcOffsetMeasured,
+    HumMeasured,
+    LevelMeasured,
+    NoiseFloorMeasured,
+    PolarityMeasured,
+    Problem,
+    SibilanceMeasured,
+    SilentItemMeasured,
+)
 from reaper_ext.pipeline.results import SessionAnalysis
 from reaper_ext.session.model import Project
 from reaper_ext.settings import Settings
@@ -37,24 +47,29 @@ def problem_summary(problem: Problem) -> str:
     Reads the ``measured`` keys every problem of the kind holds
     (:data:`reaper_ext.analysis.problems.base.MEASURED_KEYS`).
     """
-    m = problem.measured
     kind = problem.kind
     if kind == "clipping":
-        return f"{m['n_clipped_samples']} samples at {_level(m['clip_level_dbfs'])} dBFS"
+        clipping = problem.measured_as(ClippingMeasured)
+        return f"{clipping['n_clipped_samples']} samples at {_level(clipping['clip_level_dbfs'])} dBFS"
     if kind == "noise_floor":
-        return f"noise at {_level(m['floor_dbfs'])} dBFS for {m['gap_sec']:.1f} s"
+        gap = problem.measured_as(NoiseFloorMeasured)
+        return f"noise at {_level(gap['floor_dbfs'])} dBFS for {gap['gap_sec']:.1f} s"
     if kind == "sibilance":
-        return f"{m['low_hz'] / 1000:.0f}-{m['high_hz'] / 1000:.0f} kHz {m['excess_db']:.1f} dB over the voice"
+        burst = problem.measured_as(SibilanceMeasured)
+        return (f"{burst['low_hz'] / 1000:.0f}-{burst['high_hz'] / 1000:.0f} kHz "
+                f"{_level(burst['excess_db'], 1)} dB over the voice")
     if kind == "silent_item":
-        return f"silent item, {m['duration_sec']:.1f} s"
+        return f"silent item, {problem.measured_as(SilentItemMeasured)['duration_sec']:.1f} s"
     if kind == "hum":
-        return f"{m['freq_hz']:.0f} Hz at {_level(m['level_dbfs'])} dBFS"
+        hum = problem.measured_as(HumMeasured)
+        return f"{hum['freq_hz']:.0f} Hz at {_level(hum['level_dbfs'])} dBFS"
     if kind in ("level_low", "level_hot"):
-        return f"peak {_level(m['peak_dbfs'])} dBFS, {_level(m['loudness_lufs'])} LUFS"
+        level = problem.measured_as(LevelMeasured)
+        return f"peak {_level(level['peak_dbfs'])} dBFS, {_level(level['loudness_lufs'])} LUFS"
     if kind == "dc_offset":
-        return f"DC at {_level(m['dc_offset_dbfs'])} dBFS"
+        return f"DC at {_level(problem.measured_as(DcOffsetMeasured)['dc_offset_dbfs'])} dBFS"
     if kind == "polarity":
-        return f"correlation {m['correlation']:.2f}"
+        return f"correlation {problem.measured_as(PolarityMeasured)['correlation']:.2f}"
     if kind == "silence":
         return "whole track silent"
     return problem.severity
