@@ -79,7 +79,8 @@ KNOWN_DIFFERENCES = {
     ("MediaStatus", "tried_paths"): (
         "the places looked at start from the path each backend is given (REAPER's full path live); "
         "where the file was found is compared exactly (resolved_path)",
-        lambda offline, live, run: all(isinstance(path, Path) for path in live),
+        lambda offline, live, run: bool(live) and {_file_name(str(path)) for path in live} == {
+            _file_name(str(path)) for path in offline},
     ),
     ("FxInfo", "name"): (
         "REAPER names a JSFX 'JS: <description>'; the file holds its path (the fake shows 'JS: <path>')",
