@@ -1,7 +1,8 @@
 """What the noise of a track is, measured in its gaps.
 
 The gaps are the complement of the activity detector's regions
-(:mod:`reaper_ext.analysis.activity`). Within them, STFT frames are sorted by
+(:mod:`reaper_ext.analysis.activity`); on a noisy track, where that detector
+sees no gaps, the runs of frames at a steady floor. Within them, STFT frames are sorted by
 level: the quietest half gives the **noise floor spectrum** (so breaths and
 room tails that reach into the gaps do not count as noise), and the louder gap
 events that stand 8 dB or more over the floor for 120-900 ms are **breaths**
@@ -35,7 +36,7 @@ class NoiseProfile:
     noise_psd: np.ndarray  # mean |X|^2 per bin over the quiet gap frames
     floor_dbfs: float  # RMS level of the quiet gap frames
     active_dbfs: float  # RMS level of the active frames
-    gap_sec: float
+    gap_sec: float  # seconds of gap frames the noise was learned from
     hiss_band_hz: tuple[float, float] | None
     breaths: list[tuple[float, float]] = field(default_factory=list)
     active_mask: np.ndarray | None = None  # per STFT frame
@@ -67,6 +68,29 @@ def frame_power(spectrum: np.ndarray) -> np.ndarray:
     # one-sided spectrum: double every bin but DC and Nyquist
     total = 2.0 * power.sum(axis=1) - power[:, 0] - power[:, -1]
     return total / (N_FFT * window_power)
+
+
+def _steady_floor_frames(power: np.ndarray, sample_rate_hz: float) -> np.ndarray:
+    """Frames at a steady floor when the activity detector found no gaps (a noisy track).
+
+    At 10-20 dB SNR the activity threshold sits under the noise, so the whole
+    track reads as active. The frames within 3 dB of the 10th-percentile level
+    are the floor if that floor is steady (the 5th-20th percentiles within
+    2 dB: noise, not the quiet moments of music) and they form runs of 100 ms
+    or more.
+    """
+    level = 10 * np.log10(power + _EPS)
+    p5, p10, p20 = np.percentile(level, [5, 10, 20])
+    floor = np.zeros(level.size, dtype=bool)
+    if p20 - p5 > 2.0:
+        return floor
+    quiet = level <= p10 + 3.0
+    min_run = int(np.ceil(0.1 * sample_rate_hz / HOP))
+    edges = np.diff(np.concatenate([[0], quiet.astype(np.int8), [0]]))
+    for a, b in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)):
+        if b - a >= min_run:
+            floor[a + 1 : b - 1] = True  # not the frames at the run's edges
+    return floor
 
 
 def measure_noise(
@@ -107,6 +131,8 @@ def measure_noise(
         gap |= (times - half_frame >= start) & (times + half_frame <= end)
     power = frame_power(spectrum)
     bins_power = np.abs(spectrum) ** 2
+    if gap.sum() * HOP / sample_rate_hz < 1.0:
+        gap |= _steady_floor_frames(power, sample_rate_hz)
     freqs = np.fft.rfftfreq(N_FFT, 1.0 / sample_rate_hz)
     gap_index = np.flatnonzero(gap & (power > 0))
     if gap_index.size >= 4:
@@ -143,7 +169,7 @@ def measure_noise(
         noise_psd=noise_psd,
         floor_dbfs=floor_dbfs,
         active_dbfs=active_dbfs,
-        gap_sec=float(sum(end - start for start, end in gaps)),
+        gap_sec=float(gap.sum() * HOP / sample_rate_hz),
         hiss_band_hz=hiss_band,
         breaths=breaths,
         active_mask=active,

@@ -112,14 +112,15 @@ def synth_voice(
         r = np.exp(-np.pi * bandwidth_hz / sample_rate_hz)
         theta = 2 * np.pi * freq_hz / sample_rate_hz
         out += lfilter([1 - r], [1, -2 * r * np.cos(theta), r * r], source)
-    # 20 ms attack and release per note
+    # 20 ms raised-cosine attack and release per note (a linear ramp's corners would be tiny clicks)
     envelope = np.zeros(n)
     for note in notes:
         a, b = int(note.start_sec * sample_rate_hz), int(note.end_sec * sample_rate_hz)
         ramp = min(int(0.02 * sample_rate_hz), (b - a) // 2)
         shape = np.ones(b - a)
-        shape[:ramp] = np.linspace(0, 1, ramp)
-        shape[-ramp:] = np.linspace(1, 0, ramp)
+        rise = 0.5 - 0.5 * np.cos(np.linspace(0, np.pi, ramp))
+        shape[:ramp] = rise
+        shape[-ramp:] = rise[::-1]
         envelope[a:b] = np.maximum(envelope[a:b], shape)
     out *= envelope
     out *= level / max(np.max(np.abs(out)), 1e-9)
