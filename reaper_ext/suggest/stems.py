@@ -108,6 +108,11 @@ def separate_project_track(project_path: Path, track_name: str, *, out_project: 
     track = next((t for t in project.tracks if t.name == track_name or t.guid == track_name), None)
     if track is None:
         raise SeparationError(f"{project_path}: no track named {track_name!r}")
+    if track.guid.startswith("#"):  # see ledger.core.POSITION_CHANGING_KINDS
+        raise SeparationError(
+            f"{project_path}: its tracks have no GUIDs (saved by an old REAPER), so stem tracks can't be added "
+            "without moving other tracks' suggestions; open and save the project in a current REAPER first"
+        )
     model = options.get("model", "htdemucs")
     writer = RppSessionWriter(doc)
     # an earlier separation of this track with this model is replaced (its files are

@@ -96,3 +96,16 @@ def test_stems_of_media_outside_the_project_go_into_the_project(tmp_path):
     # the user's sample library is not where reaper-ext writes (nor could it ever delete there)
     assert stems_folder_for(library / "mix.wav", project_folder) == project_folder / STEMS_SUBFOLDER
     assert stems_folder_for(project_folder / "media" / ".." / ".." / "library" / "mix.wav", project_folder) == project_folder / STEMS_SUBFOLDER
+
+
+def test_separate_refuses_a_project_without_track_guids_before_separating(tmp_path, capsys):
+    import re
+
+    shutil.copytree(EXAMPLE_PROJECT.parent, tmp_path / "s")
+    project = tmp_path / "s" / EXAMPLE_PROJECT.name
+    text = re.sub(r"\n\s*TRACKID \{[^}]*\}", "", re.sub(r"<TRACK \{[^}]*\}", "<TRACK", project.read_text()))
+    project.write_text(text)
+    listing = sorted(tmp_path.rglob("*"))
+    assert main(["separate", str(project), "--track", "Audio 05", "--model", "demucs_unittest"]) == 1
+    assert "no GUIDs" in capsys.readouterr().err
+    assert sorted(tmp_path.rglob("*")) == listing and project.read_text() == text

@@ -146,7 +146,10 @@ def resolve_track(writer: SessionWriter, selection: Selection, entries: list[Led
     if not selection.track:
         return selection
     wanted = selection.track
-    guids = {track.guid for track in writer.snapshot().tracks if wanted in (track.name, track.guid)}
+    if wanted.startswith(("{", "#")):  # a GUID or a position: no need to read the whole project
+        guids = {wanted}
+    else:
+        guids = {track.guid for track in writer.snapshot().tracks if track.name == wanted}
     guids |= {entry.suggestion.target for entry in entries  # the name before or after a pending rename
               if entry.suggestion.kind == "name" and wanted in (entry.suggestion.params.get("name"), entry.suggestion.track_name)}
     return Selection(selection.ids, selection.track, selection.kind, selection.is_all, frozenset(guids))
@@ -312,7 +315,11 @@ def apply_suggestions(
         meta = {"version": 1, "created_container": not writer.has_ext_state_container()}
         writer.write_ext_state(LEDGER_SECTION, _META_KEY, base64.b64encode(json.dumps(meta).encode()).decode("ascii"))
     marker_numbers = writer.marker_numbers()
-    has_positional_tracks = any(is_positional(track.guid) for track in writer.snapshot().tracks)
+    # (from the ids at hand, not a snapshot: inside REAPER every track has a GUID and a snapshot costs a defer tick)
+    has_positional_tracks = any(
+        is_positional(s.target) or any(is_positional(str(g)) for g in s.params.get("member_guids", []))
+        for s in suggestions + [entry.suggestion for entry in read_ledger(writer)[0]]
+    )
     seen: set[str] = set()
     for suggestion in suggestions:
         if suggestion.id in seen:
