@@ -10,7 +10,9 @@ Method: the power spectra of the gaps (or of the whole track when there are
 none), each Hann-windowed and zero-padded to a 0.05 Hz grid, are averaged;
 each harmonic's peak within +-1.5% of ``k x nominal`` is refined by parabolic
 interpolation of the log spectrum (Smith & Serra, "PARSHL", ICMC 1987), and
-the base frequency is the level-weighted mean of ``f_k / k``.
+the base frequency is the level-weighted mean of ``f_k / k`` over the
+harmonics that agree with their median within 0.05% (a music partial inside a
+harmonic's window does not).
 
 The notch is the RBJ cookbook notch biquad (Bristow-Johnson, "Cookbook
 formulae for audio EQ biquad filter coefficients"), the shape of ReaEQ's
@@ -97,7 +99,14 @@ def measure_hum(
         weights.append(10 ** (level / 10))
     if not estimates:
         return None
-    base = float(np.average(estimates, weights=weights))
+    # a music partial that happens to sit inside a harmonic's window disagrees with the others: drop it
+    estimates_arr, weights_arr = np.array(estimates), np.array(weights)
+    centre = float(np.median(estimates_arr))
+    agree = np.abs(estimates_arr - centre) <= max(0.0005 * centre, 0.02)
+    keep = [n for n in range(len(estimates)) if agree[n]]
+    harmonics = [harmonics[n] for n in keep]
+    levels = [levels[n] for n in keep]
+    base = float(np.average(estimates_arr[agree], weights=weights_arr[agree]))
     return HumMeasure(base, harmonics, levels)
 
 

@@ -76,14 +76,15 @@ def _steady_floor_frames(power: np.ndarray, sample_rate_hz: float) -> np.ndarray
     At 10-20 dB SNR the activity threshold sits under the noise, so the whole
     track reads as active. The frames within 3 dB of the 10th-percentile level
     are the floor if that floor is steady (the 5th-20th percentiles within
-    2 dB: noise, not the quiet moments of music) and they form runs of 100 ms
-    or more.
+    2 dB: noise, not the quiet moments of music), the part rises 6 dB or more
+    over it (the 90th percentile: not one held sound), and they form runs of
+    100 ms or more.
     """
     level = 10 * np.log10(power + _EPS)
-    p5, p10, p20 = np.percentile(level, [5, 10, 20])
+    p5, p10, p20, p90 = np.percentile(level, [5, 10, 20, 90])
     floor = np.zeros(level.size, dtype=bool)
-    if p20 - p5 > 2.0:
-        return floor
+    if p20 - p5 > 2.0 or p90 - p10 < 6.0:
+        return floor  # quiet moments that vary (music), or no quiet moments at all (one held sound)
     quiet = level <= p10 + 3.0
     min_run = int(np.ceil(0.1 * sample_rate_hz / HOP))
     edges = np.diff(np.concatenate([[0], quiet.astype(np.int8), [0]]))
