@@ -130,7 +130,7 @@ class FileStamp:
 
 
 def read_with_stamp(path: Path) -> tuple[bytes, FileStamp]:
-    """A file's bytes and the stamp of exactly those bytes.
+    """Read a file's bytes and the stamp of exactly those bytes.
 
     Raises
     ------
@@ -158,7 +158,7 @@ def first_backup_path(path: Path) -> Path:
 
 
 def numbered_backups(path: Path) -> list[tuple[int, Path]]:
-    """The numbered backups of ``path`` that exist, oldest first."""
+    """List the numbered backups of ``path`` that exist, oldest first."""
     pattern = re.compile(re.escape(path.name + BACKUP_SUFFIX) + r"-(\d+)$")
     found = []
     try:

@@ -94,10 +94,10 @@ def separate_project_track(project_path: Path, track_name: str, *, out_project: 
     only those that pass :func:`reaper_ext.suggest.ledger.files.delete_created_files`);
     written to another file, the source project still uses them, so they stay.
     """
+    from reaper_ext.separation import separate_file
     from reaper_ext.session.rpp import load_document, read_project, save_document
     from reaper_ext.session.rpp.project_file import rebase_media_paths
     from reaper_ext.session.rpp.writer import RppSessionWriter
-    from reaper_ext.separation import separate_file
     from reaper_ext.storage.atomic import same_file
     from reaper_ext.suggest.ledger.core import Selection, apply_suggestions, reject
     from reaper_ext.suggest.ledger.files import delete_after_save

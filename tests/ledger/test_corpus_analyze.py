@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from reaper_ext.suggest.ledger.core import TAG, Selection, accept, apply_suggestions, reject
+from reaper_ext.pipeline.session import analyze_project
 from reaper_ext.session.rpp import parse_rpp, read_project
 from reaper_ext.session.rpp.writer import RppSessionWriter
-from reaper_ext.pipeline.session import analyze_project
 from reaper_ext.settings import Settings
 from reaper_ext.suggest.engine import suggest
+from reaper_ext.suggest.ledger.core import TAG, Selection, accept, apply_suggestions, reject
 from tests.conftest import corpus_files
 
 

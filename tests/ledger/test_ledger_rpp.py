@@ -7,12 +7,12 @@ import pytest
 from reaper_ext.errors import LedgerError
 from reaper_ext.fx.rpp_block import rpp_lines_to_fx
 from reaper_ext.fx.spec import EqBand, FxSpec
-from reaper_ext.suggest.ledger.core import TAG, LedgerEntry, Selection, accept, apply_suggestions, read_ledger, reject
 from reaper_ext.session.rpp import parse_rpp, read_project
 from reaper_ext.session.rpp.document import RppDocument
 from reaper_ext.session.rpp.reader import FX_TAGS
 from reaper_ext.session.rpp.writer import RppSessionWriter
 from reaper_ext.session.writer import LEDGER_SECTION
+from reaper_ext.suggest.ledger.core import TAG, LedgerEntry, Selection, accept, apply_suggestions, read_ledger, reject
 from reaper_ext.suggest.model import TARGET_PROJECT, Suggestion, make_suggestion_id
 from tests.conftest import corpus_files
 
@@ -73,7 +73,7 @@ def test_reject_all_restores_bytes_and_accept_all_leaves_no_tags(path):
     assert TAG not in text and LEDGER_SECTION not in text
     final = read_project(parse_rpp(doc2.to_bytes()))
     assert final.tempo_bpm == pytest.approx(97.5)
-    for before, after in zip(project.tracks[:3], final.tracks[:3]):
+    for before, after in zip(project.tracks[:3], final.tracks[:3], strict=True):
         assert after.volume_gain == pytest.approx(before.volume_gain * 10 ** (6 / 20), rel=1e-6)
         assert all(fx.is_enabled for fx in after.fx[len(before.fx):])
 
@@ -160,8 +160,8 @@ def test_analysing_again_replaces_pending_suggestions():
 
 
 def test_a_partial_action_replaces_only_what_it_could_suggest_again():
-    from reaper_ext.suggest.ledger.core import FX_KINDS
     from reaper_ext.jobs.protocol import KIND_FILTERS, replace_scope
+    from reaper_ext.suggest.ledger.core import FX_KINDS
 
     assert KIND_FILTERS["suggest_fx"] == FX_KINDS
     doc = _doc()

@@ -79,7 +79,7 @@ def load_document(path: str | Path) -> RppDocument:
 
 
 def loaded_stamp(doc: RppDocument) -> FileStamp | None:
-    """What the file ``doc`` was loaded from held when it was read (None for a parsed text)."""
+    """Return what the file ``doc`` was loaded from held when it was read (None for a parsed text)."""
     found = _LOADED.get(doc)
     return found[1] if found else None
 

@@ -9,9 +9,9 @@ from reaper_ext.suggest.ledger.core import (
     Selection,
     accept,
     apply_suggestions,
+    disown_created_files,
     read_ledger,
     reject,
-    disown_created_files,
     reject_where,
     resolve_track,
 )

@@ -142,7 +142,7 @@ class Selection:
 
 
 def resolve_track(writer: SessionWriter, selection: Selection, entries: list[LedgerEntry]) -> Selection:
-    """``selection`` with the GUIDs its ``track`` names: by GUID, current name, or a pending suggested name."""
+    """Return ``selection`` with the GUIDs its ``track`` names: by GUID, current name, or a pending suggested name."""
     if not selection.track:
         return selection
     wanted = selection.track
@@ -209,7 +209,7 @@ def _moved_track_message(writer: SessionWriter, suggestion: Suggestion, entries:
 
 
 def _fx_track(writer: SessionWriter, target: str, fx_guid: str) -> str:
-    """The track holding the FX ``fx_guid``: the target, or (targets known by position) wherever it is now."""
+    """Find the track holding the FX ``fx_guid``: the target, or (targets known by position) wherever it is now."""
     if not is_positional(target) or writer.fx_state(target, fx_guid) is not None:
         return target
     for track in writer.snapshot().tracks:

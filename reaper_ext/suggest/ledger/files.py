@@ -49,7 +49,7 @@ def _sha256(path: str) -> str:
 
 
 def record_file(path: str | Path) -> dict:
-    """What the ledger keeps about a file the product just wrote: absolute path, size, SHA-256."""
+    """Record a file the product just wrote, for the ledger: absolute path, size, SHA-256."""
     absolute = os.path.abspath(os.fspath(path))
     return {"path": absolute, "size": os.stat(absolute).st_size, "sha256": _sha256(absolute)}
 
@@ -152,7 +152,7 @@ def delete_created_files(
 
 
 def product_stems_folder() -> Path:
-    """The product's own stems folder (the separation cache), a root deletion may happen in."""
+    """Return the product's own stems folder (the separation cache), a root deletion may happen in."""
     from reaper_ext.storage.cache import default_cache_dir
 
     return default_cache_dir() / "separation"
