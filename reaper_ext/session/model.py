@@ -116,7 +116,7 @@ class Project:
     tempo_bpm: float
     time_signature: tuple[int, int]
     tracks: tuple[Track, ...]
-    markers: tuple[Marker, ...]
+    markers: tuple[Marker, ...]  # in position order, as REAPER enumerates them
     ext_state: dict[str, dict[str, str]] = field(default_factory=dict)  # the SNAPSHOT_EXT_SECTIONS present
     notes: str = ""  # project notes, lines joined with "\n"
 

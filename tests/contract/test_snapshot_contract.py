@@ -90,11 +90,12 @@ KNOWN_DIFFERENCES = {
 
 
 def compare(offline: object, live: object, run: dict, where: str = "Project", owner: tuple[str, str] | None = None,
-            found: list[str] | None = None) -> list[str]:
-    """Every difference between two snapshots that ``KNOWN_DIFFERENCES`` does not explain, as text."""
+            found: list[str] | None = None, known: dict | None = None) -> list[str]:
+    """Every difference between two snapshots that ``known`` (``KNOWN_DIFFERENCES``) does not explain, as text."""
     found = [] if found is None else found
-    if owner in KNOWN_DIFFERENCES:
-        reason, check = KNOWN_DIFFERENCES[owner]
+    known = KNOWN_DIFFERENCES if known is None else known
+    if owner in known:
+        reason, check = known[owner]
         if not check(offline, live, run):
             found.append(f"{where}: offline {offline!r}, live {live!r} (allowed only where {reason})")
         return found
@@ -104,19 +105,19 @@ def compare(offline: object, live: object, run: dict, where: str = "Project", ow
             return found
         for field in dataclasses.fields(offline):
             compare(getattr(offline, field.name), getattr(live, field.name), run, f"{where}.{field.name}",
-                    (type(offline).__name__, field.name), found)
+                    (type(offline).__name__, field.name), found, known)
     elif isinstance(offline, (tuple, list)):
         if not isinstance(live, (tuple, list)) or len(live) != len(offline):
             found.append(f"{where}: offline {offline!r}, live {live!r}")
             return found
         for n, (one, other) in enumerate(zip(offline, live, strict=True)):
-            compare(one, other, run, f"{where}[{n}]", owner if not dataclasses.is_dataclass(one) else None, found)
+            compare(one, other, run, f"{where}[{n}]", owner if not dataclasses.is_dataclass(one) else None, found, known)
     elif isinstance(offline, dict):
         if not isinstance(live, dict) or set(live) != set(offline):
             found.append(f"{where}: offline keys {sorted(offline)}, live keys {sorted(live) if isinstance(live, dict) else live!r}")
             return found
         for key in offline:
-            compare(offline[key], live[key], run, f"{where}[{key!r}]", None, found)
+            compare(offline[key], live[key], run, f"{where}[{key!r}]", None, found, known)
     elif type(offline) is not type(live) or offline != live:
         found.append(f"{where}: offline {offline!r}, live {live!r}")
     return found

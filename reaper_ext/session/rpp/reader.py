@@ -157,7 +157,9 @@ def _read_markers(reader: _Reader, root: Chunk) -> tuple[Marker, ...]:
             markers.append(Marker(number, position_sec, name, position_sec, color, guid))
         else:
             markers.append(Marker(number, position_sec, name, None, color, guid))
-    return tuple(markers)
+    # REAPER enumerates markers and regions by position (EnumProjectMarkers) and saves them in
+    # that order; lines an edit added may sit elsewhere. A stable sort keeps a saved file's order.
+    return tuple(sorted(markers, key=lambda marker: marker.position_sec))
 
 
 def _marker_color(color: int, following: list[str]) -> int:
