@@ -143,9 +143,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     # names from projects may hold bytes that are not UTF-8 (carried as surrogate escapes):
     # show them escaped rather than fail on them
     for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)  # a TextIOWrapper's; replaced streams may lack it
         try:
-            stream.reconfigure(errors="backslashreplace")
-        except (AttributeError, ValueError):  # replaced or detached streams (tests, pipes)
+            if reconfigure is not None:
+                reconfigure(errors="backslashreplace")
+        except ValueError:  # a detached stream
             pass
     parser = get_parser()
     args = parser.parse_args(argv)

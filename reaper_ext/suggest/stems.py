@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from reaper_ext.errors import SeparationError
 from reaper_ext.suggest.ledger.files import is_inside, record_file
@@ -50,8 +51,8 @@ def stems_suggestion(project, track, *, separate, model: str, item_guids=None) -
     """
     messages: list[str] = []
     stems: dict[str, list[dict]] = {}
-    created: list[str] = []
-    separated_files: dict[Path, object] = {}
+    created: list[dict] = []  # ledger.files.record_file records
+    separated_files: dict[Path, Any] = {}  # source -> SeparationResult
     for item in track.items:
         if item.is_muted or item.media is None or (item_guids is not None and item.guid not in item_guids):
             continue

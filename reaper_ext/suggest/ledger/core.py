@@ -198,7 +198,7 @@ def _moved_track_message(writer: SessionWriter, suggestion: Suggestion, entries:
     current = writer.get_track_value(target, "name")
     if current is None:
         return f"{suggestion.id}: track {suggestion.track_name!r} (position {target[1:]}) is gone; left pending"
-    expected = {suggestion.track_name}
+    expected: set[object] = {suggestion.track_name}
     for entry in entries:
         if entry.suggestion.kind == "name" and entry.suggestion.target == target:
             expected.add(entry.suggestion.params.get("name"))
@@ -386,12 +386,13 @@ def _accept_pending(writer: SessionWriter, suggestion: Suggestion) -> str | None
 def _accept_folder(writer: SessionWriter, suggestion: Suggestion) -> str | None:
     params = suggestion.params
     project = writer.snapshot()
-    members = [guid for guid in params.get("member_guids", []) if project.track_by_guid(guid) is not None]
+    index_of = {track.guid: track.index for track in project.tracks}
+    members = [guid for guid in params.get("member_guids", []) if guid in index_of]
     if not members:
         return f"{suggestion.id}: none of the folder's tracks exist any more"
-    first_index = min(project.track_by_guid(guid).index for guid in members)
+    first_index = min(index_of[guid] for guid in members)
     # gather the members right after the first one, in their current order
-    ordered = sorted(members, key=lambda guid: project.track_by_guid(guid).index)
+    ordered = sorted(members, key=lambda guid: index_of[guid])
     for offset, guid in enumerate(ordered):
         writer.move_track(guid, first_index + offset)
     folder_guid = writer.add_track(index=first_index, name=params.get("folder_name", "Folder"), color=int(params.get("color", 0)), folder_depth=1)
