@@ -11,7 +11,6 @@ between tracks). See :mod:`reaper_ext.jobs.protocol` for the files.
 
 from __future__ import annotations
 
-import html
 import sys
 import time
 import traceback
@@ -64,29 +63,10 @@ def _filter(suggestions: list, kind: str, selected: set[str]) -> list:
     return kept
 
 
-def _write_report(job_dir: Path, kind: str, project, suggestions: list, messages: list[str]) -> Path:
-    rows = "\n".join(
-        f"<tr><td>{html.escape(s.track_name or 'project')}</td><td>{html.escape(s.kind)}</td>"
-        f"<td>{html.escape(s.why)}</td><td>{s.confidence:.2f}</td></tr>"
-        for s in suggestions
-    )
-    notes = "\n".join(f"<li>{html.escape(m)}</li>" for m in messages)
-    title = html.escape(str(project.path or "unsaved project"))
-    text = (
-        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>reaper-ext: {title}</title></head><body>"
-        f"<h1>reaper-ext {html.escape(kind)}: {title}</h1><p>{len(suggestions)} suggestions, all switched off "
-        "until you accept them.</p><table border='1'><tr><th>track</th><th>kind</th><th>why</th><th>confidence</th></tr>"
-        f"{rows}</table><h2>Notes</h2><ul>{notes}</ul></body></html>"
-    )
-    path = job_dir / "report.html"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def _analyse(job: dict, job_dir: Path, progress: _Progress) -> dict:
-    from reaper_ext.storage.cache import ContentCache
     from reaper_ext.pipeline.session import analyze_project
     from reaper_ext.settings import load_settings
+    from reaper_ext.storage.cache import ContentCache
     from reaper_ext.suggest.engine import suggest
 
     kind = job["kind"]
@@ -98,7 +78,7 @@ def _analyse(job: dict, job_dir: Path, progress: _Progress) -> dict:
         tracks = [track for track in project.tracks if track.guid in selected]
     analysis = analyze_project(
         project, cache=ContentCache(), settings_key=settings.cache_key(), tracks=tracks,
-        progress=lambda fraction, stage: progress(0.9 * fraction, stage),
+        progress=lambda fraction, stage, eta_sec=None: progress(0.9 * fraction, stage),
     )
     progress(0.92, "suggestions", force=True)
     suggestions = _filter(suggest(project, analysis, settings), kind, selected)
@@ -106,7 +86,10 @@ def _analyse(job: dict, job_dir: Path, progress: _Progress) -> dict:
     for track in analysis.tracks:
         if track.error:
             messages.append(f"track {track.index + 1} {track.name!r}: {track.error}")
-    report = _write_report(job_dir, kind, project, suggestions, messages)
+    from reaper_ext.report.html import write_report
+
+    # the same report as the CLI's --report: one report, whichever door the user came in by
+    report = write_report(job_dir / "report.html", project, analysis, suggestions, settings)
     return {"suggestions": [s.to_dict() for s in suggestions], "messages": messages, "report": str(report)}
 
 
@@ -117,10 +100,8 @@ def _separate(job: dict, job_dir: Path, progress: _Progress) -> dict:
     from reaper_ext.suggest.stems import stems_suggestion
 
     settings = load_settings(job.get("settings_path"))
-    options = {
-        "model": settings.separation_model, "device": settings.separation_device,
-        "model_repo": Path(settings.separation_model_repo) if settings.separation_model_repo else None,
-    }
+    model = settings.separation_model
+    model_repo = Path(settings.separation_model_repo) if settings.separation_model_repo else None
     project = project_from_dict(job["project"])
     wanted = set(job.get("selected_item_guids", []))
     tracks = [track for track in project.tracks if any(item.guid in wanted for item in track.items)]
@@ -128,15 +109,18 @@ def _separate(job: dict, job_dir: Path, progress: _Progress) -> dict:
     suggestions = []
     if not tracks:
         messages.append("no items selected: select the items to separate, then run the action again")
+    n_tracks = len(tracks)
     for n, track in enumerate(tracks):
-        def report(fraction: float, stage: str, eta_sec: float | None = None, *, _base=n / len(tracks), _name=track.name) -> None:
-            progress(_base + fraction / len(tracks), f"{_name}: {stage}", eta_sec)
+        def report(fraction: float, stage: str, eta_sec: float | None = None, *, _base: float = n / max(n_tracks, 1),
+                   _name: str = track.name) -> None:
+            progress(_base + fraction / n_tracks, f"{_name}: {stage}", eta_sec)
 
         def separate(path: Path, out_dir: Path, *, _report=report):
-            return separate_file(path, out_dir, progress=_report, cancel=lambda: jobs.is_cancel_requested(job_dir), **options)
+            return separate_file(path, out_dir, model=model, model_repo=model_repo, device=settings.separation_device,
+                                 progress=_report, cancel=lambda: jobs.is_cancel_requested(job_dir))
 
         try:
-            suggestion, notes = stems_suggestion(project, track, separate=separate, model=options["model"], item_guids=wanted)
+            suggestion, notes = stems_suggestion(project, track, separate=separate, model=model, item_guids=wanted)
         except ReaperExtError as error:
             if jobs.is_cancel_requested(job_dir):
                 raise JobCancelled(str(error)) from error
