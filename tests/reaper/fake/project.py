@@ -12,12 +12,12 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reaper_ext.fx.reacomp import DEFAULT_RAW, raw_to_params
 from reaper_ext.fx.rpp_block import fx_to_rpp_lines
-from reaper_ext.fx.spec import EqBand, FxSpec, db_to_gain
+from reaper_ext.fx.spec import FxSpec, db_to_gain
 from reaper_ext.session import reaper_keys as keys
 from reaper_ext.session.rpp.edit import format_number
 from reaper_ext.session.rpp.tokens import join_tokens
+from tests.reaper.fake import fx_params as fxp
 from tests.reaper.fake import rpp_loader
 
 
@@ -76,19 +76,12 @@ class FakeFx:
     raw_lines: list[str] | None = None  # a loaded plug-in's own lines
     eq_bands: list[dict] = field(default_factory=list)
     eq_master_db: float = 0.0
-    comp_raw: list[float] = field(default_factory=lambda: list(DEFAULT_RAW))
+    comp_raw: list[float] = field(default_factory=lambda: list(fxp.REACOMP_DEFAULTS))
     sliders: dict[str, float] = field(default_factory=dict)
 
     def spec(self) -> FxSpec:
-        """What this plug-in's settings are, as an FxSpec (for saving)."""
-        custom = self.renamed or None
-        if self.plugin == "ReaEQ":
-            bands = [EqBand(b["kind"], b["freq_hz"], b["gain_db"], bw_oct=b["bw_oct"], enabled=b["enabled"]) for b in self.eq_bands]
-            params = {"gain_db": self.eq_master_db} if self.eq_master_db else {}
-            return FxSpec("ReaEQ", params=params, custom_name=custom, bypassed=not self.is_enabled, bands=bands)
-        if self.plugin == "ReaComp":
-            return FxSpec("ReaComp", params=raw_to_params(self.comp_raw), custom_name=custom, bypassed=not self.is_enabled)
-        return FxSpec(self.plugin, params=dict(self.sliders), custom_name=custom, bypassed=not self.is_enabled)
+        """A ReaGate's settings as an FxSpec, for saving it the product's way (no real ReaGate state is known)."""
+        return FxSpec(self.plugin, params=dict(self.sliders), custom_name=self.renamed or None, bypassed=not self.is_enabled)
 
 
 @dataclass
@@ -144,6 +137,40 @@ def _bus(depth: int) -> str:
     return "1 1" if depth > 0 else (f"2 {depth}" if depth < 0 else "0 0")
 
 
+def fx_lines(fx: FakeFx) -> list[str]:
+    """One plug-in as REAPER saves it in a chain (``BYPASS`` .. ``WAK``), from the fake's own state encoder.
+
+    A plug-in loaded from a file keeps its lines (with its bypass state now); one added live is
+    encoded by :mod:`tests.reaper.fake.fx_params` (written from FACTS.md), never by the product.
+    """
+    bypass = f"BYPASS {0 if fx.is_enabled else 1} {int(fx.is_offline)} 0"
+    if fx.raw_lines is not None:
+        lines = list(fx.raw_lines)
+        if lines and lines[0].startswith("BYPASS"):
+            lines[0] = bypass
+        else:
+            lines.insert(0, bypass)
+        return lines
+    name = '"' + fx.renamed.replace('"', "'") + '"'
+    if fx.plugin == "ReaEQ":
+        head = f'<VST "VST: ReaEQ (Cockos)" reaeq.dll 0 {name} {fxp.REAEQ_ID}<56535472656571726561657100000000> ""'
+        body = fxp.vst_state_lines(fxp.REAEQ_ID, True, 2, fxp.reaeq_state(fx.eq_bands, 10 ** (fx.eq_master_db / 20.0)))
+    elif fx.plugin in ("ReaComp", "ReaGate"):
+        is_comp = fx.plugin == "ReaComp"
+        plugin_id = fxp.REACOMP_ID if is_comp else fxp.REAGATE_ID
+        dll = "reacomp.dll" if is_comp else "reagate.dll"
+        head = f'<VST "VST: {fx.plugin} (Cockos)" {dll} 0 {name} {plugin_id}<00000000000000000000000000000000> ""'
+        values = fx.comp_raw if is_comp else fx.gate_raw
+        body = fxp.vst_state_lines(plugin_id, False, 4, fxp.param_list_state(values))
+    elif fx.plugin.startswith("JS:"):
+        head = f"<JS {fx.plugin[3:]} {name}"
+        sliders = [fx.sliders.get(f"slider{n}") for n in range(1, 65)]
+        body = [" ".join("-" if v is None else f"{v:.6f}" for v in sliders)]
+    else:
+        return []
+    return [bypass, head, *body, ">", "FLOATPOS 0 0 0 0", f"FXID {fx.guid}", "WAK 0 0"]
+
+
 def track_lines(track: FakeTrack, indent: str = "") -> list[str]:
     """One track as REAPER writes it (``<TRACK`` ... ``>``); also what ``GetTrackStateChunk`` returns."""
     out = [f"<TRACK {track.guid}"]
@@ -162,16 +189,11 @@ def track_lines(track: FakeTrack, indent: str = "") -> list[str]:
         out.append("  <FXCHAIN")
         out += ["    " + line for line in (track.chain_header if track.chain_header is not None else ["SHOW 0", "LASTSEL 0", "DOCKED 0"])]
         for fx in track.fx:
-            if fx.raw_lines is not None:
-                lines = list(fx.raw_lines)
-                bypass = f"BYPASS {0 if fx.is_enabled else 1} {int(fx.is_offline)} 0"
-                if lines and lines[0].startswith("BYPASS"):
-                    lines[0] = bypass
-                else:
-                    lines.insert(0, bypass)
-                out += ["    " + line for line in lines]
-            else:
+            if fx.plugin == "ReaGate" and fx.raw_lines is None:
+                # no real ReaGate state is known (FACTS "ReaGate"): saved as the product writes it
                 out += fx_to_rpp_lines(fx.spec(), indent="    ", fxid_guid=fx.guid)
+            else:
+                out += ["    " + line for line in fx_lines(fx)]
         out.append("  >")
     for item in track.items:
         take = item.take() or FakeTake()
@@ -229,5 +251,5 @@ def save_rpp(project: FakeProject, path: Path) -> None:
     Path(path).write_text("\n".join(out) + "\n", encoding="utf-8")
 
 
-__all__ = ["FakeProject", "FakeTrack", "FakeItem", "FakeTake", "FakeSource", "FakeFx", "FakeMarker", "load_rpp", "save_rpp", "track_lines",
+__all__ = ["FakeProject", "FakeTrack", "FakeItem", "FakeTake", "FakeSource", "FakeFx", "FakeMarker", "load_rpp", "save_rpp", "track_lines", "fx_lines",
            "new_guid", "DEFAULT_EQ_BANDS", "db_to_gain"]

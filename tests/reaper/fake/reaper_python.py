@@ -23,6 +23,7 @@ from tests.reaper.fake.project import (
     FakeSource,
     FakeTake,
     FakeTrack,
+    fx_lines,
     load_rpp,
     save_rpp,
 )
@@ -675,27 +676,7 @@ class FakeReaper:
 
     # -- the track chunk: the FX chain as REAPER saves it (fx_params), names editable ----------------
     def _fx_chunk(self, fx: FakeFx) -> list[str]:
-        name = '"' + fx.renamed.replace('"', "'") + '"'
-        bypass = f"BYPASS {0 if fx.is_enabled else 1} {int(fx.is_offline)} 0"
-        if fx.plugin == "ReaEQ":
-            head = f'<VST "VST: ReaEQ (Cockos)" reaeq.dll 0 {name} {fxp.REAEQ_ID}<56535472656571726561657100000000> ""'
-            body = fxp.vst_state_lines(fxp.REAEQ_ID, True, 2, fxp.reaeq_state(fx.eq_bands, 10 ** (fx.eq_master_db / 20.0)))
-        elif fx.plugin in ("ReaComp", "ReaGate"):
-            is_comp = fx.plugin == "ReaComp"
-            plugin_id = fxp.REACOMP_ID if is_comp else fxp.REAGATE_ID
-            dll = "reacomp.dll" if is_comp else "reagate.dll"
-            head = f'<VST "VST: {fx.plugin} (Cockos)" {dll} 0 {name} {plugin_id}<00000000000000000000000000000000> ""'
-            values = fx.comp_raw if is_comp else fx.gate_raw
-            body = fxp.vst_state_lines(plugin_id, False, 4, fxp.param_list_state(values))
-        elif fx.plugin.startswith("JS:"):
-            head = f"<JS {fx.plugin[3:]} {name}"
-            sliders = [fx.sliders.get(f"slider{n}") for n in range(1, 65)]
-            body = [" ".join("-" if v is None else f"{v:.6f}" for v in sliders)]
-        elif fx.raw_lines is not None:
-            return list(fx.raw_lines)
-        else:
-            return []
-        return [bypass, head, *body, ">", "FLOATPOS 0 0 0 0", f"FXID {fx.guid}", "WAK 0 0"]
+        return fx_lines(fx)
 
     def GetTrackStateChunk(self, track, buf, sz, is_undo_optional):
         if track is None:
