@@ -165,9 +165,9 @@ def _modal_progression(context: SectionContext) -> tuple[list[tuple[int, str]], 
                 continue
             covered, total = _coverage((root, quality), melody)
             function = _FUNCTION.get((root - context.tonic_pc) % 12)
-            if n == 0 and (detected[0] - context.tonic_pc) % 12 == 0:
-                continue  # keep the section's opening tonic: borrowing is colour, not a new key
             cost = 3.0 * (total - covered) + (0.0 if function == detected_function else 0.8)
+            if n == 0 and (detected[0] - context.tonic_pc) % 12 == 0:
+                cost += 2.0  # keep the section's opening tonic if another bar will do: borrowing is colour, not a new key
             scored.append((cost, n, (root, quality), source))
     scored.sort(key=lambda item: (item[0], item[1]))
     n_borrow = max(1, len(chords) // 4)

@@ -21,7 +21,7 @@ from reaper_ext.analysis.song.results import PITCH_CLASS_NAMES, KeyEstimate
 from reaper_ext.errors import AnalysisError
 
 __all__ = ["QUALITIES", "CHORD_LABELS", "BarChord", "chord_name", "chord_pitch_classes", "diatonic_chords",
-           "bar_chroma", "recognise_chords"]
+           "key_scale", "bar_chroma", "bass_chroma", "recognise_chords", "key_from_chords"]
 
 #: Qualities and their intervals above the root, in semitones.
 QUALITIES: dict[str, tuple[int, ...]] = {"maj": (0, 4, 7), "min": (0, 3, 7), "dim": (0, 3, 6), "7": (0, 4, 7, 10)}
@@ -34,6 +34,7 @@ _EMISSION_TEMPERATURE = 0.04  # cosine similarity units; smaller trusts the chro
 _IN_KEY_LOG_PRIOR = 1.2  # how much more a chord of the key is expected (log units)
 _FIFTH_MOTION_LOG_BONUS = 0.3  # root down a fifth / up a fourth: the commonest motion (V-I, ii-V)
 _STAY_LOG_BONUS = 0.4  # the same chord again next bar
+_BASS_ROOT_WEIGHT = 4.0  # log units per unit of the bass's pitch-class share on the chord's root
 _SEVENTH_LOG_PENALTY = 1.5  # a seventh needs its seventh clearly there, not a passing melody note
 
 
@@ -123,6 +124,48 @@ def bar_chroma(chroma: np.ndarray, frames_per_sec: float, bars_sec: list[tuple[f
     return np.divide(rows, norms, out=np.zeros_like(rows), where=norms > 1e-12)
 
 
+def bass_chroma(mono: np.ndarray, sample_rate_hz: int, spans_sec: list[tuple[float, float]]) -> np.ndarray:
+    """Pitch classes of the lowest octaves (40-260 Hz) per span, ``(n_spans, 12)``, each row summing to 1.
+
+    Give it each bar's first beat: on the downbeat the bass plays the chord's
+    root (later beats walk to the fifth and on), and the chord's upper notes
+    and the melody say little about the root. A 0.37 s window (2.7 Hz bins at
+    5.5 kHz: a semitone at 45 Hz) hopping by 93 ms; a shorter span is zero-padded.
+    """
+    from scipy.fft import rfft
+
+    from reaper_ext.analysis.filterbanks import chroma_filterbank
+    from reaper_ext.audio.resample import resample
+
+    rate_hz = 5512
+    low = resample(np.asarray(mono, dtype=np.float32), int(sample_rate_hz), rate_hz)
+    n_fft, hop = 2048, 512
+    frequencies = np.fft.rfftfreq(n_fft, 1.0 / rate_hz)
+    band = (frequencies >= 40.0) & (frequencies <= 260.0)
+    basis = chroma_filterbank(rate_hz, n_fft)[:, band]
+    window = np.hanning(n_fft + 1)[:-1].astype(np.float32)
+    rows = np.zeros((len(spans_sec), 12))
+    for n, (start_sec, end_sec) in enumerate(spans_sec):
+        first, last = int(start_sec * rate_hz), min(len(low), int(end_sec * rate_hz))
+        if last <= first:
+            continue
+        segment = low[first:last] if last - first >= n_fft else np.pad(low[first:last], (0, n_fft - (last - first)))
+        frames = np.lib.stride_tricks.sliding_window_view(segment, n_fft)[::hop]
+        magnitude = np.abs(rfft(frames * window, axis=1, workers=1))[:, band]
+        rows[n] = (basis @ magnitude.T).sum(axis=1)
+    totals = rows.sum(axis=1, keepdims=True)
+    return np.divide(rows, totals, out=np.full_like(rows, 1.0 / 12), where=totals > 1e-12)
+
+
+def _log_emission(chroma, frames_per_sec, bars_sec, bass) -> np.ndarray:
+    features = bar_chroma(chroma, frames_per_sec, bars_sec)
+    log_emission = (features @ _templates().T) / _EMISSION_TEMPERATURE  # (n_bars, n_chords)
+    if bass is not None:
+        roots = np.array([root for root, _ in CHORD_LABELS])
+        log_emission += _BASS_ROOT_WEIGHT * (bass[:, roots] - 1.0 / 12)
+    return log_emission
+
+
 def _log_transitions(key: KeyEstimate | None) -> tuple[np.ndarray, np.ndarray]:
     """Log prior per chord and log transition matrix, shaped by the key."""
     n = len(CHORD_LABELS)
@@ -152,6 +195,7 @@ def recognise_chords(
     *,
     key: KeyEstimate | None = None,
     first_bar: int = 0,
+    bass: np.ndarray | None = None,
 ) -> list[BarChord]:
     """One chord per bar from harmonic chroma (templates + key-aware HMM, Viterbi).
 
@@ -167,6 +211,8 @@ def recognise_chords(
         The song's key; without it every chord is equally expected.
     first_bar : int
         The number of the first bar in ``bars_sec``.
+    bass : np.ndarray, shape (n_bars, 12), optional
+        :func:`bass_chroma` of the bars: evidence for each chord's root.
 
     Returns
     -------
@@ -182,9 +228,47 @@ def recognise_chords(
         raise AnalysisError(f"chroma must have shape (12, n_frames), got {chroma.shape}")
     if not bars_sec:
         raise AnalysisError("no bars to recognise chords in (is the song shorter than a bar?)")
-    features = bar_chroma(chroma, frames_per_sec, bars_sec)
-    log_emission = (features @ _templates().T) / _EMISSION_TEMPERATURE  # (n_bars, n_chords)
+    log_emission = _log_emission(chroma, frames_per_sec, bars_sec, bass)
     log_prior, log_transition = _log_transitions(key)
+    return _decode(log_emission, log_prior, log_transition, bars_sec, first_bar)
+
+
+def _forward(log_emission: np.ndarray, log_prior: np.ndarray, log_transition: np.ndarray) -> np.ndarray:
+    forward = np.empty_like(log_emission)
+    forward[0] = log_prior + log_emission[0]
+    for t in range(1, len(log_emission)):
+        forward[t] = np.logaddexp.reduce(forward[t - 1][:, None] + log_transition, axis=0) + log_emission[t]
+    return forward
+
+
+def key_from_chords(
+    chroma: np.ndarray,
+    frames_per_sec: float,
+    bars_sec: list[tuple[float, float]],
+    candidates: list[KeyEstimate],
+    *,
+    bass: np.ndarray | None = None,
+) -> tuple[KeyEstimate, list[float]]:
+    """The candidate key under which the bar chroma is most likely (the HMM's total likelihood).
+
+    The profile key (Krumhansl-Schmuckler) often hesitates between a key and its
+    neighbour a fifth away (a ii-V-I in B-flat sounds much like F); the chords
+    decide: under the right key more of the bars are its own chords.
+
+    Returns
+    -------
+    (KeyEstimate, list of float)
+        The best candidate and each candidate's log-likelihood.
+    """
+    log_emission = _log_emission(chroma, frames_per_sec, bars_sec, bass)
+    scores = []
+    for key in candidates:
+        log_prior, log_transition = _log_transitions(key)
+        scores.append(float(np.logaddexp.reduce(_forward(log_emission, log_prior, log_transition)[-1])))
+    return candidates[int(np.argmax(scores))], scores
+
+
+def _decode(log_emission, log_prior, log_transition, bars_sec, first_bar) -> list[BarChord]:
     n_bars, n_states = log_emission.shape
     # Viterbi
     score = log_prior + log_emission[0]
@@ -198,10 +282,7 @@ def recognise_chords(
     for t in range(n_bars - 1, 0, -1):
         path[t - 1] = back[t, path[t]]
     # forward-backward posteriors for the confidence
-    forward = np.empty((n_bars, n_states))
-    forward[0] = log_prior + log_emission[0]
-    for t in range(1, n_bars):
-        forward[t] = np.logaddexp.reduce(forward[t - 1][:, None] + log_transition, axis=0) + log_emission[t]
+    forward = _forward(log_emission, log_prior, log_transition)
     backward = np.zeros((n_bars, n_states))
     for t in range(n_bars - 2, -1, -1):
         backward[t] = np.logaddexp.reduce(log_transition + (log_emission[t + 1] + backward[t + 1])[None, :], axis=1)

@@ -26,7 +26,7 @@ from reaper_ext.errors import AnalysisError
 from reaper_ext.session.rpp.midi import MidiNote, TempoMap, midi_item_spec, tempo_map_from_document
 from reaper_ext.sparks.generate import IDEA_KINDS, SectionContext, Spark, generate_sparks
 from reaper_ext.sparks.groove import GrooveFingerprint, measure_groove
-from reaper_ext.sparks.harmony import BarChord, recognise_chords
+from reaper_ext.sparks.harmony import BarChord, bass_chroma, key_from_chords, recognise_chords
 from reaper_ext.suggest.model import TARGET_PROJECT, Suggestion, make_suggestion_id
 
 __all__ = ["SparksResult", "SPARKS_TRACK_PREFIX", "IDEA_COLORS", "song_sparks", "project_sparks", "sparks_suggestions"]
@@ -108,7 +108,7 @@ def song_sparks(
     """
     from reaper_ext.analysis.song.features import compute_features
     from reaper_ext.analysis.song.key import key_from_features
-    from reaper_ext.analysis.song.results import PITCH_CLASS_NAMES
+    from reaper_ext.analysis.song.results import PITCH_CLASS_NAMES, KeyEstimate
     from reaper_ext.analysis.song.sections import sections_from_features
     from reaper_ext.sparks.melody import strong_beat_notes
 
@@ -120,7 +120,16 @@ def song_sparks(
         raise AnalysisError(f"the song is shorter than one bar ({duration_sec:.1f} s): nothing to read chords from")
     bars_sec = [(tempo_map.qn_to_sec(tempo_map.bar_to_qn(b)), tempo_map.qn_to_sec(tempo_map.bar_to_qn(b + 1)))
                 for b in range(end_bar)]
-    chords = recognise_chords(features.chroma, features.frames_per_sec, bars_sec, key=key)
+    # the root's evidence: the bass on each bar's first beat
+    mono = mix.mean(axis=1) if mix.ndim == 2 else mix
+    first_beats = [(start, tempo_map.qn_to_sec(tempo_map.bar_to_qn(b) + 1.0)) for b, (start, _) in enumerate(bars_sec)]
+    bass = bass_chroma(mono, sample_rate_hz, first_beats)
+    # the key: every key judged by how well its chords explain the bars (see harmony.key_from_chords)
+    candidates = [KeyEstimate(name, mode, 0.0) for mode in ("major", "minor") for name in PITCH_CLASS_NAMES]
+    chord_key, _ = key_from_chords(features.chroma, features.frames_per_sec, bars_sec, candidates, bass=bass)
+    if chord_key.name != key.name:
+        key = KeyEstimate(chord_key.tonic, chord_key.mode, key.confidence, key.correlation)
+    chords = recognise_chords(features.chroma, features.frames_per_sec, bars_sec, key=key, bass=bass)
     messages: list[str] = []
 
     if time_range_sec is not None:

@@ -17,12 +17,13 @@ further random ``±jitter_ms``; off-beat eighths sit at ``swing`` of the beat
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
 from reaper_ext_testkit.datagen.render import Note, render_notes
 
-__all__ = ["QUALITIES", "Chord", "DrumHit", "ProgressionSong", "compose_progression_song", "scale_pitch_classes",
+__all__ = ["QUALITIES", "Chord", "DrumHit", "ProgressionSong", "compose_progression_song", "scale_pitch_classes", "write_song_project",
            "render_drum_part"]
 
 SAMPLE_RATE_HZ = 44100
@@ -288,3 +289,31 @@ def render_drum_part(hits: list[DrumHit], tempo_bpm: float, *, soundfont: str = 
         if notes:
             parts[drum] = render_notes(notes, is_drum=True, soundfont=soundfont, tail_sec=1.0)
     return parts
+
+
+def write_song_project(song: ProgressionSong, folder, *, name: str = "song.RPP") -> Path:
+    """Lay a rendered song out as a multitrack project: one WAV per part under ``media/``, one track each.
+
+    Returns the project's path. The project's tempo and meter are the song's.
+    """
+
+    import soundfile
+
+    folder = Path(folder)
+    (folder / "media").mkdir(parents=True, exist_ok=True)
+    lines = ['<REAPER_PROJECT 0.1 "7.07/linux-x86_64" 1700000000',
+             f"  TEMPO {song.tempo_bpm:g} {song.beats_per_bar} 4", f"  SAMPLERATE {song.sample_rate_hz} 0 0"]
+    for n, (track_name, audio) in enumerate(song.tracks.items()):
+        file_name = f"{track_name.lower()}.wav"
+        soundfile.write(folder / "media" / file_name, audio, song.sample_rate_hz, subtype="FLOAT")
+        guid = f"{{{n + 1:08d}-2222-3333-4444-555555555555}}"
+        lines += [f"  <TRACK {guid}", f"    NAME {track_name}", "    PEAKCOL 16576", "    VOLPAN 1 0 -1 -1 1",
+                  "    MUTESOLO 0 0 0", "    ISBUS 0 0", f"    TRACKID {guid}", "    <ITEM", "      POSITION 0",
+                  f"      LENGTH {audio.shape[0] / song.sample_rate_hz:.6f}",
+                  f"      IGUID {{{n + 1:08d}-AAAA-3333-4444-555555555555}}", f"      NAME {file_name}",
+                  "      VOLPAN 1 0 1 -1", "      SOFFS 0", "      <SOURCE WAVE", f'        FILE "media/{file_name}"',
+                  "      >", "    >", "  >"]
+    lines.append(">")
+    path = folder / name
+    path.write_text("\n".join(lines) + "\n")
+    return path
