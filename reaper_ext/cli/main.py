@@ -8,6 +8,7 @@ only with ``--debug``). Commands:
 - ``analyze PROJECT``: label, measure, find problems, suggest.
 - ``suggestions PROJECT`` / ``accept PROJECT`` / ``reject PROJECT``: the ledger.
 - ``separate PROJECT|FILE``: split a mix into stems.
+- ``sparks PROJECT``: chord, bass and groove ideas from the song as muted MIDI tracks.
 """
 
 from __future__ import annotations
@@ -120,8 +121,18 @@ def _add_separate(subparsers) -> None:
     _command("separate", "reaper_ext.cli.commands", "run_separate")
 
 
+def _add_sparks(subparsers) -> None:
+    parser = subparsers.add_parser("sparks", help="chord, bass and groove ideas from this song, as muted MIDI tracks")
+    parser.add_argument("project", help="path to a .RPP file")
+    parser.add_argument("--section", metavar="A", help="only the sections with this letter (default: every section)")
+    parser.add_argument("--write", metavar="OUT.RPP", help="write the project with the sparks to a new file")
+    parser.add_argument("--mid", metavar="DIR", help="also write each idea as a .mid file into this folder")
+    parser.add_argument("--json", metavar="OUT.json", help="write the chords, groove and ideas as JSON")
+    _command("sparks", "reaper_ext.cli.sparks", "run_sparks")
+
+
 # Each command's parser; its code is imported only when it runs.
-_EXTRA_PARSERS: list[Callable] = [_add_info, _add_analyze, _add_ledger_commands, _add_separate]
+_EXTRA_PARSERS: list[Callable] = [_add_info, _add_analyze, _add_ledger_commands, _add_separate, _add_sparks]
 
 
 def get_parser() -> argparse.ArgumentParser:

@@ -177,13 +177,16 @@ def song_sparks(
 
 
 def project_sparks(project_path: Path, *, section_label: str | None = None,
-                   time_range_sec: tuple[float, float] | None = None) -> tuple[object, SparksResult]:
-    """Read a ``.RPP``'s tracks and make its sparks; returns ``(document, result)``."""
+                   time_range_sec: tuple[float, float] | None = None, doc=None) -> tuple[object, SparksResult]:
+    """Read a ``.RPP``'s tracks and make its sparks; returns ``(document, result)``.
+
+    ``doc``: the project already loaded from ``project_path`` (its save then checks the file did not change since).
+    """
     from reaper_ext.audio.track_audio import read_track_audio
     from reaper_ext.errors import MediaError
     from reaper_ext.session.rpp import load_document, read_project
 
-    doc = load_document(project_path)
+    doc = load_document(project_path) if doc is None else doc
     project = read_project(doc)
     tempo_map = tempo_map_from_document(doc)
     rate_hz = 44100
