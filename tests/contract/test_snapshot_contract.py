@@ -224,3 +224,21 @@ def test_the_fake_loader_owes_nothing_to_the_product():
     imported = [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
     imported += [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
     assert imported and not [name for name in imported if name and name.startswith("reaper_ext")]
+
+
+@pytest.mark.parametrize("platform", ["win64", "linux-x86_64"])
+def test_the_fake_saves_what_it_loaded(fake_module, tmp_path, platform):
+    # The fake's save is how the end-to-end tests see what a live run left: what it writes must be
+    # what it loaded, colours in the file's byte order whatever REAPER's native one.
+    from reaper_ext.session.rpp import load_project
+
+    def summary(project):
+        tracks = [(t.name, t.color, t.volume_gain, t.pan, t.is_muted, t.folder_depth, t.ext_state) for t in project.tracks]
+        markers = [(m.index, m.position_sec, m.name, m.end_sec, m.color) for m in project.markers]
+        return tracks, markers, project.notes, project.tempo_bpm
+
+    for path in [*PROJECTS, _with_more(EXAMPLE_PROJECT, tmp_path)]:
+        fake = fake_module.open_project(path, version="7.27", platform=platform)
+        saved = tmp_path / f"saved-{path.name}"
+        fake.save(saved)
+        assert summary(load_project(saved)[1]) == summary(load_project(path)[1]), path.name

@@ -14,9 +14,6 @@ from pathlib import Path
 
 from reaper_ext.fx.rpp_block import fx_to_rpp_lines
 from reaper_ext.fx.spec import FxSpec, db_to_gain
-from reaper_ext.session import reaper_keys as keys
-from reaper_ext.session.rpp.edit import format_number
-from reaper_ext.session.rpp.tokens import join_tokens
 from tests.reaper.fake import fx_params as fxp
 from tests.reaper.fake import rpp_loader
 
@@ -116,6 +113,7 @@ class FakeMarker:
 class FakeProject:
     path: Path | None = None
     version: str = "7.27"
+    platform: str = "win64"  # the REAPER build holding the project: its native colour order
     tempo_bpm: float = 120.0
     time_signature: tuple[int, int] = (4, 4)
     sample_rate_hz: int | None = None
@@ -171,19 +169,22 @@ def fx_lines(fx: FakeFx) -> list[str]:
     return [bypass, head, *body, ">", "FLOATPOS 0 0 0 0", f"FXID {fx.guid}", "WAK 0 0"]
 
 
-def track_lines(track: FakeTrack, indent: str = "") -> list[str]:
+PEAKCOL_NONE = 16576  # FACTS ".RPP format": PEAKCOL 16576 = no custom colour
+
+
+def track_lines(track: FakeTrack, indent: str = "", platform: str = "win64") -> list[str]:
     """One track as REAPER writes it (``<TRACK`` ... ``>``); also what ``GetTrackStateChunk`` returns."""
     out = [f"<TRACK {track.guid}"]
-    out.append("  " + join_tokens(["NAME", track.name]))
-    out.append(f"  PEAKCOL {track.color or keys.PEAKCOL_NONE}")
-    out.append(f"  VOLPAN {format_number(track.volume)} {format_number(track.pan)} -1 -1 1")
+    out.append("  " + rpp_loader.line(["NAME", track.name]))
+    out.append(f"  PEAKCOL {rpp_loader.file_color(track.color, platform) if track.color else PEAKCOL_NONE}")
+    out.append(f"  VOLPAN {rpp_loader.number(track.volume)} {rpp_loader.number(track.pan)} -1 -1 1")
     out.append(f"  MUTESOLO {int(track.is_muted)} 0 0")
     out.append(f"  IPHASE {int(track.is_phase_inverted)}")
     out.append(f"  ISBUS {_bus(track.folder_depth)}")
     out.append(f"  TRACKID {track.guid}")
     if track.ext_state:
         out.append("  <EXT")
-        out += ["    " + join_tokens([key, value]) for key, value in track.ext_state.items()]
+        out += ["    " + rpp_loader.line([key, value]) for key, value in track.ext_state.items()]
         out.append("  >")
     if track.fx or track.chain_header is not None:
         out.append("  <FXCHAIN")
@@ -199,24 +200,24 @@ def track_lines(track: FakeTrack, indent: str = "") -> list[str]:
         take = item.take() or FakeTake()
         out += [
             "  <ITEM",
-            f"    POSITION {format_number(item.position_sec)}",
-            f"    LENGTH {format_number(item.length_sec)}",
+            f"    POSITION {rpp_loader.number(item.position_sec)}",
+            f"    LENGTH {rpp_loader.number(item.length_sec)}",
             f"    MUTE {int(item.is_muted)} 0",
             f"    IGUID {item.guid}",
-            "    " + join_tokens(["NAME", take.name]),
-            f"    VOLPAN {format_number(item.volume)} 0 {format_number(take.volume)} -1",
-            f"    SOFFS {format_number(take.start_offset_sec)}",
-            f"    PLAYRATE {format_number(take.playrate)} 1 0 -1 0 0.0025",
+            "    " + rpp_loader.line(["NAME", take.name]),
+            f"    VOLPAN {rpp_loader.number(item.volume)} 0 {rpp_loader.number(take.volume)} -1",
+            f"    SOFFS {rpp_loader.number(take.start_offset_sec)}",
+            f"    PLAYRATE {rpp_loader.number(take.playrate)} 1 0 -1 0 0.0025",
             f"    GUID {take.guid}",
         ]
         source = take.source
         if source is not None:
             pad = "    "
             if source.kind == "SECTION" and source.parent is not None:
-                out += [pad + "<SOURCE SECTION", pad + f"  LENGTH {format_number(source.section_length_sec)}",
-                        pad + f"  STARTPOS {format_number(source.section_offset_sec)}"]
+                out += [pad + "<SOURCE SECTION", pad + f"  LENGTH {rpp_loader.number(source.section_length_sec)}",
+                        pad + f"  STARTPOS {rpp_loader.number(source.section_offset_sec)}"]
                 source, pad = source.parent, pad + "  "
-            out += [pad + f"<SOURCE {source.kind}", pad + "  " + join_tokens(["FILE", source.file]), pad + ">"]
+            out += [pad + f"<SOURCE {source.kind}", pad + "  " + rpp_loader.line(["FILE", source.file]), pad + ">"]
             if pad != "    ":
                 out.append("    >")
         out.append("  >")
@@ -229,22 +230,24 @@ def save_rpp(project: FakeProject, path: Path) -> None:
     out = [f'<REAPER_PROJECT 0.1 "{project.version}/linux-x86_64" 1700000000']
     if project.notes:
         out += ["  <NOTES 0 2"] + ["    |" + line for line in project.notes.split("\n")] + ["  >"]
-    out.append(f"  TEMPO {format_number(project.tempo_bpm)} {project.time_signature[0]} {project.time_signature[1]}")
+    out.append(f"  TEMPO {rpp_loader.number(project.tempo_bpm)} {project.time_signature[0]} {project.time_signature[1]}")
     if project.sample_rate_hz:
         out.append(f"  SAMPLERATE {project.sample_rate_hz} 1 0")
     for marker in sorted(project.markers, key=lambda m: (m.position_sec, m.number)):
         flags = 1 if marker.is_region else 0
-        out.append("  " + join_tokens(["MARKER", str(marker.number), format_number(marker.position_sec), marker.name, str(flags),
-                                       str(marker.color), "1", "R", marker.guid, "0"]))
+        # the byte-order flag names the order the colour is in (FACTS "Colours"): REAPER's native one
+        order = "R" if project.platform.startswith("win") or project.platform == "x64" else "B"
+        out.append("  " + rpp_loader.line(["MARKER", str(marker.number), rpp_loader.number(marker.position_sec), marker.name,
+                                           str(flags), str(marker.color), "1", order, marker.guid, "0"]))
         if marker.is_region:
-            out.append("  " + join_tokens(["MARKER", str(marker.number), format_number(marker.end_sec), "", "1"]))
+            out.append("  " + rpp_loader.line(["MARKER", str(marker.number), rpp_loader.number(marker.end_sec), "", "1"]))
     for track in project.tracks:
-        out += track_lines(track, "  ")
+        out += track_lines(track, "  ", project.platform)
     if project.ext_state:
         out.append("  <EXTSTATE")
         for section, values in project.ext_state.items():
             out.append(f"    <{section}")
-            out += ["      " + join_tokens([key, value]) for key, value in values.items()]
+            out += ["      " + rpp_loader.line([key, value]) for key, value in values.items()]
             out.append("    >")
         out.append("  >")
     out.append(">")

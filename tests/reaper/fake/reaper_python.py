@@ -58,6 +58,7 @@ class FakeReaper:
                  fx_quirks: frozenset[str] = frozenset()) -> None:
         self.project = project
         project.version = version
+        project.platform = platform  # saving writes colours in this REAPER's native order
         self.version = version
         # ColorToNative's byte order follows the platform (FACTS "Colours"): win* 0x00BBGGRR, else 0x00RRGGBB.
         self.platform = platform

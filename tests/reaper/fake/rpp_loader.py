@@ -35,7 +35,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Block", "tokenize", "quote", "ext_lines", "parse_blocks", "load_into"]
+__all__ = ["Block", "tokenize", "quote", "line", "number", "file_color", "ext_lines", "parse_blocks", "load_into"]
 
 _GUID = re.compile(r"^\{[0-9A-Fa-f-]{36}\}$")
 _QUOTE_MARKS = "\"'`"
@@ -78,6 +78,22 @@ def ext_lines(values: dict[str, str]) -> list[str]:
     if not values:
         return []
     return ["<EXT", *(f"{quote(key)} {quote(value)}" for key, value in values.items()), ">"]
+
+
+def number(value: float) -> str:
+    """A number as a project file holds it: plain decimals, no exponent, no trailing zeros."""
+    text = format(float(value), ".14f").rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def line(values: list[str]) -> str:
+    """One line's values, each quoted as needed."""
+    return " ".join(quote(value) for value in values)
+
+
+def file_color(native: int, platform: str) -> int:
+    """A colour REAPER holds natively on ``platform`` in the Windows order a file's ``PEAKCOL`` uses."""
+    return _native(native, True, platform)  # the R/B swap is its own inverse: native -> Windows order
 
 
 def _is_windows(platform: str) -> bool:
@@ -174,6 +190,7 @@ def load_into(fake_project, path: Path, *, classes, platform: str = "win64") -> 
     """
     root = parse_blocks(Path(path).read_bytes().decode("utf-8", errors="surrogateescape"))
     fake_project.path = Path(path)
+    fake_project.platform = platform
     fake_project.file_version = root.head[2] if len(root.head) > 2 else ""
     tempo = root.first("TEMPO")
     fake_project.tempo_bpm = _number(tempo, 0, 120.0)
