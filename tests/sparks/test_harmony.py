@@ -1,0 +1,86 @@
+"""Chords bar by bar: templates, the key-aware smoothing, and rendered songs with known progressions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from reaper_ext.analysis.song.features import compute_features
+from reaper_ext.analysis.song.results import KeyEstimate, PITCH_CLASS_NAMES
+from reaper_ext.errors import AnalysisError
+from reaper_ext.sparks.harmony import bass_chroma, key_from_chords, recognise_chords
+
+FPS = 10.0
+
+
+def _chroma_of(bars: list[set[int]], *, noise: float = 0.0, seed: int = 0) -> np.ndarray:
+    """Ten frames per bar, energy on the given pitch classes (plus optional noise)."""
+    rng = np.random.default_rng(seed)
+    frames = []
+    for pcs in bars:
+        column = np.zeros(12)
+        column[list(pcs)] = 1.0
+        frames += [column + noise * rng.random(12) for _ in range(10)]
+    return np.array(frames).T
+
+
+def _bars(n: int) -> list[tuple[float, float]]:
+    return [(float(i), float(i + 1)) for i in range(n)]
+
+
+def test_clean_triads_and_a_seventh_are_named():
+    # C E G | A C E | F A C | G B D F
+    chroma = _chroma_of([{0, 4, 7}, {9, 0, 4}, {5, 9, 0}, {7, 11, 2, 5}])
+    chords = recognise_chords(chroma, FPS, _bars(4), key=KeyEstimate("C", "major", 1.0))
+    assert [c.name for c in chords] == ["C", "Am", "F", "G7"]
+    assert all(0.0 <= c.confidence <= 1.0 for c in chords)
+
+
+def test_the_key_decides_an_ambiguous_bar():
+    # a bar with only E and G: C major without its root, or E minor without its fifth; the chroma
+    # alone cannot tell, the key can (E minor's tonic vs C major's tonic)
+    ambiguous = _chroma_of([{4, 7}])
+    in_c = recognise_chords(ambiguous, FPS, _bars(1), key=KeyEstimate("C", "major", 1.0))[0]
+    in_e_minor = recognise_chords(ambiguous, FPS, _bars(1), key=KeyEstimate("E", "minor", 1.0))[0]
+    assert in_e_minor.name == "Em"
+    assert in_c.name in ("C", "Em")  # both are C major chords; the key must not pull in a foreign one
+
+
+def test_key_from_chords_prefers_the_key_whose_chords_explain_the_bars():
+    # Cm F Bb Bb (ii-V-I in B-flat)
+    chroma = _chroma_of([{0, 3, 7}, {5, 9, 0}, {10, 2, 5}, {10, 2, 5}] * 2)
+    keys = [KeyEstimate(name, mode, 0.0) for mode in ("major", "minor") for name in PITCH_CLASS_NAMES]
+    best, scores = key_from_chords(chroma, FPS, _bars(8), keys)
+    assert best.name == "A# major"
+    assert len(scores) == 24
+
+
+def test_bad_input_is_an_analysis_error():
+    with pytest.raises(AnalysisError, match="shape"):
+        recognise_chords(np.zeros((11, 5)), FPS, _bars(1))
+    with pytest.raises(AnalysisError, match="no bars"):
+        recognise_chords(np.zeros((12, 5)), FPS, [])
+
+
+def test_bass_chroma_finds_the_downbeat_root():
+    rate = 22050
+    t = np.arange(rate) / rate
+    low_a = np.sin(2 * np.pi * 110.0 * t)  # A2
+    rows = bass_chroma(low_a, rate, [(0.0, 1.0)])
+    assert int(np.argmax(rows[0])) == 9
+    assert rows[0].sum() == pytest.approx(1.0)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fixture", ["song_4_4", "song_3_4"])
+def test_rendered_songs_at_least_80_percent_of_bars(fixture, request):
+    song = request.getfixturevalue(fixture)
+    features = compute_features(song.mix, song.sample_rate_hz)
+    bars = [(n * song.bar_sec, (n + 1) * song.bar_sec) for n in range(song.n_bars)]
+    first_beats = [(a, a + song.bar_sec / song.beats_per_bar) for a, _ in bars]
+    bass = bass_chroma(song.mix.mean(axis=1), song.sample_rate_hz, first_beats)
+    keys = [KeyEstimate(name, mode, 0.0) for mode in ("major", "minor") for name in PITCH_CLASS_NAMES]
+    key, _ = key_from_chords(features.chroma, features.frames_per_sec, bars, keys, bass=bass)
+    chords = recognise_chords(features.chroma, features.frames_per_sec, bars, key=key, bass=bass)
+    right = sum((c.root_pc, c.quality) == (t.root_pc, t.quality) for c, t in zip(chords, song.chords, strict=True))
+    assert right / song.n_bars >= 0.8, [(c.name, t.name) for c, t in zip(chords, song.chords, strict=True)]
