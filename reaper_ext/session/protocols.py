@@ -3,9 +3,10 @@
 Two backends implement them: the ``.RPP`` file backend
 (:class:`~reaper_ext.session.rpp.reader.RppSessionReader`,
 :class:`~reaper_ext.session.rpp.writer.RppSessionWriter`) and the live REAPER
-backend (:class:`~reaper_ext.session.live.LiveSession`). Analysis reads a
-project only through :class:`SessionReader`; ``reaper_ext.suggest.ledger.core``
-applies, accepts and rejects suggestions only through :class:`SessionWriter`.
+backend (:class:`~reaper_ext.session.live.LiveSession`). Analysis works on the
+:class:`~reaper_ext.session.model.Project` a :class:`SessionReader` snapshots;
+``reaper_ext.suggest.ledger.core`` applies, accepts and rejects suggestions only
+through :class:`SessionWriter`.
 So a project gives the same snapshot, and the same suggestions give the same
 session, whichever backend holds it. That is checked twice:
 
@@ -13,7 +14,8 @@ session, whichever backend holds it. That is checked twice:
   backend to the protocol it must satisfy, so ``mypy reaper_ext`` fails as soon
   as a backend's signature drifts from the protocol;
 - by the contract tests (``tests/contract/``), which snapshot every corpus
-  project through both backends and compare every field of the model.
+  project through both backends and compare every field of the model, and
+  write the same suggestions through both and compare the results.
 
 Restore tokens: a method that changes something returns an opaque string the
 backend can use to put back exactly what was there (the ``.RPP`` backend
