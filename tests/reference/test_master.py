@@ -1,0 +1,148 @@
+"""Master check: LRA (EBU Tech 3342 signals), PLR/PSR, the platform card, and the solved chain.
+
+Expected values come from the standards' own test signals and from arithmetic on
+levels we set, never from the product's constants.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from reaper_ext.reference.chain import apply_limiter, simulate_chain, solve_chain
+from reaper_ext.reference.dynamics import loudness_series, measure_dynamics
+from reaper_ext.reference.master import Platform, check_master, platform_card, platform_from_text
+
+SR = 48000
+
+
+def sine_at_lufs(level_lufs: float, seconds: float, freq_hz: float = 1000.0) -> np.ndarray:
+    """A stereo 1 kHz sine; EBU Tech 3341 test 1: a stereo 1 kHz sine of peak -23 dBFS reads -23 LUFS."""
+    t = np.arange(int(seconds * SR)) / SR
+    amplitude = 10 ** (level_lufs / 20)
+    tone = (amplitude * np.sin(2 * np.pi * freq_hz * t)).astype(np.float32)
+    return np.stack([tone, tone], axis=1)
+
+
+@pytest.mark.parametrize(("levels", "expected_lu"), [((-20, -30), 10), ((-20, -15), 5), ((-40, -20), 20),
+                                                      ((-50, -35, -20, -35, -50), 15)])
+def test_lra_tech_3342_cases(levels, expected_lu):
+    """EBU Tech 3342 test signals 1-4: 20 s stretches of stereo 1 kHz sine at these levels; LRA +-1 LU."""
+    audio = np.concatenate([sine_at_lufs(level, 20) for level in levels])
+    dynamics = measure_dynamics(audio, SR)
+    assert dynamics.lra_lu == pytest.approx(expected_lu, abs=1.0)
+
+
+def test_steady_sine_figures():
+    """A steady stereo sine of peak -20 dBFS: -20 LUFS (Tech 3341), LRA 0, PLR and PSR 0 dB, crest 3.01 dB (a sine's)."""
+    audio = sine_at_lufs(-20, 10)
+    dynamics = measure_dynamics(audio, SR)
+    assert dynamics.integrated_lufs == pytest.approx(-20.0, abs=0.1)
+    assert dynamics.short_term_max_lufs == pytest.approx(-20.0, abs=0.1)
+    assert dynamics.lra_lu == pytest.approx(0.0, abs=0.1)
+    assert dynamics.plr_db == pytest.approx(0.0, abs=0.1)
+    assert dynamics.psr_db == pytest.approx(0.0, abs=0.1)
+    assert dynamics.crest_db == pytest.approx(3.01, abs=0.05)
+
+
+def test_short_term_follows_a_step():
+    """Short-term loudness is a 3 s window: 1.5 s into a -10 dB step it reads the power mean of the two halves."""
+    audio = np.concatenate([sine_at_lufs(-20, 5), sine_at_lufs(-30, 5)])
+    short_term = loudness_series(audio, SR).short_term_lufs()
+    # window i covers steps i .. i+29 (100 ms each): window 35 is 1.5 s at -20 and 1.5 s at -30
+    expected = 10 * np.log10((10 ** (-2.0) + 10 ** (-3.0)) / 2)
+    assert short_term[35] == pytest.approx(expected, abs=0.15)
+
+
+def test_platform_card_turns_down_and_flags_clipping():
+    """A -8 LUFS master (peak -8 dBTP): Spotify turns it down 6 dB; a -6 LUFS platform turns it up 2 dB."""
+    audio = sine_at_lufs(-8, 5)
+    dynamics = measure_dynamics(audio, SR)
+    card = platform_card(dynamics, [Platform("S", -14.0, -1.0, True), Platform("Loud", -6.0, -1.0, True),
+                                    Platform("Y", -14.0, -1.0, False)])
+    assert card[0].gain_db == pytest.approx(-6.0, abs=0.1)
+    assert not card[0].would_clip
+    assert card[1].gain_db == pytest.approx(2.0, abs=0.1)
+    assert not card[1].would_clip
+    quiet = measure_dynamics(sine_at_lufs(-30, 5), SR)
+    spotify, louder, youtube = platform_card(quiet, [Platform("S", -14.0, -1.0, True), Platform("L", 0.0),
+                                                     Platform("Y", -14.0, -1.0, False)])
+    assert youtube.gain_db == 0.0  # YouTube never turns up
+    assert spotify.gain_db == pytest.approx(16.0, abs=0.1)
+    assert louder.gain_db == pytest.approx(29.0, abs=0.1)  # wants +30 dB; the peak (-30 dBTP) stops it at -1 dBTP
+    hot = measure_dynamics(sine_at_lufs(-0.5, 3), SR)  # true peak -0.5 dBTP
+    assert all(verdict.would_clip for verdict in platform_card(hot, [Platform("X", 0.0, -1.0, False)]))
+
+
+def test_custom_platform_text():
+    platform = platform_from_text("Broadcast:-23:-2")
+    assert (platform.name, platform.target_lufs, platform.ceiling_dbtp) == ("Broadcast", -23.0, -2.0)
+    with pytest.raises(ValueError):
+        platform_from_text("nonsense")
+
+
+def test_master_sentences_carry_numbers():
+    check = check_master(sine_at_lufs(-18, 5), SR)
+    for sentence in check.sentences():
+        assert any(unit in sentence for unit in ("LUFS", "dBTP", "dB", "LU"))
+        assert any(ch.isdigit() for ch in sentence)
+
+
+def music_like(seconds: float, seed: int) -> np.ndarray:
+    """Drum-like bursts over a bass and noise: peaky, so the limiter has work to do."""
+    rng = np.random.default_rng(seed)
+    n = int(seconds * SR)
+    t = np.arange(n) / SR
+    out = 0.2 * np.sin(2 * np.pi * 55 * t)[:, None] * np.ones((1, 2))
+    out += 0.02 * rng.standard_normal((n, 2))
+    for start in np.arange(0, seconds, 0.5):
+        i = int(start * SR)
+        length = min(4000, n - i)
+        out[i:i + length] += (0.8 * np.exp(-np.arange(length) / 600) * rng.standard_normal(length))[:, None]
+    return (out / np.abs(out).max() * 0.5).astype(np.float32)
+
+
+@pytest.mark.parametrize("gain_db", [-22.0, -6.0, 10.0])
+def test_solved_chain_meets_target_measured_independently(gain_db):
+    """The simulated output, measured with pyloudnorm, is within 0.5 LU of the target and under the ceiling."""
+    import pyloudnorm
+    from scipy.signal import resample_poly
+
+    mix = music_like(8, 1) * np.float32(10 ** (gain_db / 20))
+    plan = solve_chain(mix, SR, target_lufs=-14.0, ceiling_dbtp=-1.0, allow_note=False)
+    out = simulate_chain(mix, SR, plan.settings)
+    assert pyloudnorm.Meter(SR).integrated_loudness(out.astype(np.float64)) == pytest.approx(-14.0, abs=0.5)
+    assert 20 * np.log10(np.abs(resample_poly(out, 16, 1, axis=0)).max()) <= -1.0 + 0.05
+    if plan.settings.limiter_ceiling_dbfs is not None:
+        assert plan.settings.limiter_threshold_db == pytest.approx(plan.settings.limiter_ceiling_dbfs - plan.settings.drive_db)
+    assert str(round(plan.predicted_lufs, 1)) in plan.note
+
+
+def test_do_no_harm_gives_a_note_only():
+    """-14.6 LUFS peaking at -14.6 dBTP: a note; 2.5 LU off, or 0.6 LU off but peaking over the ceiling: a chain."""
+    plan = solve_chain(sine_at_lufs(-14.6, 6), SR, target_lufs=-14.0, ceiling_dbtp=-1.0)
+    assert plan.is_note_only and plan.largest_change_db() == 0.0
+    assert "no master chain needed" in plan.note
+    assert not solve_chain(sine_at_lufs(-16.5, 6), SR, target_lufs=-14.0, ceiling_dbtp=-1.0).is_note_only
+    hot = sine_at_lufs(-14.6, 6)
+    hot[::4800] = 0.99  # clicks over the ceiling barely change the loudness
+    assert not solve_chain(hot, SR, target_lufs=-14.0, ceiling_dbtp=-1.0).is_note_only
+
+
+def test_limiter_never_passes_its_ceiling():
+    mix = music_like(3, 3)
+    out = apply_limiter(mix, SR, 12.0, -3.0)
+    assert np.abs(out).max() <= 10 ** (-3.0 / 20) + 1e-6
+    assert np.abs(out).max() > 10 ** (-3.5 / 20)  # it is driven into the ceiling, not silenced
+
+
+def test_eq_shelves_move_the_bands():
+    """A +3 dB high shelf at 8 kHz raises a 16 kHz tone by about 3 dB and leaves 100 Hz alone."""
+    from reaper_ext.reference.chain import apply_eq
+
+    t = np.arange(SR) / SR
+    for freq_hz, expected_db in ((16000, 3.0), (100, 0.0)):
+        tone = np.sin(2 * np.pi * freq_hz * t).astype(np.float32)[:, None]
+        out = apply_eq(tone, SR, 0.0, 3.0)
+        ratio_db = 20 * np.log10(np.std(out[SR // 2:]) / np.std(tone[SR // 2:]))
+        assert ratio_db == pytest.approx(expected_db, abs=0.3)
