@@ -330,7 +330,10 @@ def _bass_spark(context: SectionContext, placer: _Placer) -> Spark:
             slot = beat * 4 + sub
             offset = groove.offset_for("kick", slot) if groove else 0.0
             velocity = groove.velocity_for("kick", slot, default_db=-4.0) if groove else 96
-            pitch = min(max(pitch, low), high)
+            while pitch > high:  # by octaves: the pitch class stays
+                pitch -= 12
+            while pitch < low:
+                pitch += 12
             tick = placer.ticks(swung_qn(bar_qn + beat, sub, swing_8th, 0.5), offset)
             notes.append(MidiNote(int(round(tick)), int(length_qn * TICKS_PER_QN * 0.9), pitch, max(60, velocity)))
             intended.append(tick)

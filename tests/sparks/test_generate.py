@@ -79,6 +79,10 @@ def test_bass_and_drums_stay_in_range_and_in_the_item():
     sparks = {s.kind: s for s in generate_sparks(_context(groove))}
     low, high = RANGES["bass"]
     assert all(low <= n.pitch <= high for n in sparks["bass"].notes)
+    # each bar's first bass note is the chord's root (the kick's +5 ms on beat 1 is about 10 ticks at 120 BPM)
+    for bar, (root, _) in enumerate(PROGRESSION):
+        first = min((n for n in sparks["bass"].notes if n.start_tick >= bar * 4 * TICKS_PER_QN), key=lambda n: n.start_tick)
+        assert first.pitch % 12 == root
     assert all(n.channel == 9 for n in sparks["drums"].notes)
     for spark in sparks.values():
         assert all(0 <= n.start_tick < spark.length_ticks for n in spark.notes)
