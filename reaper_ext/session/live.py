@@ -1,6 +1,6 @@
 """The live backend: the open REAPER project, through :mod:`reaper_ext.reaper.api`.
 
-:class:`LiveSession` implements :class:`~reaper_ext.session.writer.SessionWriter`
+:class:`LiveSession` implements :class:`~reaper_ext.session.protocols.SessionWriter`
 so :mod:`reaper_ext.suggest.ledger.core` writes, accepts and rejects suggestions in a
 running REAPER exactly as it does in an ``.RPP`` file. :meth:`LiveSession.snapshot`
 reads the project in one pass into the same :class:`Project` model the
@@ -30,7 +30,7 @@ from reaper_ext.reaper import api
 from reaper_ext.session import reaper_keys as keys
 from reaper_ext.session.media_paths import resolve_media
 from reaper_ext.session.model import SNAPSHOT_EXT_SECTIONS, FxInfo, Item, Marker, Project, Track
-from reaper_ext.session.writer import LEDGER_SECTION
+from reaper_ext.session.protocols import LEDGER_SECTION
 
 __all__ = ["LiveSession", "FIELD_KEYS", "MAX_EQ_BANDS"]
 
@@ -96,7 +96,7 @@ def _track_ext_state(chunk: str) -> dict[str, str]:
 
 
 class LiveSession:
-    """The open project as a :class:`~reaper_ext.session.writer.SessionWriter`.
+    """The open project as a :class:`~reaper_ext.session.protocols.SessionWriter`.
 
     Parameters
     ----------
