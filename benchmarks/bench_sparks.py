@@ -94,8 +94,8 @@ def evaluate_song(index: int, n_bars: int) -> dict:
     from reaper_ext.session.rpp import save_document
     from reaper_ext.session.rpp.midi import tempo_map_from_document
     from reaper_ext.session.rpp.writer import RppSessionWriter
-    from reaper_ext.sparks.project import project_sparks, sparks_suggestions
     from reaper_ext.sparks.melody import strong_beats
+    from reaper_ext.sparks.project import project_sparks, sparks_suggestions
 
     params = song_parameters(index)
     song = compose_progression_song(n_bars=n_bars, **params)

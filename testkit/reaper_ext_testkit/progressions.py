@@ -282,7 +282,6 @@ def render_drum_part(hits: list[DrumHit], tempo_bpm: float, *, soundfont: str = 
     """Each drum of ``hits`` rendered alone (GM drum kit), at its swung position plus its offset."""
     beat_sec = 60.0 / tempo_bpm
     parts: dict[str, np.ndarray] = {}
-    end_sec = max(hit.position_qn for hit in hits) * beat_sec + 1.0
     for drum, key in DRUM_KEYS.items():
         notes = [Note(max(0.0, hit.position_qn * beat_sec + hit.offset_ms / 1000.0), 0.1, key, hit.velocity)
                  for hit in hits if hit.drum == drum]
@@ -296,7 +295,6 @@ def write_song_project(song: ProgressionSong, folder, *, name: str = "song.RPP")
 
     Returns the project's path. The project's tempo and meter are the song's.
     """
-
     import soundfile
 
     folder = Path(folder)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from reaper_ext_testkit.progressions import ProgressionSong, compose_progression_song
 
 

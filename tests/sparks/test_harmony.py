@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from reaper_ext.analysis.song.features import compute_features
-from reaper_ext.analysis.song.results import KeyEstimate, PITCH_CLASS_NAMES
+from reaper_ext.analysis.song.results import PITCH_CLASS_NAMES, KeyEstimate
 from reaper_ext.errors import AnalysisError
 from reaper_ext.sparks.harmony import bass_chroma, key_from_chords, recognise_chords
 
