@@ -19,6 +19,9 @@ from reaper_ext.tuning.notes import NoteShape, describe_note, segment_notes
 from reaper_ext.tuning.pitch import PitchTrack, midi_to_hz, track_pitch
 from reaper_ext.tuning.targets import GuideNote, Target, choose_target, note_name, scale_pitch_classes
 
+EDGE_SEC = 0.04  # how far a correction reaches past a note's detected edges (envelope.py)
+MIN_LEAD_SEC = 0.025
+
 __all__ = ["JudgedNote", "IntonationResult", "judge_notes", "check_intonation", "format_time"]
 
 
@@ -68,6 +71,7 @@ class IntonationResult:
     settings: TuningSettings = field(default_factory=TuningSettings)
     target_source: str = "nearest"
     voiced_sec: float = 0.0
+    track: PitchTrack | None = field(default=None, repr=False)  # the pitch track the notes came from
 
     @property
     def flagged(self) -> list[JudgedNote]:
@@ -97,10 +101,19 @@ class IntonationResult:
         """One shift per flagged note (its centre back to target, part of its drift out)."""
         share = self.settings.drift_correction
         out = []
-        for note in self.flagged:
+        for n, note in enumerate(self.notes):
+            if not note.is_flagged:
+                continue
             s = note.shape
             pivot = (s.body_start_sec + s.body_end_sec) / 2
-            out.append(Correction(s.start_sec, s.end_sec, -note.centre_cents, -share * s.drift_cents_per_sec, pivot))
+            # room before and after: half the gap to the neighbouring notes, at most EDGE_SEC
+            before = s.start_sec - self.notes[n - 1].shape.end_sec if n else EDGE_SEC * 2
+            after = self.notes[n + 1].shape.start_sec - s.end_sec if n + 1 < len(self.notes) else EDGE_SEC * 2
+            # at least MIN_LEAD_SEC even into a legato neighbour's last frames: the onset is found a frame
+            # or two late, and a scoop keeps its shape only if its first cents move with the note
+            lead = float(np.clip(before / 2, MIN_LEAD_SEC, EDGE_SEC))
+            lag = float(np.clip(after / 2, 0.0, EDGE_SEC))
+            out.append(Correction(s.start_sec, s.end_sec, -note.centre_cents, -share * s.drift_cents_per_sec, pivot, lead, lag))
         return out
 
     def envelope(self, *, offset_sec: float = 0.0) -> list[tuple[float, float]]:
@@ -167,6 +180,7 @@ def judge_notes(
     scale = scale_pitch_classes(key) if key and not guide else None
     result = IntonationResult(settings=settings, target_source="guide" if guide else ("key" if scale else "nearest"))
     result.voiced_sec = float(track.voiced.sum() * track.hop_sec)
+    result.track = track
     for first, stop in segment_notes(track):
         shape = describe_note(track, first, stop, vibrato_min_hz=settings.vibrato_min_hz, vibrato_max_hz=settings.vibrato_max_hz)
         target = choose_target(shape.centre_midi, shape.start_sec, shape.end_sec, guide=guide, scale=scale)

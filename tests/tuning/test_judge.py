@@ -118,6 +118,12 @@ def test_envelope_points_ramp_to_zero_between_notes():
     assert values[1.0] == pytest.approx(0.3) and values[0.98] == 0.0
     assert values[2.005] == 0.0  # the ramps meet halfway in the 10 ms gap
     assert points[-1] == (pytest.approx(3.02), 0.0)
+    # legato neighbours reaching into each other: one step between the two shifts, times never go back
+    legato = envelope_points([Correction(1.0, 2.0, 30.0, lag_sec=0.04), Correction(2.0, 3.0, -20.0, lead_sec=0.04)])
+    times = [t for t, _ in legato]
+    assert times == sorted(times)
+    assert (1.96, -0.2) in [(round(t, 6), round(v, 6)) for t, v in legato]
+    assert 0.0 not in [v for t, v in legato if 1.0 <= t <= 3.0]
     shifted = envelope_points([Correction(1.0, 2.0, 30.0)], offset_sec=0.5)
     assert shifted[0][0] == pytest.approx(0.48)
 
