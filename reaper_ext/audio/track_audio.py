@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from reaper_ext.audio.files import sound_file_name
 from reaper_ext.audio.resample import resample
 from reaper_ext.errors import MediaError
 from reaper_ext.session.model import Item, Track
@@ -71,7 +72,7 @@ def _probe(path) -> tuple[int, int, int]:
     import soundfile
 
     try:
-        info = soundfile.info(str(path))
+        info = soundfile.info(sound_file_name(path))
     except Exception as error:  # soundfile raises RuntimeError/LibsndfileError/TypeError on bad files
         raise MediaError(f"{path}: can't read this audio file ({error})") from None
     if info.frames <= 0 or info.samplerate <= 0:
@@ -199,7 +200,7 @@ def _read_into(
     # and keep the middle. Blocks are large, so the overlap costs little.
     margin = 256 if needs_resample else 0
     try:
-        with soundfile.SoundFile(str(path)) as stream:
+        with soundfile.SoundFile(sound_file_name(path)) as stream:
             done = 0
             at_frame = -1  # where the stream stands: seek only when a read doesn't follow on
             buffer = np.empty((READ_BLOCK_FRAMES + 2 * margin, stream.channels), dtype=np.float32)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from reaper_ext.audio.files import sound_file_name
 from reaper_ext.pipeline.track import TrackOutcome, analyse_one
 from reaper_ext.session.model import Track
 
@@ -99,7 +100,7 @@ def _track_cost(track: Track) -> float:
         n_channels = 1
         if item.media is not None and item.media.resolved_path is not None:
             try:
-                n_channels = min(2, soundfile.info(str(item.media.resolved_path)).channels)
+                n_channels = min(2, soundfile.info(sound_file_name(item.media.resolved_path)).channels)
             except (RuntimeError, OSError, TypeError):  # unreadable: the worker reports it; here it only sorts
                 pass
         cost += item.length_sec * n_channels

@@ -26,6 +26,7 @@ import time
 import uuid
 from pathlib import Path
 
+from reaper_ext.audio.files import sound_file_name
 from reaper_ext.errors import SeparationError
 
 __all__ = [
@@ -57,7 +58,7 @@ def audio_content_hash(path: Path) -> str:
     import soundfile as sf
 
     digest = hashlib.sha256()
-    with sf.SoundFile(str(path)) as file:
+    with sf.SoundFile(sound_file_name(path)) as file:
         digest.update(f"{file.samplerate}:{file.channels}:{file.frames}:".encode())
         for block in file.blocks(blocksize=_HASH_BLOCK, dtype="float32", always_2d=True):
             digest.update(block.tobytes())

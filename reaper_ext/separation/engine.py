@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from reaper_ext.audio.files import sound_file_name
 from reaper_ext.audio.resample import StreamingResampler
 from reaper_ext.errors import MediaError, SeparationError
 from reaper_ext.pipeline.progress import ProgressCallback
@@ -152,7 +153,7 @@ def read_audio_info(path: Path) -> tuple[int, int, int]:
     if not path.is_file():
         raise MediaError(f"{path}: no such audio file")
     try:
-        info = sf.info(str(path))
+        info = sf.info(sound_file_name(path))
     except (RuntimeError, sf.LibsndfileError) as exc:
         raise MediaError(f"{path}: can't read it as audio ({exc})") from exc
     if info.channels > 2:
@@ -219,7 +220,7 @@ class _ModelInput:
     def __init__(self, path: Path, n_frames: int, mean: float, std: float) -> None:
         import soundfile as sf
 
-        self._file = sf.SoundFile(str(path))
+        self._file = sf.SoundFile(sound_file_name(path))
         self.n_frames = n_frames
         self.mean = mean
         self.std = std
@@ -464,7 +465,7 @@ def separate_to_files(
             )
             opened.append(model_file)
         t_read = time.monotonic()
-        with sf.SoundFile(str(input_path)) as reader:
+        with sf.SoundFile(sound_file_name(input_path)) as reader:
             n_read = 0
             for block in reader.blocks(blocksize=_READ_BLOCK, dtype="float32", always_2d=True):
                 if _is_cancelled(cancel):
@@ -492,7 +493,7 @@ def separate_to_files(
             )
             handles[s] = h
             opened.append(h)
-        mix_reader = sf.SoundFile(str(input_path))
+        mix_reader = sf.SoundFile(sound_file_name(input_path))
         opened.append(mix_reader)
         resampler_out = (
             StreamingResampler(model_rate_hz, rate_hz, n_channels=len(sources) * 2) if is_resampled else None
