@@ -14,11 +14,10 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tomllib
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
-
-import tomllib
 
 from reaper_ext.errors import SettingsError
 

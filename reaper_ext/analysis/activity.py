@@ -91,7 +91,7 @@ def active_regions(
     starts = np.flatnonzero(edges == 1) * block_sec
     ends = np.minimum(np.flatnonzero(edges == -1) * block_sec, frames.duration_sec)
     regions: list[tuple[float, float]] = []
-    for start, end in zip(starts.tolist(), ends.tolist()):
+    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
         if regions and start - regions[-1][1] < min_gap_sec:
             regions[-1] = (regions[-1][0], end)
         else:

@@ -1,4 +1,4 @@
-"""Reading and editing REAPER's action/shortcut file ``reaper-kb.ini``.
+r"""Reading and editing REAPER's action/shortcut file ``reaper-kb.ini``.
 
 Line formats (one record per line, fields separated by spaces, quoted like
 ``.RPP`` strings), as REAPER writes them:
@@ -15,7 +15,7 @@ Line formats (one record per line, fields separated by spaces, quoted like
     4 = Shift, 8 = Ctrl (Cmd on macOS), 16 = Alt (Opt), 32 = Win (Control on
     macOS); ``key`` a Windows virtual-key code (65 = ``A``); ``command`` a
     numeric action or ``_`` + a named command id (``_RS...`` for a script).
-    REAPER appends a ``\\t\\t # Main : Ctrl+Shift+N : ...`` comment when it
+    REAPER appends a ``\t\t # Main : Ctrl+Shift+N : ...`` comment when it
     rewrites the file; lines are matched here by their fields, not their text.
 
 Command ids: REAPER derives a script's id from its path, so every machine gets

@@ -1,6 +1,6 @@
-"""Where REAPER keeps its resource folder (settings, ``Scripts/``, ini files).
+r"""Where REAPER keeps its resource folder (settings, ``Scripts/``, ini files).
 
-REAPER's documented defaults: Windows ``%APPDATA%\\REAPER``, macOS
+REAPER's documented defaults: Windows ``%APPDATA%\REAPER``, macOS
 ``~/Library/Application Support/REAPER``, Linux ``~/.config/REAPER``. A portable
 install keeps everything beside the executable; REAPER recognises one by the
 ``reaper.ini`` in the program's own folder.

@@ -1,4 +1,4 @@
-"""Is REAPER running? (It rewrites ``reaper-kb.ini`` and ``reaper.ini`` on exit.)
+"""Whether REAPER is running (it rewrites ``reaper-kb.ini`` and ``reaper.ini`` on exit).
 
 REAPER keeps its action list and preferences in memory and writes both files
 back when it quits, so an edit made while it runs is silently lost. The check

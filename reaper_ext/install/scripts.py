@@ -30,12 +30,12 @@ _TAG = re.compile(r"^@([A-Za-z_]+)[ \t]*(.*)$")
 
 
 def parse_reapack_header(text: str) -> dict[str, str]:
-    """ReaPack ``@tag`` values from the comment header at the top of a script.
+    r"""ReaPack ``@tag`` values from the comment header at the top of a script.
 
     Returns
     -------
     dict
-        Lower-case tag name -> value; multi-line values joined with ``"\\n"``
+        Lower-case tag name -> value; multi-line values joined with ``"\n"``
         (their common indentation removed).
     """
     tags: dict[str, list[str]] = {}

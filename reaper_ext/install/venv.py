@@ -24,7 +24,7 @@ DEFAULT_TORCH_SPEC = "torch==2.13.0"
 
 
 def venv_python_path(venv_dir: Path, *, platform: str | None = None) -> Path:
-    """The interpreter inside a venv (``Scripts\\python.exe`` on Windows)."""
+    r"""The interpreter inside a venv (``Scripts\python.exe`` on Windows)."""
     platform = sys.platform if platform is None else platform
     if platform.startswith("win"):
         return Path(venv_dir) / "Scripts" / "python.exe"

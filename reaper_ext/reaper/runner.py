@@ -302,8 +302,8 @@ def _prepare(job: RunningJob, result: dict) -> tuple:
 
 def _apply(job: RunningJob, result: dict, suggestions: list, messages: list[str]) -> None:
     """Writing half of finishing a job: everything in one undo block."""
-    from reaper_ext.suggest.ledger.core import apply_suggestions
     from reaper_ext.session.live import LiveSession
+    from reaper_ext.suggest.ledger.core import apply_suggestions
 
     session = LiveSession(messages=messages)
     title = TITLES[job.kind]
@@ -328,8 +328,8 @@ def _apply(job: RunningJob, result: dict, suggestions: list, messages: list[str]
 
 
 def _accept_or_reject(kind: str) -> None:
-    from reaper_ext.suggest.ledger.core import Selection, accept, reject
     from reaper_ext.session.live import LiveSession
+    from reaper_ext.suggest.ledger.core import Selection, accept, reject
 
     messages: list[str] = []
     session = LiveSession(messages=messages)

@@ -58,7 +58,7 @@ def find_sibilance(
     edges = np.diff(np.concatenate([[0], sibilant.astype(np.int8), [0]]))
     hop_sec = frames.hop_samples / frames.sample_rate_hz
     problems = []
-    for first, last in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)):
+    for first, last in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True):
         start_sec = max(0.0, times[first] - hop_sec / 2)
         end_sec = min(frames.duration_sec, times[last - 1] + hop_sec / 2)
         if end_sec - start_sec > max_burst_sec:

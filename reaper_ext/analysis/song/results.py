@@ -1,5 +1,4 @@
-"""What the song analysis returns: tempo, key, sections (frozen dataclasses).
-"""
+"""What the song analysis returns: tempo, key, sections (frozen dataclasses)."""
 
 from __future__ import annotations
 

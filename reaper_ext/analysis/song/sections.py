@@ -1,4 +1,6 @@
-"""Sections: beat-synchronous MFCCs and (10 %) chroma, their self-similarity,
+"""Sections: where the song's parts begin and which ones repeat.
+
+Beat-synchronous MFCCs and (10 %) chroma, their self-similarity,
 Foote's checkerboard novelty (Foote 2000) for the boundaries, snapped to bar lines,
 short sections merged, segments clustered (average linkage, cosine distance) so
 repeats share a letter.

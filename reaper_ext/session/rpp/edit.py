@@ -162,8 +162,10 @@ def set_ext_state(doc: RppDocument, section: str, key: str, value: str) -> None:
 
 
 def delete_ext_state(doc: RppDocument, section: str, key: str | None = None, *, drop_container: bool = True) -> None:
-    """Delete one key, or (``key=None``) the whole section; an emptied section goes too,
-    and an emptied ``<EXTSTATE`` when ``drop_container``."""
+    """Delete one key, or (``key=None``) the whole section.
+
+    An emptied section goes too, and an emptied ``<EXTSTATE`` when ``drop_container``.
+    """
     chunk = _ext_section(doc, section, create=False)
     if chunk is None:
         return
