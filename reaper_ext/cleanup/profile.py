@@ -4,11 +4,11 @@ The gaps are the complement of the activity detector's regions
 (:mod:`reaper_ext.analysis.activity`); on a noisy track, where that detector
 sees no gaps, the runs of frames at a steady floor. Within them, STFT frames are sorted by
 level: the quietest half gives the **noise floor spectrum** (so breaths and
-room tails that reach into the gaps do not count as noise), and the louder gap
-events that stand 8 dB or more over the floor for 120-900 ms are **breaths**
-(reported, never removed). Hiss is described by the band where the floor lies
+room tails that reach into the gaps do not count as noise); **breaths** are
+reported, never removed. Hiss is described by the band where the floor lies
 within 6 dB of its own 1-16 kHz maximum; SNR is the active part's level over
-the floor's.
+the floor's. Breaths are the runs of 120-900 ms that stand 8 dB or more over
+the floor and 12 dB or more under the part's loud frames.
 """
 
 from __future__ import annotations
@@ -71,21 +71,20 @@ def frame_power(spectrum: np.ndarray) -> np.ndarray:
 
 
 def _steady_floor_frames(power: np.ndarray, sample_rate_hz: float) -> np.ndarray:
-    """Frames at a steady floor when the activity detector found no gaps (a noisy track).
+    """Frames at a steady floor when the activity detector left under a second of gaps.
 
-    At 10-20 dB SNR the activity threshold sits under the noise, so the whole
-    track reads as active. The frames within 3 dB of the 10th-percentile level
-    are the floor if that floor is steady (the 5th-20th percentiles within
-    2 dB: noise, not the quiet moments of music), the part rises 6 dB or more
-    over it (the 90th percentile: not one held sound), and they form runs of
-    100 ms or more.
+    At 10-20 dB SNR the activity threshold sits under the noise, and breaths
+    or tails between phrases read as active too, so the gaps vanish. The floor
+    is then the runs (100 ms or more) of frames within 4 dB of the 2nd-
+    percentile frame level, when the part rises 6 dB or more over it (the
+    90th percentile: not one held sound).
     """
     level = 10 * np.log10(power + _EPS)
-    p5, p10, p20, p90 = np.percentile(level, [5, 10, 20, 90])
+    floor_db, loud_db = np.percentile(level, [2, 90])
     floor = np.zeros(level.size, dtype=bool)
-    if p20 - p5 > 2.0 or p90 - p10 < 6.0:
-        return floor  # quiet moments that vary (music), or no quiet moments at all (one held sound)
-    quiet = level <= p10 + 3.0
+    if loud_db - floor_db < 6.0:
+        return floor
+    quiet = level <= floor_db + 4.0
     min_run = int(np.ceil(0.1 * sample_rate_hz / HOP))
     edges = np.diff(np.concatenate([[0], quiet.astype(np.int8), [0]]))
     for a, b in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)):
@@ -158,13 +157,15 @@ def measure_noise(
         hiss_band = (float(near_top.min()), float(near_top.max()))
 
     breaths = []
-    if gap_index.size:
-        loud_gap = gap & (10 * np.log10(power + _EPS) >= floor_dbfs + 8.0)
-        edges = np.diff(np.concatenate([[0], loud_gap.astype(np.int8), [0]]))
-        for a, b in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)):
-            length = (b - a) * HOP / sample_rate_hz
-            if 0.12 <= length <= 0.9:
-                breaths.append((float(times[a]), float(times[b - 1])))
+    level_db = 10 * np.log10(power + _EPS)
+    loud_db = float(np.percentile(level_db, 90))
+    # breaths: runs of 120-900 ms that stand 8 dB over the floor but 12 dB or more under the part
+    between = (level_db >= floor_dbfs + 8.0) & (level_db <= loud_db - 12.0)
+    edges = np.diff(np.concatenate([[0], between.astype(np.int8), [0]]))
+    for a, b in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)):
+        length = (b - a) * HOP / sample_rate_hz
+        if 0.12 <= length <= 0.9:
+            breaths.append((float(times[a]), float(times[b - 1])))
     return NoiseProfile(
         sample_rate_hz=sample_rate_hz,
         noise_psd=noise_psd,

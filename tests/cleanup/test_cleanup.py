@@ -67,6 +67,8 @@ def test_breaths_are_kept(voice):
     noisy = with_breaths + hiss(voice.size, -58.0, seed=5)
     plan = plan_cleanup(noisy, SR)
     assert plan.denoise, plan.why
+    assert abs(len(plan.profile.breaths) - len(spans)) <= 2  # reported (roughly one each)
+    assert f"{len(plan.profile.breaths)} breaths kept" in plan.why
     cleaned = render_cleanup(noisy, SR, plan)
     for a, b in spans:
         before = 10 * np.log10(np.mean(with_breaths[a:b] ** 2))
