@@ -1,0 +1,104 @@
+"""The clean-up of a project's items: a rendered file and a ``denoise`` suggestion per item that needs it.
+
+For each audible item the part of its source it plays is measured
+(:func:`reaper_ext.cleanup.plan.plan_cleanup`); when a clean-up is worth
+suggesting, the **whole source file** is rendered cleaned (same rate, sample
+format and length, sample-aligned), beside the source inside the project's
+folder tree or in ``<project>/reaper-ext cleaned/``, under a name that never
+replaces an existing file, and recorded with its size and SHA-256
+(:func:`reaper_ext.suggest.ledger.files.record_file`) so rejecting can remove
+exactly that file. The suggestion (kind ``denoise``) adds it to the item as a
+new take, not active (:mod:`reaper_ext.session.rpp.takes`): the new take
+copies the active take's start offset, so it lines up to the sample.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from reaper_ext.cleanup.plan import CleanupPlan, CleanupSettings, plan_cleanup, write_cleaned
+from reaper_ext.errors import ReaperExtError
+from reaper_ext.tuning.item_audio import item_skip_reason, read_item_audio
+
+__all__ = ["CLEANED_SUBFOLDER", "cleaned_path_for", "clean_track"]
+
+CLEANED_SUBFOLDER = "reaper-ext cleaned"
+
+
+def cleaned_path_for(source: Path, project_folder: Path | None) -> Path:
+    """A new file name for the cleaned copy of ``source`` (never an existing file)."""
+    from reaper_ext.suggest.ledger.files import is_inside
+
+    folder = source.parent
+    if project_folder is not None and not is_inside(os.path.realpath(source.parent), os.path.realpath(project_folder)):
+        folder = Path(project_folder) / CLEANED_SUBFOLDER
+    base = f"{source.stem} (reaper-ext cleaned)"
+    candidate = folder / f"{base}{source.suffix}"
+    n = 2
+    while candidate.exists():
+        candidate = folder / f"{base} {n}{source.suffix}"
+        n += 1
+    return candidate
+
+
+def clean_track(
+    project, track, settings: CleanupSettings | None = None, *, item_guids: set[str] | None = None,
+    hum_nominal_hz: float | None = None, part_name: str = "the part",
+) -> tuple[list, list[dict], list[str]]:
+    """Plan (and render where suggested) every audible item of ``track``.
+
+    Returns
+    -------
+    suggestions : list of Suggestion
+        One ``denoise`` per item whose plan suggests a clean-up.
+    plans : list of dict
+        Each checked item's plan (``CleanupPlan.to_dict`` plus ``item_guid``), for the analysis JSON.
+    messages : list of str
+        Items skipped, and why.
+    """
+    from reaper_ext.suggest.ledger.files import record_file
+    from reaper_ext.suggest.model import Suggestion, make_suggestion_id
+
+    settings = settings or CleanupSettings()
+    suggestions, plans, messages = [], [], []
+    for item in track.items:
+        if item_guids is not None and item.guid not in item_guids:
+            continue
+        reason = item_skip_reason(item)
+        if reason:
+            messages.append(f"item at {item.position_sec:.2f} s not cleaned: {reason}")
+            continue
+        try:
+            samples, rate = read_item_audio(item)
+        except ReaperExtError as error:
+            messages.append(f"item at {item.position_sec:.2f} s not cleaned: {error}")
+            continue
+        plan: CleanupPlan = plan_cleanup(samples.mean(axis=1), rate, settings, hum_nominal_hz=hum_nominal_hz, part_name=part_name)
+        plans.append({"item_guid": item.guid, **plan.to_dict()})
+        if not plan.is_suggested:
+            continue
+        source = Path(item.media.resolved_path)
+        target = cleaned_path_for(source, project.folder)
+        try:
+            write_cleaned(source, target, plan)
+        except (ReaperExtError, OSError) as error:
+            messages.append(f"item at {item.position_sec:.2f} s: the cleaned file could not be written ({error})")
+            continue
+        record = record_file(target)
+        file_value = os.path.relpath(target, project.folder).replace(os.sep, "/") if project.folder else str(target)
+        suggestions.append(Suggestion(
+            id=make_suggestion_id("denoise", track.guid, item.guid),
+            kind="denoise", target=track.guid, track_name=track.name,
+            params={"item_guid": item.guid, "file": file_value, "take_name": f"reaper-ext: cleaned {source.name}",
+                    "source_type": _source_type(source), "max_reduction_db": plan.max_reduction_db,
+                    "n_clicks": len(plan.clicks) if plan.repair else 0, "created_files": [record]},
+            why=plan.why + "; written as a new take, not active (the original take still plays)",
+            confidence=0.75,
+        ))
+    return suggestions, plans, messages
+
+
+def _source_type(path: Path) -> str:
+    """REAPER's ``<SOURCE`` type for a file written by soundfile."""
+    return {".flac": "FLAC", ".ogg": "VORBIS", ".wav": "WAVE", ".aif": "WAVE", ".aiff": "WAVE"}.get(path.suffix.lower(), "WAVE")
