@@ -176,11 +176,11 @@ def run_analyze(args: Namespace) -> int:
     # Analyse the project as it is without the pending suggestions this run replaces (in
     # memory; saved only with --write/--in-place): an analysis of the already-renamed
     # project would not suggest those names again. Stems are never replaced (no analysis
-    # makes them); with --track only those tracks' own suggestions are.
+    # makes them; nor sparks); with --track only those tracks' own suggestions are.
     if chosen is None:
-        in_scope = lambda old: old.kind != "stems"  # noqa: E731
+        in_scope = lambda old: old.kind not in ("stems", "sparks")  # noqa: E731
     else:
-        in_scope = lambda old: old.kind != "stems" and _is_per_track(old, chosen)  # noqa: E731
+        in_scope = lambda old: old.kind not in ("stems", "sparks") and _is_per_track(old, chosen)  # noqa: E731
     replaced = reject_where(writer, in_scope)
     project = read_project(doc)
     tracks = None if chosen is None else [track for track in project.tracks if track.guid in chosen]
@@ -234,7 +234,7 @@ def run_analyze(args: Namespace) -> int:
               + (f"; backup at {backup}" if backup else ""))
         kept = len(entries) - len(replaced.done)
         if kept:
-            print(f"  {kept} earlier suggestion(s) kept pending (stems, or other tracks')")
+            print(f"  {kept} earlier suggestion(s) kept pending (stems, sparks, or other tracks')")
         for message in replaced.messages + result.messages:
             print(f"  note: {message}")
     return 0

@@ -50,7 +50,7 @@ __all__ = [
     "unfinished_jobs",
 ]
 
-JOB_KINDS = ("analyze", "label", "suggest_fx", "mark_problems", "mark_sections", "separate", "cleanup")
+JOB_KINDS = ("analyze", "label", "suggest_fx", "mark_problems", "mark_sections", "separate", "cleanup", "sparks")
 JOB_FILE = "job.json"
 PROGRESS_FILE = "progress.json"
 RESULT_FILE = "result.json"
@@ -116,7 +116,7 @@ def _prune(folder: Path) -> None:
 
 
 def create_job(kind: str, *, project: dict, selected_track_guids: list[str], selected_item_guids: list[str] | None = None,
-               settings_path: str | None = None, folder: Path | None = None) -> Path:
+               settings_path: str | None = None, folder: Path | None = None, options: dict | None = None) -> Path:
     """Make a job folder with its ``job.json``; returns the folder."""
     if kind not in JOB_KINDS:
         raise ValueError(f"unknown job kind {kind!r}: one of {', '.join(JOB_KINDS)}")
@@ -131,6 +131,7 @@ def create_job(kind: str, *, project: dict, selected_track_guids: list[str], sel
         "selected_track_guids": list(selected_track_guids),
         "selected_item_guids": list(selected_item_guids or []),
         "settings_path": settings_path,
+        "options": dict(options or {}),  # what one kind needs besides (sparks: time selection, edit cursor)
         "created": time.time(),
     })
     write_json_atomic(job_dir / PROGRESS_FILE, {"fraction": 0.0, "stage": "starting the worker", "eta_sec": None})

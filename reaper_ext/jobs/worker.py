@@ -140,7 +140,12 @@ def run_job(job_dir: Path) -> int:
         if not isinstance(job, dict) or job.get("kind") not in jobs.JOB_KINDS:
             raise WorkerError(f"{job_dir / jobs.JOB_FILE}: missing or not a reaper-ext job; start the action again")
         progress(0.0, "reading the project", force=True)
-        result = _separate(job, job_dir, progress) if job["kind"] == "separate" else _analyse(job, job_dir, progress)
+        if job["kind"] == "sparks":
+            from reaper_ext.sparks.job import run_sparks_job
+
+            result = run_sparks_job(job, progress)
+        else:
+            result = _separate(job, job_dir, progress) if job["kind"] == "separate" else _analyse(job, job_dir, progress)
         progress(1.0, "done", force=True)
     except JobCancelled as error:
         jobs.write_json_atomic(job_dir / jobs.ERROR_FILE, {"message": str(error), "is_cancelled": True})

@@ -87,6 +87,9 @@ __all__ = [
     "source_section",
     "project_notes",
     "add_item",
+    "add_midi_item",
+    "time_selection",
+    "cursor_position",
     "fx_count",
     "fx_name",
     "fx_guid",
@@ -345,6 +348,25 @@ def source_section(source: str) -> tuple[float, float] | None:
 def project_notes() -> str:
     """The project notes (``GetSetProjectNotes`` read; ``|`` lines of ``<NOTES`` in the ``.RPP``)."""
     return str(rpr().RPR_GetSetProjectNotes(ACTIVE_PROJECT, False, "", _CHUNK_SZ)[2])
+
+
+def add_midi_item(track: str, *, position_sec: float, length_sec: float, chunk: str) -> str:
+    """A new MIDI item on ``track`` whose whole state is ``chunk`` (an ``<ITEM`` block with an inline MIDI source)."""
+    api = rpr()
+    item = api.RPR_CreateNewMIDIItemInProj(track, float(position_sec), float(position_sec + length_sec), False)[0]
+    api.RPR_SetItemStateChunk(item, chunk, False)
+    return item
+
+
+def time_selection() -> list[float]:
+    """``[start_sec, end_sec]`` of the time selection (equal when there is none)."""
+    values = rpr().RPR_GetSet_LoopTimeRange2(ACTIVE_PROJECT, False, False, 0.0, 0.0, False)
+    return [float(values[3]), float(values[4])]
+
+
+def cursor_position() -> float:
+    """The edit cursor, project seconds."""
+    return float(rpr().RPR_GetCursorPosition())
 
 
 def add_item(track: str, *, file_path: str, position_sec: float, length_sec: float, start_offset_sec: float = 0.0) -> str:

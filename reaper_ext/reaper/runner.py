@@ -48,6 +48,7 @@ TITLES = {
     "mark_problems": "Mark problems",
     "mark_sections": "Mark song sections, tempo and key",
     "separate": "Separate selected items into stems",
+    "sparks": "Sparks for this section",
     "cleanup": "Clean up session before mixing",
     "accept_selected": "Accept suggestions on selected tracks",
     "reject_selected": "Reject suggestions on selected tracks",
@@ -191,8 +192,10 @@ def _start_job(kind: str) -> None:
     selected = [api.track_guid(track) for track in api.selected_tracks()]
     items = [api.item_guid(item) for item in api.selected_items()] if kind == "separate" else []
     settings_path = os.environ.get("REAPER_EXT_CONFIG")
+    # sparks: for the time selection, else the section under the edit cursor
+    options = {"time_selection_sec": api.time_selection(), "cursor_sec": api.cursor_position()} if kind == "sparks" else None
     job_dir = jobs.create_job(kind, project=project.to_dict(), selected_track_guids=selected,
-                              selected_item_guids=items, settings_path=settings_path)
+                              selected_item_guids=items, settings_path=settings_path, options=options)
     process = _start_worker(python, job_dir)
     _current = RunningJob(kind, job_dir, process, track_fingerprints(project), selected_track_guids=selected)
     _say(f"{TITLES[kind]}: started ({len(project.tracks)} tracks); progress follows here")

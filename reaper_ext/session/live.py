@@ -352,6 +352,12 @@ class LiveSession:
         if folder_depth:
             api.set_track_value(track, keys.TRACK_FOLDER_DEPTH, float(folder_depth))
         for item in items or []:
+            if "midi" in item:  # an inline MIDI item (sparks): its whole state chunk, as the .RPP backend writes it
+                from reaper_ext.session.rpp.midi import midi_item_lines
+
+                api.add_midi_item(track, position_sec=float(item["position_sec"]), length_sec=float(item["length_sec"]),
+                                  chunk="".join(midi_item_lines(item)))
+                continue
             api.add_item(track, file_path=str(item["file"]), position_sec=float(item["position_sec"]),
                          length_sec=float(item["length_sec"]), start_offset_sec=float(item.get("start_offset_sec", 0.0)))
         guid = api.track_guid(track)

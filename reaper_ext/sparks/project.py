@@ -29,7 +29,8 @@ from reaper_ext.sparks.groove import GrooveFingerprint, measure_groove
 from reaper_ext.sparks.harmony import BarChord, bass_chroma, key_from_chords, recognise_chords
 from reaper_ext.suggest.model import TARGET_PROJECT, Suggestion, make_suggestion_id
 
-__all__ = ["SparksResult", "SPARKS_TRACK_PREFIX", "IDEA_COLORS", "song_sparks", "project_sparks", "sparks_suggestions"]
+__all__ = ["SparksResult", "SPARKS_TRACK_PREFIX", "IDEA_COLORS", "song_sparks", "project_sparks", "sparks_for_project",
+           "sparks_suggestions"]
 
 SPARKS_TRACK_PREFIX = "Sparks: "
 _DRUM_NAME = re.compile(r"kick|snare|hat|drum|overhead|\boh\b|ride|cymbal|perc|tom|bd\b|sd\b", re.IGNORECASE)
@@ -80,6 +81,7 @@ def song_sparks(
     lead: np.ndarray | None = None,
     section_label: str | None = None,
     time_range_sec: tuple[float, float] | None = None,
+    at_sec: float | None = None,
     kinds: tuple[str, ...] = IDEA_KINDS,
 ) -> SparksResult:
     """Read a song (mix, drum tracks, lead, all from project time 0) and make sparks per section.
@@ -98,6 +100,8 @@ def song_sparks(
         Only sections with this letter.
     time_range_sec : (float, float), optional
         Only the bars in this span (a time selection) as one section.
+    at_sec : float, optional
+        Only the section under this time (the edit cursor).
     kinds : tuple of str
         Which ideas.
 
@@ -144,6 +148,9 @@ def song_sparks(
             last = min(end_bar, int(round(tempo_map.qn_to_bar(tempo_map.sec_to_qn(section.end_sec)))))
             if last > first:
                 sections.append((section.label, first, last - first))
+        if at_sec is not None:
+            bar = tempo_map.qn_to_bar(tempo_map.sec_to_qn(at_sec))
+            sections = [s for s in sections if s[1] <= bar < s[1] + s[2]] or sections[-1:]
         if section_label is not None:
             sections = [s for s in sections if s[0] == section_label]
             if not sections:
@@ -182,13 +189,23 @@ def project_sparks(project_path: Path, *, section_label: str | None = None,
 
     ``doc``: the project already loaded from ``project_path`` (its save then checks the file did not change since).
     """
-    from reaper_ext.audio.track_audio import read_track_audio
-    from reaper_ext.errors import MediaError
     from reaper_ext.session.rpp import load_document, read_project
 
     doc = load_document(project_path) if doc is None else doc
-    project = read_project(doc)
-    tempo_map = tempo_map_from_document(doc)
+    result = sparks_for_project(read_project(doc), tempo_map_from_document(doc), section_label=section_label,
+                                time_range_sec=time_range_sec)
+    return doc, result
+
+
+def sparks_for_project(project, tempo_map: TempoMap, *, section_label: str | None = None,
+                       time_range_sec: tuple[float, float] | None = None, at_sec: float | None = None) -> SparksResult:
+    """Render a project's tracks (``session.model.Project``), find drums and lead by name, make the sparks.
+
+    ``at_sec``: only the section under this time (the edit cursor).
+    """
+    from reaper_ext.audio.track_audio import read_track_audio
+    from reaper_ext.errors import MediaError
+
     rate_hz = 44100
     tracks: dict[str, np.ndarray] = {}
     messages = []
@@ -204,7 +221,7 @@ def project_sparks(project_path: Path, *, section_label: str | None = None,
         tracks[track.name or f"#{track.index + 1}"] = np.pad(audio.samples.mean(axis=1), (lead_in, 0)) * track.volume_gain
         messages += audio.messages
     if not tracks:
-        raise AnalysisError(f"{project_path}: no track could be read: " + "; ".join(messages))
+        raise AnalysisError(f"{project.path or 'the project'}: no track could be read: " + "; ".join(messages))
     length = max(len(a) for a in tracks.values())
     mix = np.zeros(length, dtype=np.float32)
     for audio in tracks.values():
@@ -221,9 +238,9 @@ def project_sparks(project_path: Path, *, section_label: str | None = None,
     lead_name = next((name for name in tracks if _LEAD_NAME.search(name)), None)
     result = song_sparks(mix[:, None], rate_hz, tempo_map, drums=drums or None,
                          lead=tracks[lead_name] if lead_name else None, section_label=section_label,
-                         time_range_sec=time_range_sec)
+                         time_range_sec=time_range_sec, at_sec=at_sec)
     result.messages = messages + result.messages
-    return doc, result
+    return result
 
 
 def sparks_suggestions(result: SparksResult, tempo_map: TempoMap, *, scope: str = "") -> list[Suggestion]:

@@ -42,7 +42,7 @@ FORMS = ("label", "fx", "marker", "pending", "stems", "sparks")
 
 #: Job kinds (``reaper_ext.jobs.protocol.JOB_KINDS``) that make only some suggestion kinds;
 #: ``analyze`` makes every kind and has no filter.
-FILTERED_JOBS = ("label", "suggest_fx", "mark_problems", "mark_sections", "cleanup", "separate")
+FILTERED_JOBS = ("label", "suggest_fx", "mark_problems", "mark_sections", "cleanup", "separate", "sparks")
 
 
 class UnknownKindError(SuggestionError, ValueError):
@@ -110,7 +110,7 @@ SUGGESTION_KINDS: tuple[SuggestionKind, ...] = (
                    "stems", ("separate",)),
     SuggestionKind("sparks", "idea (diatonic, modal, reharm, bass, drums), track_name, color, program, items (list of "
                    "{position_sec, length_sec, name, notes_text, color, midi: {length_ticks, notes}}): a muted track of "
-                   "inline MIDI items", "sparks"),
+                   "inline MIDI items", "sparks", ("sparks",)),
 )
 
 _BY_NAME = {kind.name: kind for kind in SUGGESTION_KINDS}

@@ -16,6 +16,7 @@ ACTION_TITLES = [
     "reaper-ext - Mark problems",
     "reaper-ext - Mark song sections, tempo and key",
     "reaper-ext - Separate selected items into stems",
+    "reaper-ext - Sparks for this section",
     "reaper-ext - Clean up session before mixing",
     "reaper-ext - Accept suggestions on selected tracks",
     "reaper-ext - Reject suggestions on selected tracks",

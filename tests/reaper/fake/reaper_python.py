@@ -407,6 +407,44 @@ class FakeReaper:
         track.items.append(item)
         return item
 
+    # -- MIDI items, time selection, edit cursor (the sparks action) ------------------------------
+    time_selection_sec = (0.0, 0.0)
+    cursor_sec = 0.0
+
+    def CreateNewMIDIItemInProj(self, track, start_sec, end_sec, qn_in):
+        if track is None:
+            return None, {}
+        self._changed("CreateNewMIDIItemInProj")
+        item = FakeItem(position_sec=start_sec, length_sec=end_sec - start_sec)
+        item.takes.append(FakeTake(source=FakeSource("MIDI")))
+        track.items.append(item)
+        return item, {}
+
+    def SetItemStateChunk(self, item, chunk, is_undo):
+        """Keep the chunk; position, length and mute follow its lines, as REAPER reads them."""
+        if item is None:
+            return False
+        self._changed("SetItemStateChunk")
+        item.state_chunk = chunk
+        for line in chunk.splitlines():
+            words = line.split()
+            if words[:1] == ["POSITION"]:
+                item.position_sec = float(words[1])
+            elif words[:1] == ["LENGTH"]:
+                item.length_sec = float(words[1])
+            elif words[:1] == ["MUTE"]:
+                item.is_muted = words[1] != "0"
+        return True
+
+    def GetSet_LoopTimeRange2(self, proj, is_set, is_loop, start_sec, end_sec, allow_autoseek):
+        if is_set:
+            self.time_selection_sec = (start_sec, end_sec)
+            return None, {}
+        return None, {3: self.time_selection_sec[0], 4: self.time_selection_sec[1]}
+
+    def GetCursorPosition(self):
+        return self.cursor_sec
+
     def AddTakeToMediaItem(self, item):
         if item is None:
             return None
