@@ -9,6 +9,7 @@ only with ``--debug``). Commands:
 - ``suggestions PROJECT`` / ``accept PROJECT`` / ``reject PROJECT``: the ledger.
 - ``separate PROJECT|FILE``: split a mix into stems.
 - ``sparks PROJECT``: chord, bass and groove ideas from the song as muted MIDI tracks.
+- ``compare MIX --reference REF``, ``master MIX``, ``study REF --out DIR``: learning by analysis (cli/compare.py).
 """
 
 from __future__ import annotations
@@ -131,8 +132,15 @@ def _add_sparks(subparsers) -> None:
     _command("sparks", "reaper_ext.cli.sparks", "run_sparks")
 
 
+def _add_reference(subparsers) -> None:
+    from reaper_ext.cli.compare import add_parsers  # argparse only: numpy loads when a command runs
+
+    add_parsers(subparsers, _command)
+
+
 # Each command's parser; its code is imported only when it runs.
-_EXTRA_PARSERS: list[Callable] = [_add_info, _add_analyze, _add_ledger_commands, _add_separate, _add_sparks]
+_EXTRA_PARSERS: list[Callable] = [_add_info, _add_analyze, _add_ledger_commands, _add_separate, _add_sparks,
+                                  _add_reference]
 
 
 def get_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,198 @@
+"""``reaper-ext compare``, ``reaper-ext master`` and ``reaper-ext study`` (issue 15).
+
+The parsers are here (:func:`add_parsers`, called by :mod:`reaper_ext.cli.main`);
+numpy and the analysis load only when a command runs.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from argparse import Namespace
+from collections.abc import Callable
+from pathlib import Path
+
+__all__ = ["add_parsers", "run_compare", "run_master", "run_study", "load_mix"]
+
+_SAMPLE_RATE_HZ = 44100
+
+
+def add_parsers(subparsers, command: Callable[[str, str, str], None]) -> None:
+    """Add ``compare``, ``master`` and ``study`` to the CLI; ``command`` registers each runner."""
+    parser = subparsers.add_parser("compare", help="compare a mix with reference tracks (loudness-matched, per section)")
+    parser.add_argument("mix", help="a .RPP project (rendered offline: faders, pans, mutes; no FX) or an audio file")
+    parser.add_argument("--reference", action="append", required=True, metavar="REF.wav", help="a reference (repeatable)")
+    parser.add_argument("--weight", action="append", type=float, metavar="W",
+                        help="each reference's weight in the average, in --reference order (default: equal)")
+    parser.add_argument("--mix-render", metavar="FILE", help="use this render of the project instead of the offline mix")
+    parser.add_argument("--separate", metavar="MODEL", help="separate the references into stems with this model "
+                        "(htdemucs...; the mix uses the session's tracks); time reported apart")
+    parser.add_argument("--no-sections", action="store_true", help="compare whole songs only (no section analysis)")
+    _add_master_options(parser)
+    parser.add_argument("--json", metavar="OUT.json", help="write the comparison as JSON")
+    parser.add_argument("--report", metavar="OUT.html", help="write the comparison page (HTML)")
+    command("compare", "reaper_ext.cli.compare", "run_compare")
+
+    parser = subparsers.add_parser("master", help="check a master: loudness, true peak, platforms, a solved master chain")
+    parser.add_argument("mix", help="a .RPP project or an audio file")
+    _add_master_options(parser)
+    parser.add_argument("--json", metavar="OUT.json", help="write the check as JSON")
+    command("master", "reaper_ext.cli.compare", "run_master")
+
+    parser = subparsers.add_parser("study", help="a study project of a reference track: stems, sections, tempo, key")
+    parser.add_argument("reference", help="the reference audio file")
+    parser.add_argument("--out", required=True, metavar="DIR", help="the folder to create the study project in")
+    parser.add_argument("--separate", metavar="MODEL", help="separation model for the stems (default: no stems)")
+    command("study", "reaper_ext.cli.compare", "run_study")
+
+
+def _add_master_options(parser) -> None:
+    parser.add_argument("--target-lufs", type=float, default=-14.0, help="loudness target of the chain (default -14)")
+    parser.add_argument("--ceiling-dbtp", type=float, default=-1.0, help="true-peak ceiling (default -1)")
+    parser.add_argument("--platform", action="append", default=[], metavar="NAME:LUFS[:DBTP]",
+                        help="a custom platform on the card (repeatable)")
+
+
+def _platforms(args: Namespace):
+    from reaper_ext.errors import SettingsError
+    from reaper_ext.reference.master import PLATFORMS, platform_from_text
+
+    try:
+        return (*PLATFORMS, *(platform_from_text(text) for text in args.platform))
+    except ValueError as error:
+        raise SettingsError(str(error)) from None
+
+
+def _read_audio(path: str):
+    import numpy as np
+    import soundfile
+
+    from reaper_ext.audio.resample import resample
+    from reaper_ext.errors import MediaError
+
+    try:
+        audio, rate_hz = soundfile.read(path, dtype="float32", always_2d=True)
+    except Exception as error:  # libsndfile's errors are not one class
+        raise MediaError(f"{path}: can't read this audio file ({error})") from None
+    if audio.shape[1] > 2:
+        audio = audio[:, :2]
+    if rate_hz != _SAMPLE_RATE_HZ:
+        audio = resample(audio, int(rate_hz), _SAMPLE_RATE_HZ)
+    return np.ascontiguousarray(audio, dtype=np.float32)
+
+
+def load_mix(path: str, *, render: str | None = None):
+    """The mix: a rendered project (with stems from its tracks) or an audio file.
+
+    Returns ``(samples, stems or None, stem_tracks, notes)``.
+    """
+    if not path.lower().endswith(".rpp"):
+        return _read_audio(path), None, {}, []
+    import numpy as np
+
+    from reaper_ext.reference.render import render_project
+    from reaper_ext.reference.stems import stem_of_track_name
+    from reaper_ext.session.rpp import load_project
+
+    _, project = load_project(path)
+    rendered = render_project(project, sample_rate_hz=_SAMPLE_RATE_HZ)
+    stems: dict[str, np.ndarray] = {}
+    stem_tracks: dict[str, tuple[str, str]] = {}
+    for guid, audio in rendered.track_audio.items():
+        stem = stem_of_track_name(rendered.track_names[guid])
+        stems[stem] = stems[stem] + audio if stem in stems else audio
+        stem_tracks.setdefault(stem, (guid, rendered.track_names[guid]))
+    samples = rendered.samples
+    notes = list(rendered.notes)
+    if render:
+        samples = _read_audio(render)
+        notes[0] = f"The mix is the render {Path(render).name}; the stems are the session's {len(rendered.track_names)} tracks."
+        n = samples.shape[0]
+        stems = {name: np.pad(s, ((0, max(0, n - s.shape[0])), (0, 0)))[:n] for name, s in stems.items()}
+    return samples, stems, stem_tracks, notes
+
+
+def _write_json(path: str, data: dict) -> None:
+    from reaper_ext.storage.atomic import write_atomic
+
+    write_atomic(Path(path), (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"), mode=0o644)
+
+
+def run_compare(args: Namespace) -> int:
+    """Run ``reaper-ext compare``."""
+    from reaper_ext.errors import SettingsError
+    from reaper_ext.reference.chain import solve_chain
+    from reaper_ext.reference.compare import compare
+    from reaper_ext.reference.stems import separate_stems
+
+    if args.weight and len(args.weight) != len(args.reference):
+        raise SettingsError(f"give one --weight per --reference ({len(args.reference)}), got {len(args.weight)}")
+    start = time.perf_counter()
+    mix, mix_stems, stem_tracks, notes = load_mix(args.mix, render=args.mix_render)
+    references = [_read_audio(path) for path in args.reference]
+    reference_stems = None
+    separation_sec = 0.0
+    if args.separate:
+        separation_start = time.perf_counter()
+        reference_stems = [separate_stems(ref, _SAMPLE_RATE_HZ, model=args.separate) for ref in references]
+        separation_sec = time.perf_counter() - separation_start
+    comparison = compare(mix, references, _SAMPLE_RATE_HZ, weights=args.weight, mix_stems=mix_stems if args.separate else None,
+                         reference_stems=reference_stems, reference_names=[Path(p).name for p in args.reference],
+                         mix_name=Path(args.mix).name, platforms=_platforms(args), stem_tracks=stem_tracks,
+                         analyse_sections=not args.no_sections)
+    comparison.notes = notes + comparison.notes
+    # the chain's shelves lean toward the references: half the lows/highs difference, within +-3 dB
+    section = comparison.sections[0] if len(comparison.sections) == 1 else None
+    whole_delta = (section.broad_delta_db if section is not None else
+                   comparison.mix.whole().broad_db - _reference_broad(comparison))
+    plan = solve_chain(mix, _SAMPLE_RATE_HZ, target_lufs=args.target_lufs, ceiling_dbtp=args.ceiling_dbtp,
+                       low_shelf_db=-0.5 * float(whole_delta[0]), high_shelf_db=-0.5 * float(whole_delta[3]))
+    compare_sec = time.perf_counter() - start - separation_sec
+    for line in comparison.notes + comparison.sentences + [plan.note]:
+        print(line)
+    for suggestion in comparison.suggestions:
+        print(f"suggestion ({suggestion.kind}, switched off): {suggestion.why}")
+    print(f"compared in {compare_sec:.1f} s" + (f"; separation {separation_sec:.1f} s" if args.separate else ""))
+    data = comparison.to_dict()
+    data["chain"] = plan.to_dict()
+    data["timing_sec"] = {"compare": round(compare_sec, 2), "separation": round(separation_sec, 2)}
+    if args.json:
+        _write_json(args.json, data)
+    if args.report:
+        from reaper_ext.report.compare import write_comparison_page
+
+        write_comparison_page(Path(args.report), comparison, plan)
+    return 0
+
+
+def _reference_broad(comparison):
+    import numpy as np
+
+    weights = np.asarray(comparison.weights, dtype=float)
+    stacked = np.array([r.whole().broad_db for r in comparison.references])
+    return (weights[:, None] * stacked).sum(axis=0) / weights.sum()
+
+
+def run_master(args: Namespace) -> int:
+    """Run ``reaper-ext master``."""
+    from reaper_ext.reference.chain import solve_chain
+    from reaper_ext.reference.master import check_master
+
+    mix, _, _, notes = load_mix(args.mix)
+    check = check_master(mix, _SAMPLE_RATE_HZ, platforms=_platforms(args))
+    plan = solve_chain(mix, _SAMPLE_RATE_HZ, target_lufs=args.target_lufs, ceiling_dbtp=args.ceiling_dbtp)
+    for line in notes + check.sentences() + [plan.note]:
+        print(line)
+    if args.json:
+        _write_json(args.json, {**check.to_dict(), "chain": plan.to_dict(), "notes": notes})
+    return 0
+
+
+def run_study(args: Namespace) -> int:
+    """Run ``reaper-ext study``."""
+    from reaper_ext.reference.study import build_study
+
+    result = build_study(Path(args.reference), Path(args.out), separation_model=args.separate)
+    print(f"study project: {result.project_path}")
+    print(f"study sheet: {result.sheet_path}")
+    return 0
