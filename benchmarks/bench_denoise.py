@@ -23,14 +23,14 @@ import argparse
 import time
 
 import numpy as np
+from reaper_ext_testkit.intonation import random_part, render_bent, synth_voice
+from reaper_ext_testkit.noisy import add_breaths, add_clicks, add_hum, hiss, si_sdr_db
 
 from reaper_ext.cleanup.clicks import find_clicks
 from reaper_ext.cleanup.hum import measure_hum, remove_hum
 from reaper_ext.cleanup.plan import plan_cleanup, render_cleanup
-from reaper_ext.cleanup.profile import N_FFT, measure_noise
+from reaper_ext.cleanup.profile import N_FFT
 from reaper_ext.cleanup.stft import stft
-from reaper_ext_testkit.intonation import random_part, render_bent, synth_voice
-from reaper_ext_testkit.noisy import add_breaths, add_clicks, add_hum, hiss, si_sdr_db
 
 SR = 44100
 

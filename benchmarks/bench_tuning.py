@@ -27,12 +27,12 @@ import argparse
 import time
 
 import numpy as np
+from reaper_ext_testkit.intonation import add_noise, f0_contour, random_part, render_bent, synth_voice
 
 from reaper_ext.tuning.check import check_intonation, judge_notes
 from reaper_ext.tuning.config import TuningSettings
 from reaper_ext.tuning.envelope import correction_at
 from reaper_ext.tuning.targets import GuideNote
-from reaper_ext_testkit.intonation import add_noise, f0_contour, random_part, render_bent, synth_voice
 
 SR = 44100
 RENDERERS = {
@@ -77,7 +77,7 @@ def main() -> int:
                 guide = [GuideNote(n.start_sec, n.end_sec, n.pitch) for n in notes]
                 result = check_intonation(audio, SR, settings, guide=guide, n_threads=2)
                 nearest = judge_notes(result.track, settings)
-                for note, off, judged in zip(notes, is_off, _match(nearest, notes)):
+                for note, off, judged in zip(notes, is_off, _match(nearest, notes), strict=False):
                     if off and abs(note.offset_cents) < 50:
                         near_total += 1
                         near_found += judged is not None and judged.is_flagged
@@ -88,7 +88,7 @@ def main() -> int:
                 frames[condition].append(error)
                 matched = _match(result, notes)
                 points = result.envelope()
-                for note, off, judged in zip(notes, is_off, matched):
+                for note, off, judged in zip(notes, is_off, matched, strict=False):
                     flagged = judged is not None and judged.is_flagged
                     has_expression = note.vibrato_cents > 0 or note.scoop_sec > 0
                     if off:

@@ -101,7 +101,7 @@ def _drop_periodic(clicks: list[tuple[int, int]], sample_rate_hz: float) -> list
         a, b = spacing[n], spacing[n + 1]
         if a < 0.025 * sample_rate_hz and b < 0.025 * sample_rate_hz and abs(a - b) <= 0.15 * max(a, b):
             steady[n : n + 3] = True
-    return [click for click, drop in zip(clicks, steady) if not drop]
+    return [click for click, drop in zip(clicks, steady, strict=False) if not drop]
 
 
 def repair_clicks(mono: np.ndarray, clicks: list[tuple[int, int]], *, margin: int = 4) -> np.ndarray:

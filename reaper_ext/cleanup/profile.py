@@ -87,7 +87,7 @@ def _steady_floor_frames(power: np.ndarray, sample_rate_hz: float) -> np.ndarray
     quiet = level <= floor_db + 4.0
     min_run = int(np.ceil(0.1 * sample_rate_hz / HOP))
     edges = np.diff(np.concatenate([[0], quiet.astype(np.int8), [0]]))
-    for a, b in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)):
+    for a, b in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=False):
         if b - a >= min_run:
             floor[a + 1 : b - 1] = True  # not the frames at the run's edges
     return floor
@@ -162,7 +162,7 @@ def measure_noise(
     # breaths: runs of 120-900 ms that stand 8 dB over the floor but 12 dB or more under the part
     between = (level_db >= floor_dbfs + 8.0) & (level_db <= loud_db - 12.0)
     edges = np.diff(np.concatenate([[0], between.astype(np.int8), [0]]))
-    for a, b in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)):
+    for a, b in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=False):
         length = (b - a) * HOP / sample_rate_hz
         if 0.12 <= length <= 0.9:
             breaths.append((float(times[a]), float(times[b - 1])))

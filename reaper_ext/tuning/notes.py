@@ -70,7 +70,7 @@ class NoteShape:
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """(first, last+1) of each run of True."""
     edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
-    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()))
+    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(), strict=False))
 
 
 def _window_means(values: np.ndarray, half: int) -> tuple[np.ndarray, np.ndarray]:
@@ -133,7 +133,7 @@ def segment_notes(
                         cuts.append(index)
         cuts.sort()
         bounds = [0, *cuts, stop - first]
-        run_pieces = [(first + a, first + b) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+        run_pieces = [(first + a, first + b) for a, b in zip(bounds[:-1], bounds[1:], strict=False) if b > a]
         pieces += _join_glides(run_pieces, cents, hop, min_piece_sec)
     return [(a, b) for a, b in pieces if (b - a) * hop >= min_note_sec]
 

@@ -159,7 +159,7 @@ def render_bent(
         if np.any(np.abs(bends) > BEND_RANGE_SEMITONES):
             raise ValueError("a note's deviation exceeds the +-2 semitone bend range")
         # the first bend goes before the note-on (order key 0), so the attack starts at the right pitch
-        for n, (time, bend) in enumerate(zip(times, bends)):
+        for n, (time, bend) in enumerate(zip(times, bends, strict=False)):
             value = int(np.clip(round(bend / BEND_RANGE_SEMITONES * 8192), -8192, 8191))
             events.append((round(time / sec_per_tick), 0 if n == 0 else 2, mido.Message("pitchwheel", pitch=value, channel=0)))
         events.append((on, 1, mido.Message("note_on", note=note.pitch, velocity=100, channel=0)))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import soundfile
+from reaper_ext_testkit.intonation import SungNote, add_noise, random_part, synth_voice
+from reaper_ext_testkit.noisy import add_breaths, add_clicks, add_hum, hiss, si_sdr_db
 
 from reaper_ext.cleanup.clicks import find_clicks, repair_clicks
 from reaper_ext.cleanup.denoise import analyse, denoise_spectrum, render
@@ -13,8 +15,6 @@ from reaper_ext.cleanup.plan import CleanupSettings, plan_cleanup, render_cleanu
 from reaper_ext.cleanup.profile import measure_noise
 from reaper_ext.cleanup.stft import istft, stft
 from reaper_ext.errors import SettingsError
-from reaper_ext_testkit.intonation import SungNote, add_noise, random_part, synth_voice
-from reaper_ext_testkit.noisy import add_breaths, add_clicks, add_hum, hiss, si_sdr_db
 
 SR = 44100
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from reaper_ext_testkit.intonation import SungNote, f0_contour, random_part
 
 from reaper_ext.errors import AnalysisError, SettingsError
 from reaper_ext.tuning.check import judge_notes
@@ -11,7 +12,6 @@ from reaper_ext.tuning.config import TuningSettings
 from reaper_ext.tuning.envelope import correction_at, envelope_points
 from reaper_ext.tuning.pitch import PitchTrack
 from reaper_ext.tuning.targets import GuideNote, choose_target, note_name, scale_pitch_classes
-from reaper_ext_testkit.intonation import SungNote, f0_contour, random_part
 
 HOP_SEC = 0.01
 
@@ -34,7 +34,7 @@ def test_off_notes_are_found_and_expression_is_not_flagged():
         notes, is_off = random_part(seed, n_notes=8)
         result = judge_notes(track_from(notes, seed=seed))
         assert len(result.notes) == len(notes), f"seed {seed}: segmentation gave {len(result.notes)} notes"
-        for judged, off in zip(result.notes, is_off):
+        for judged, off in zip(result.notes, is_off, strict=False):
             if off:
                 total_off += 1
                 found += judged.is_flagged

@@ -6,10 +6,10 @@ import sys
 
 import numpy as np
 import pytest
+from reaper_ext_testkit.intonation import SungNote, add_noise, f0_contour, synth_voice
 
 from reaper_ext.tuning.check import check_intonation
 from reaper_ext.tuning.pitch import track_pitch
-from reaper_ext_testkit.intonation import SungNote, add_noise, f0_contour, synth_voice
 
 SR = 44100
 NOTES = [
