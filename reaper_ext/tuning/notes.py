@@ -114,12 +114,12 @@ def segment_notes(
         before, after = _window_means(run, half)
         jump = np.abs(after - before)
         jump[0] = 0.0
-        cuts = []
+        cuts: list[int] = []
         # local maxima of the before/after difference above the step threshold
         edge = min(half, 8)  # a cut needs 80 ms on each side: truncated windows near a run's ends are noisy
         jump[:edge] = 0.0
         jump[max(edge, jump.size - edge) :] = 0.0
-        for index in np.flatnonzero(jump > step_cents):
+        for index in np.flatnonzero(jump > step_cents).tolist():
             lo, hi = max(index - half // 2, 1), min(index + half // 2 + 1, jump.size)
             if jump[index] >= jump[lo:hi].max() and (not cuts or index - cuts[-1] >= 3):
                 cuts.append(int(index))
@@ -239,7 +239,7 @@ def describe_note(
     slope = float(np.polyfit(body_times, body_cents, 1)[0]) if body_cents.size > 2 and np.ptp(body_times) > 0 else 0.0
     detrended = body_cents - (centre + slope * (body_times - np.median(body_times)))
     rate_hz, extent = _vibrato(body_times, detrended, vibrato_min_hz, vibrato_max_hz)
-    if extent is None:
+    if extent is None or rate_hz is None:
         rate_hz = None
     else:
         # The median of a sinusoid cut off mid-cycle is biased by up to its extent; its mean

@@ -80,7 +80,7 @@ class PitchTrack:
 
     @property
     def freq_hz(self) -> np.ndarray:
-        return midi_to_hz(self.midi)
+        return np.asarray(midi_to_hz(self.midi))
 
 
 def _import_torchcrepe():
