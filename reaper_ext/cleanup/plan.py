@@ -11,7 +11,7 @@ frequency (:mod:`reaper_ext.cleanup.hum`).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,57 +22,10 @@ from reaper_ext.cleanup.clicks import find_clicks, repair_clicks
 from reaper_ext.cleanup.denoise import GuardrailResult, analyse, denoise_spectrum, denoise_with_guardrail, render
 from reaper_ext.cleanup.hum import HumMeasure, measure_hum
 from reaper_ext.cleanup.profile import NoiseProfile, measure_noise
-from reaper_ext.errors import MediaError, SettingsError
+from reaper_ext.cleanup.config import CleanupSettings
+from reaper_ext.errors import MediaError
 
 __all__ = ["CleanupSettings", "CleanupPlan", "plan_cleanup", "render_cleanup", "write_cleaned"]
-
-
-@dataclass
-class CleanupSettings:
-    """Thresholds of the clean-up (all settings).
-
-    Attributes
-    ----------
-    max_reduction_db : float
-        The denoiser's hard cap to start from (6-12 dB).
-    min_reduction_db : float
-        The guardrail lowers the cap in 3 dB steps down to this; under it, nothing is suggested.
-    min_floor_dbfs : float
-        A gap noise floor under this is inaudible in a mix: no hiss suggestion.
-    max_snr_db : float
-        A part this far over its floor needs no denoising.
-    min_gap_sec : float
-        Less gap than this is too little to learn the noise from.
-    min_clicks : int
-        At least this many clicks make a click repair worth suggesting on its own.
-    click_threshold : float
-        Prediction-error outliers beyond this many robust spreads are clicks.
-    """
-
-    max_reduction_db: float = 12.0
-    min_reduction_db: float = 6.0
-    min_floor_dbfs: float = -72.0
-    max_snr_db: float = 50.0
-    min_gap_sec: float = 1.0
-    min_clicks: int = 3
-    click_threshold: float = 9.0
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any] | None) -> CleanupSettings:
-        settings = cls()
-        known = {item.name for item in fields(cls)}
-        for key, value in (data or {}).items():
-            if key not in known:
-                raise SettingsError(f"denoise: unknown setting {key!r}; known: {', '.join(sorted(known))}")
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise SettingsError(f"denoise.{key} must be a number, not {value!r}")
-            setattr(settings, key, type(getattr(settings, key))(value))
-        if not 6.0 <= settings.max_reduction_db <= 12.0:
-            raise SettingsError("denoise.max_reduction_db must be 6-12 dB: a hard cap, not a full gate")
-        return settings
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass

@@ -45,6 +45,8 @@ class TuningSettings:
         CREPE confidence a voiced frame needs.
     max_notes_flagged : int
         At most this many markers per track (the worst first).
+    guide_track : str
+        Name of a track whose MIDI items are the guide ("" = none: the song key, else the nearest semitone).
     """
 
     model: str = "tiny"
@@ -58,6 +60,7 @@ class TuningSettings:
     in_tune_cents: float = 15.0
     periodicity_threshold: float = 0.5
     max_notes_flagged: int = 50
+    guide_track: str = ""
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> TuningSettings:
@@ -68,9 +71,12 @@ class TuningSettings:
             if key not in known:
                 raise SettingsError(f"tuning: unknown setting {key!r}; known: {', '.join(sorted(known))}")
             default = getattr(settings, key)
-            if isinstance(default, str):
+            if key == "model":
                 if value not in ("tiny", "full"):
                     raise SettingsError(f"tuning.model must be \"tiny\" or \"full\", not {value!r}")
+            elif isinstance(default, str):
+                if not isinstance(value, str):
+                    raise SettingsError(f"tuning.{key} must be a string, not {value!r}")
             elif isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 raise SettingsError(f"tuning.{key} must be a non-negative number, not {value!r}")
             setattr(settings, key, type(default)(value))
