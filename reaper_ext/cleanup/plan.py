@@ -19,10 +19,10 @@ import numpy as np
 
 from reaper_ext.analysis.activity import active_regions, inactive_regions
 from reaper_ext.cleanup.clicks import find_clicks, repair_clicks
+from reaper_ext.cleanup.config import CleanupSettings
 from reaper_ext.cleanup.denoise import GuardrailResult, analyse, denoise_spectrum, denoise_with_guardrail, render
 from reaper_ext.cleanup.hum import HumMeasure, measure_hum
 from reaper_ext.cleanup.profile import NoiseProfile, measure_noise
-from reaper_ext.cleanup.config import CleanupSettings
 from reaper_ext.errors import MediaError
 
 __all__ = ["CleanupSettings", "CleanupPlan", "plan_cleanup", "render_cleanup", "write_cleaned"]
