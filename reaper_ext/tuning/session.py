@@ -18,10 +18,7 @@ from reaper_ext.tuning.config import TuningSettings
 from reaper_ext.tuning.item_audio import item_skip_reason, read_item_audio
 from reaper_ext.tuning.targets import GuideNote
 
-__all__ = ["TrackIntonation", "check_track", "tuning_suggestions", "MONOPHONIC_CLASSES"]
-
-#: Coarse classes whose tracks are usually one line at a time (the analyze pass checks these).
-MONOPHONIC_CLASSES = frozenset({"vocals", "woodwind", "brass", "bass"})
+__all__ = ["TrackIntonation", "check_track", "tuning_suggestions"]
 _MARKER_NAME_CHARS = 200
 
 

@@ -1,0 +1,152 @@
+"""The tuning and clean-up passes of ``analyze`` and of their two actions.
+
+Both run after the session analysis, on the items' source files, and only when
+switched on (``[tuning] enabled = true`` / ``[denoise] enabled = true`` in the
+settings file; the two actions switch their own pass on). They add
+suggestions (``tuning`` with its ``marker`` s, ``denoise``) and, per track,
+an ``intonation`` and a ``cleanup`` object for the analysis JSON, without
+touching the analysis results themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from reaper_ext.errors import ReaperExtError
+
+__all__ = ["ExtraPasses", "run_passes", "pass_settings", "MONOPHONIC_CLASSES"]
+
+#: Coarse classes whose tracks are one line at a time: ``analyze`` checks their tuning.
+MONOPHONIC_CLASSES = frozenset({"vocals", "woodwind", "brass"})
+
+
+@dataclass
+class ExtraPasses:
+    """What the passes added."""
+
+    suggestions: list = field(default_factory=list)
+    per_track: dict[str, dict[str, Any]] = field(default_factory=dict)  # track guid -> {"intonation": ..., "cleanup": ...}
+    messages: list[str] = field(default_factory=list)
+
+    def add_to_json(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Put each track's ``intonation`` / ``cleanup`` into an ``analyze --json`` dict (in place)."""
+        for track in data.get("tracks", []):
+            track.update(self.per_track.get(track.get("guid"), {}))
+        return data
+
+
+def pass_settings(settings: Any, name: str) -> tuple[bool, dict[str, Any]]:
+    """``(enabled, thresholds)`` of the ``tuning`` or ``denoise`` table of the user's settings."""
+    table = dict(getattr(settings, name, None) or {})
+    enabled = bool(table.pop("enabled", False))
+    return enabled, table
+
+
+def run_passes(
+    project: Any,
+    analysis: Any,
+    settings: Any,
+    *,
+    doc: Any = None,
+    tuning: bool | None = None,
+    denoise: bool | None = None,
+    track_guids: set[str] | None = None,
+    item_guids: set[str] | None = None,
+    progress: Callable[[float, str], None] | None = None,
+) -> ExtraPasses:
+    """Run the switched-on passes.
+
+    Parameters
+    ----------
+    project : Project
+        The snapshot analysed.
+    analysis : SessionAnalysis or None
+        Its analysis (labels choose the tuning tracks, the key gives targets); None for the actions.
+    settings : Settings
+        The user's settings (``tuning`` / ``denoise`` tables).
+    doc : RppDocument, optional
+        The project's document, for a MIDI guide track (offline only).
+    tuning, denoise : bool, optional
+        Force a pass on or off (the actions); None: as the settings say.
+    track_guids : set of str, optional
+        Only these tracks (every track with a label in :data:`MONOPHONIC_CLASSES`
+        for tuning, every track for denoise, when None and there is an analysis).
+    item_guids : set of str, optional
+        Only these items.
+    """
+    from reaper_ext.cleanup.config import CleanupSettings
+    from reaper_ext.tuning.config import TuningSettings
+
+    out = ExtraPasses()
+    tuning_on, tuning_table = pass_settings(settings, "tuning")
+    denoise_on, denoise_table = pass_settings(settings, "denoise")
+    tuning_on = tuning_on if tuning is None else tuning
+    denoise_on = denoise_on if denoise is None else denoise
+    if not (tuning_on or denoise_on):
+        return out
+    tuning_settings = TuningSettings.from_dict(tuning_table)
+    cleanup_settings = CleanupSettings.from_dict(denoise_table)
+    labels = {}
+    key = None
+    if analysis is not None:
+        labels = {track.guid: track.label for track in analysis.tracks if getattr(track, "label", None) is not None}
+        key = getattr(analysis, "key", None)
+    tracks = [track for track in project.tracks if track_guids is None or track.guid in track_guids]
+    guide = None
+    if tuning_on and tuning_settings.guide_track:
+        if doc is None:
+            out.messages.append(f"tuning: the guide track {tuning_settings.guide_track!r} can be read from a .RPP only; "
+                                "targets from the song key")
+        else:
+            from reaper_ext.tuning.guide import guide_from_rpp
+
+            try:
+                guide = guide_from_rpp(doc, tuning_settings.guide_track, project.tempo_bpm)
+            except ReaperExtError as error:
+                out.messages.append(f"tuning: {error}; targets from the song key")
+    n_steps = max(1, len(tracks) * (int(tuning_on) + int(denoise_on)))
+    step = 0
+    for track in tracks:
+        label = labels.get(track.guid)
+        coarse = getattr(label, "coarse_class", None)
+        entry: dict[str, Any] = {}
+        if tuning_on and (track_guids is not None or coarse in MONOPHONIC_CLASSES):
+            if progress:
+                progress(step / n_steps, f"tuning {track.name}")
+            from reaper_ext.tuning.session import check_track, tuning_suggestions
+
+            try:
+                checked = check_track(track, tuning_settings, guide=guide, key=key, item_guids=item_guids)
+            except ReaperExtError as error:
+                out.messages.append(f"track {track.name!r}: tuning not checked ({error})")
+            else:
+                out.suggestions += tuning_suggestions(checked)
+                entry["intonation"] = checked.to_dict()
+                out.messages += [f"track {track.name!r}: {message}" for message in checked.messages]
+        step += int(tuning_on)
+        if denoise_on:
+            if progress:
+                progress(step / n_steps, f"noise {track.name}")
+            from reaper_ext.cleanup.session import clean_track
+
+            hum_hz = None
+            problems = getattr(analysis.track(track.guid), "problems", []) if analysis is not None else []
+            for problem in problems:
+                if getattr(problem, "kind", None) == "hum":
+                    hum_hz = float(problem.measured["freq_hz"])
+            part = {"vocals": "singing"}.get(coarse or "", "the part")
+            try:
+                suggestions, plans, messages = clean_track(project, track, cleanup_settings, item_guids=item_guids,
+                                                           hum_nominal_hz=hum_hz, part_name=part)
+            except ReaperExtError as error:
+                out.messages.append(f"track {track.name!r}: noise not checked ({error})")
+            else:
+                out.suggestions += suggestions
+                entry["cleanup"] = plans
+                out.messages += [f"track {track.name!r}: {message}" for message in messages]
+            step += 1
+        if entry:
+            out.per_track[track.guid] = entry
+    return out
