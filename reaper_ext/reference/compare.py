@@ -247,9 +247,10 @@ def compare(
     for index, reference in enumerate(references):
         matched, gain_db = loudness_match(np.asarray(reference, dtype=np.float32), sample_rate_hz, target)
         stems = None
-        if reference_stems is not None and reference_stems[index]:
+        given = reference_stems[index] if reference_stems is not None else None
+        if given:
             factor = np.float32(10 ** (gain_db / 20))
-            stems = {name: stem * factor for name, stem in reference_stems[index].items()}
+            stems = {name: stem * factor for name, stem in given.items()}
         analysed.append(analyse_audio(names[index], matched, sample_rate_hz, stems=stems,
                                       analyse_sections=analyse_sections, match_gain_db=gain_db))
     # the mix's dynamics as measured, the references' before matching would differ only in level:
@@ -325,8 +326,11 @@ def _sentences(comparison: Comparison) -> list[str]:
 
 def _stem_sentences(comparison: Comparison) -> list[str]:
     mix_balance = comparison.mix.balance()
-    ref_balances = [(r.balance(), w) for r, w in zip(comparison.references, comparison.weights, strict=True)]
-    ref_balances = [(b, w) for b, w in ref_balances if b is not None]
+    ref_balances: list[tuple[StemBalance, float]] = []
+    for reference, weight in zip(comparison.references, comparison.weights, strict=True):
+        balance = reference.balance()
+        if balance is not None:
+            ref_balances.append((balance, float(weight)))
     if mix_balance is None or not ref_balances:
         return []
     lines = []
@@ -341,13 +345,14 @@ def _stem_sentences(comparison: Comparison) -> list[str]:
         lines.append(f"Your {stem} carry {share:.1f} dB of the mix's loudness against {ref_share:.1f} dB in the reference: "
                      f"{relation}.")
     for section in comparison.sections:
-        balance = section.mix_balance
-        if balance is None or balance.vocal_to_music_db is None or section.reference_vocal_to_music_db is None:
+        section_balance = section.mix_balance
+        if (section_balance is None or section_balance.vocal_to_music_db is None
+                or section.reference_vocal_to_music_db is None):
             continue
-        delta = balance.vocal_to_music_db - section.reference_vocal_to_music_db
+        delta = section_balance.vocal_to_music_db - section.reference_vocal_to_music_db
         if abs(delta) >= STEM_REPORT_DB:
             lines.append(f"In the {section.mix_name} your vocal sits {abs(delta):.1f} dB {'higher' if delta > 0 else 'lower'} "
-                         f"against the music than in the reference ({balance.vocal_to_music_db:.1f} vs "
+                         f"against the music than in the reference ({section_balance.vocal_to_music_db:.1f} vs "
                          f"{section.reference_vocal_to_music_db:.1f} dB).")
     overlaps = [(b.low_overlap_pct, w) for b, w in ref_balances if b.low_overlap_pct is not None]
     if mix_balance.low_overlap_pct is not None and overlaps:

@@ -85,7 +85,7 @@ def render_project(project: Project, *, sample_rate_hz: int = 44100, keep_tracks
         No track could be read.
     """
     mix = np.zeros((0, 2), dtype=np.float32)
-    contributions: dict[str, np.ndarray] = {}
+    placed_tracks: dict[str, tuple[int, np.ndarray]] = {}
     names: dict[str, str] = {}
     notes: list[str] = []
     n_with_fx = 0
@@ -106,18 +106,16 @@ def render_project(project: Project, *, sample_rate_hz: int = 44100, keep_tracks
             mix = np.pad(mix, ((0, stop - mix.shape[0]), (0, 0)))
         mix[start:stop] += placed
         if keep_tracks:
-            contributions[track.guid] = (start, placed)  # type: ignore[assignment]
+            placed_tracks[track.guid] = (start, placed)
         names[track.guid] = track.name
     if not names:
         raise MediaError("no track of the project could be read: there is no mix to compare")
-    if keep_tracks:
-        # each track's contribution over the whole mix, so stems line up with it
-        full = {}
-        for guid, (start, placed) in contributions.items():  # type: ignore[misc]
-            buffer = np.zeros_like(mix)
-            buffer[start:start + placed.shape[0]] = placed
-            full[guid] = buffer
-        contributions = full
+    # each track's contribution over the whole mix, so stems line up with it
+    contributions: dict[str, np.ndarray] = {}
+    for guid, (start, placed) in placed_tracks.items():
+        buffer = np.zeros_like(mix)
+        buffer[start:start + placed.shape[0]] = placed
+        contributions[guid] = buffer
     notes.insert(0, f"The mix was summed offline from {len(names)} tracks (faders, pans, mutes, item gains); "
                     f"FX on {n_with_fx} tracks were not rendered.")
     return RenderedMix(mix, sample_rate_hz, contributions, names, notes)
