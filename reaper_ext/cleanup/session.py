@@ -21,7 +21,7 @@ from reaper_ext.cleanup.plan import CleanupPlan, CleanupSettings, plan_cleanup, 
 from reaper_ext.errors import ReaperExtError
 from reaper_ext.tuning.item_audio import item_skip_reason, read_item_audio
 
-__all__ = ["CLEANED_SUBFOLDER", "cleaned_path_for", "clean_track"]
+__all__ = ["CLEANED_SUBFOLDER", "cleaned_path_for", "clean_track", "hum_notch_suggestion"]
 
 CLEANED_SUBFOLDER = "reaper-ext cleaned"
 
@@ -62,6 +62,7 @@ def clean_track(
 
     settings = settings or CleanupSettings()
     suggestions, plans, messages = [], [], []
+    hums = []
     for item in track.items:
         if item_guids is not None and item.guid not in item_guids:
             continue
@@ -76,6 +77,8 @@ def clean_track(
             continue
         plan: CleanupPlan = plan_cleanup(samples.mean(axis=1), rate, settings, hum_nominal_hz=hum_nominal_hz, part_name=part_name)
         plans.append({"item_guid": item.guid, **plan.to_dict()})
+        if plan.hum is not None:
+            hums.append(plan.hum)
         if not plan.is_suggested:
             continue
         source = Path(item.media.resolved_path)
@@ -96,7 +99,35 @@ def clean_track(
             why=plan.why + "; written as a new take, not active (the original take still plays)",
             confidence=0.75,
         ))
+    if hums and hum_nominal_hz:
+        suggestions.append(hum_notch_suggestion(track, max(hums, key=lambda hum: max(hum.levels_dbfs)), hum_nominal_hz))
     return suggestions, plans, messages
+
+
+def hum_notch_suggestion(track, hum, nominal_hz: float):
+    """The hum ``notch`` at the *measured* frequencies.
+
+    Its id is the corrective rule's for the same track and mains base, so in
+    ``analyze`` it takes that suggestion's place (which notches the nominal
+    ``k x 50/60`` Hz, where a Q 30 notch may miss a hum that runs 0.2 Hz off by
+    more than its depth allows).
+    """
+    from reaper_ext.cleanup.hum import NOTCH_Q
+    from reaper_ext.fx import EqBand
+    from reaper_ext.suggest.model import Suggestion, make_suggestion_id
+    from reaper_ext.suggest.rules.common import eq_fx
+
+    freqs = [round(freq, 2) for freq in hum.harmonics_hz]
+    bands = [EqBand("notch", freq, 0.0, q=NOTCH_Q) for freq in freqs]
+    listed = ", ".join(f"{freq:.2f}" for freq in freqs)
+    return Suggestion(
+        id=make_suggestion_id("notch", track.guid, float(nominal_hz)),
+        kind="notch", target=track.guid, track_name=track.name,
+        params={"fx": eq_fx(f"hum notch {hum.base_hz:.2f} Hz", bands), "freq_hz": freqs, "base_hz": round(hum.base_hz, 3)},
+        why=(f"Mains hum measured at {hum.base_hz:.2f} Hz in the gaps (nominal {nominal_hz:.0f} Hz), up to "
+             f"{max(hum.levels_dbfs):.0f} dBFS: notch {listed} Hz (Q {NOTCH_Q:.0f}), on the measured frequencies"),
+        confidence=0.9,
+    )
 
 
 def _source_type(path: Path) -> str:

@@ -30,6 +30,11 @@ class ExtraPasses:
     per_track: dict[str, dict[str, Any]] = field(default_factory=dict)  # track guid -> {"intonation": ..., "cleanup": ...}
     messages: list[str] = field(default_factory=list)
 
+    def merged(self, suggestions: list) -> list:
+        """``suggestions`` with the passes' added; one of theirs with the same id (a hum notch) is replaced."""
+        ours = {suggestion.id for suggestion in self.suggestions}
+        return [suggestion for suggestion in suggestions if suggestion.id not in ours] + self.suggestions
+
     def add_to_json(self, data: dict[str, Any]) -> dict[str, Any]:
         """Put each track's ``intonation`` / ``cleanup`` into an ``analyze --json`` dict (in place)."""
         for track in data.get("tracks", []):
