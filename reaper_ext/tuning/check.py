@@ -92,7 +92,7 @@ class IntonationResult:
         share = self.share_in_tune()
         if share is None:
             return "no held notes to judge"
-        text = (f"{share:.0%} of held notes within +-{self.settings.in_tune_cents:g} cents "
+        text = (f"{share:.0%} of held notes within ±{self.settings.in_tune_cents:g} cents "
                 f"({len(held)} held notes, {len(self.flagged)} off by more than {self.settings.off_cents:g} cents; "
                 f"targets from {self.target_source})")
         return text
@@ -143,7 +143,7 @@ def _why(note: NoteShape, target: Target, centre_cents: float, settings: TuningS
         f"centre {centre_cents:+.0f} cents ({centre_hz:.1f} Hz against {target_hz:.1f} Hz)"
     ]
     if note.vibrato_extent_cents is not None and note.vibrato_rate_hz is not None:
-        parts.append(f"vibrato {note.vibrato_rate_hz:.1f} Hz +-{note.vibrato_extent_cents:.0f} cents kept")
+        parts.append(f"vibrato {note.vibrato_rate_hz:.1f} Hz ±{note.vibrato_extent_cents:.0f} cents kept")
     if note.scoop_sec > 0:
         parts.append(f"scoop {note.scoop_sec * 1000:.0f} ms kept")
     if note.fall_sec > 0:

@@ -41,7 +41,7 @@ class TrackIntonation:
             share = result.share_in_tune()
             in_tune += round((share or 0.0) * data["n_held"])
         settings = self.items[0][1].settings if self.items else TuningSettings()
-        summary = (f"{in_tune / held:.0%} of held notes within +-{settings.in_tune_cents:g} cents "
+        summary = (f"{in_tune / held:.0%} of held notes within ±{settings.in_tune_cents:g} cents "
                    f"({held} held notes, {flagged} flagged)") if held else "no held notes to judge"
         return {"summary": summary, "n_notes": len(notes), "n_held": held, "n_flagged": flagged,
                 "model": settings.model, "notes": notes, "messages": self.messages}
