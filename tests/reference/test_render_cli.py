@@ -110,3 +110,23 @@ def test_study_project_has_regions_tempo_and_key(tmp_path):
     assert [m.name for m in project.markers if m.end_sec is None] == ["key: A minor"]
     names = [(t.name, t.is_muted) for t in project.tracks]
     assert names == [("Reference", False), ("Stem: vocals", True)]
+
+
+def test_compare_job_takes_the_reference_track(session, tmp_path, monkeypatch):
+    """The action's worker side: references are the items on the track named 'Reference'; the mix is the rest."""
+    from reaper_ext.reference.job import reference_files, run_compare_job
+
+    t = np.arange(2 * SR) / SR
+    soundfile.write(tmp_path / "ref.wav", (0.3 * np.sin(2 * np.pi * 660 * t)).astype(np.float32), SR)
+    text = session.read_text().rstrip().rstrip(">") + _track(9, " reference ", "ref.wav", muted=True) + ">\n"
+    session.write_text(text)
+    _, project = load_project(session)
+    assert [p.name for p in reference_files(project)] == ["ref.wav"]
+    monkeypatch.setenv("REAPER_EXT_JOBS_DIR", str(tmp_path / "jobs"))
+    stages = []
+    result = run_compare_job({"project": project.to_dict()}, lambda fraction, stage, eta_sec=None: stages.append(stage))
+    assert result["suggestions"] == []  # nothing pending is replaced by a comparison
+    page = result["report"]
+    assert page.startswith(str(tmp_path / "jobs")) and "ref.wav" in open(page, encoding="utf-8").read()
+    assert result["messages"][0].startswith("The mix was summed offline from 4 tracks")  # the Reference track is not in it
+    assert stages[0] == "rendering the mix"
