@@ -7,7 +7,8 @@ time; their structures do. Each section letter (from
 * **chorus**: the loudest letter (power mean of its sections' momentary loudness,
   relative to the song's integrated loudness) among the letters that repeat
   (the loudest letter if none repeats);
-* **verse**: the first letter, in song order, that is not the chorus;
+* **verse**: the first letter, in song order, that is not the chorus and repeats
+  (an intro plays once), else the first letter that is not the chorus;
 * **other** for the rest (bridges, intros, outros).
 
 Sections are then paired role by role, in order: the k-th chorus of the mix with
@@ -83,7 +84,8 @@ def section_roles(sections: Sequence[Section], series: LoudnessSeries) -> list[R
         return float(10 * np.log10(np.mean(10 ** (finite / 10)))) if finite.size else float("-inf")
 
     chorus = max(repeated, key=letter_lu)
-    verse = next((letter for letter in letters if letter != chorus), None)
+    others = [letter for letter in letters if letter != chorus]
+    verse = next((letter for letter in others if len(by_letter[letter]) > 1), others[0] if others else None)
     counts: dict[str, int] = {}
     roled = []
     for section, value in zip(sections, loudness, strict=True):
