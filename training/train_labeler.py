@@ -7,26 +7,38 @@ One command, reproducible (fixed seeds), makes its own data with fluidsynth
 
     .venv/bin/python training/train_labeler.py            # about 45 minutes on 2 cores
     .venv/bin/python training/train_labeler.py --clips 20 # a quick smoke run
+
+Library-aware data (issue 11): ``--libraries`` renders the isolated class clips per
+sample library (each library's own sound font, never the reserved ones) and adds the
+tracks of realistic multitrack sessions (:mod:`reaper_ext_testkit.sessions`: multi-mic
+kits with bleed, a band, a voice, mix processing), every row tagged with the library
+its source came from; ``--exclude-library L`` drops every row from ``L`` (the
+leave-one-library-out protocol of ``benchmarks/bench_realistic.py``). A temperature
+(calibration) is fitted on held-out training-side sessions and stored with the weights::
+
+    .venv/bin/python training/train_labeler.py --libraries --exclude-library avldrums --out /tmp/w
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from reaper_ext_testkit.datagen.parts import AUGMENT_VERSION, labelled_examples, render_class_clips  # noqa: E402
+from reaper_ext_testkit.datagen.parts import AUGMENT_VERSION, augment, labelled_examples, render_class_clips  # noqa: E402
+
 from reaper_ext.labels.classes import FINE_CLASSES  # noqa: E402
 from reaper_ext.labels.features import FEATURE_VERSION, track_features  # noqa: E402
 
-__all__ = ["SEED", "build_bleed_pool", "class_features", "train", "main"]
+__all__ = ["SEED", "build_bleed_pool", "class_features", "train", "main", "TrackRows", "session_tracks",
+           "library_dataset", "fit_temperature", "label_rows"]
 
 SEED = 1234
 SAMPLE_RATE_HZ = 22050
@@ -124,6 +136,160 @@ def stack_models(models: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
     return stacked
 
 
+# ---------------------------------------------------------------- library-aware data (issue 11)
+
+SESSION_SEED = 310_000  # training sessions; the benchmark's test sessions use other seeds
+SESSION_SEC = 16.0
+
+
+@dataclass(frozen=True)
+class TrackRows:
+    """One rendered session track as the labeller sees it: its segment feature rows and its truth."""
+
+    fine_class: str
+    library: str
+    name: str
+    role: str
+    session: str  # "library:seed", to split by session
+    duration_sec: float
+    rows: np.ndarray  # (n_segments, n_features)
+
+
+def session_tracks(library: str, seed: int, *, duration_sec: float = SESSION_SEC, processing: float = 0.4,
+                   cache: Path = CACHE) -> list[TrackRows]:
+    """Segment feature rows of every track of one realistic session (cached under ``.cache/labels``)."""
+    from reaper_ext_testkit.sessions import SESSION_VERSION, render_session
+
+    from reaper_ext.labels.features import segment_features
+
+    path = cache / f"session_v{FEATURE_VERSION}s{SESSION_VERSION}_{library}_{seed}_{duration_sec:g}s_p{processing:g}.npz"
+    if path.is_file():
+        with np.load(path, allow_pickle=False) as data:
+            meta = [str(m).split("|") for m in data["meta"]]
+            counts = data["counts"]
+            rows = data["rows"]
+        edges = np.concatenate([[0], np.cumsum(counts)])
+        return [TrackRows(m[0], m[1], m[2], m[3], m[4], float(m[5]), rows[edges[k]:edges[k + 1]])
+                for k, m in enumerate(meta)]
+    session = render_session(library, seed, duration_sec=duration_sec, processing=processing)
+    out = []
+    for track in session.tracks:
+        rows = segment_features(track.audio, session.sample_rate_hz)
+        out.append(TrackRows(track.fine_class, track.library, track.name, track.role, f"{library}:{seed}",
+                             track.audio.shape[0] / session.sample_rate_hz, rows))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(path, rows=np.concatenate([t.rows for t in out]), counts=np.array([len(t.rows) for t in out]),
+                        meta=np.array(["|".join([t.fine_class, t.library, t.name, t.role, t.session, str(t.duration_sec)])
+                                       for t in out]))
+    return out
+
+
+def _session_job(args: tuple[str, int, float]) -> list[TrackRows]:
+    library, seed, duration_sec = args
+    return session_tracks(library, seed, duration_sec=duration_sec)
+
+
+def _library_class_job(args: tuple[str, str, int, int, int]) -> np.ndarray:
+    """Isolated, augmented clips of one class from one sound-font library (cached)."""
+    library, fine_class, n_clips, seed, n_augment = args
+    from reaper_ext_testkit.libraries import LIBRARIES
+
+    soundfont = LIBRARIES[library].soundfonts[0]
+    path = CACHE / f"v{FEATURE_VERSION}a{AUGMENT_VERSION}_{library}_{fine_class}_{n_clips}x{n_augment}_seed{seed}.npy"
+    if path.is_file():
+        return np.load(path)
+    pool = {name: render_class_clips(name, 1, seed=seed + 100_000 + k, duration_sec=DURATION_SEC,
+                                     soundfonts=(soundfont,), sample_rate_hz=SAMPLE_RATE_HZ)
+            for k, name in enumerate(FINE_CLASSES) if name != fine_class and name != "vocals"}
+    rng = np.random.default_rng(seed + 7919)
+    rows = []
+    for clip in render_class_clips(fine_class, n_clips, seed=seed, duration_sec=DURATION_SEC, soundfonts=(soundfont,),
+                                   sample_rate_hz=SAMPLE_RATE_HZ):
+        for _ in range(n_augment):
+            others = sorted(pool)
+            bleed = pool[str(rng.choice(others))][0] if rng.random() < 0.5 else None
+            rows.append(track_features(augment(clip, rng, bleed=bleed, sample_rate_hz=SAMPLE_RATE_HZ), SAMPLE_RATE_HZ))
+    features = np.array(rows)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.save(path, features)
+    return features
+
+
+def library_dataset(*, exclude: tuple[str, ...] = (), n_clips: int = 24, n_augment: int = 2, n_sessions: int = 10,
+                    seed: int = SEED, n_workers: int = 2) -> tuple[np.ndarray, np.ndarray, list[str], list[TrackRows]]:
+    """Training rows from every allowed library but ``exclude``: isolated clips and session tracks.
+
+    Returns ``(x, y, row_library, held_tracks)``: the rows of isolated clips (each
+    sound-font library, all classes) and of the tracks of ``n_sessions`` sessions per
+    library, less every row whose source is an excluded library; ``held_tracks`` are
+    the tracks of one further session per library (none from excluded ones), kept out of
+    ``x`` to fit the temperature on. The voice (espeak-ng) and noise effects are in
+    every fold: they are generators, not sample libraries.
+    """
+    from reaper_ext_testkit.libraries import LIBRARIES, allowed_libraries
+
+    libraries = allowed_libraries()  # never the reserved ones
+    class_jobs = [(library, name, n_clips, seed + 1000 * k + 17 * j, n_augment)
+                  for j, library in enumerate(libraries) if library not in exclude and LIBRARIES[library].soundfonts
+                  for k, name in enumerate(FINE_CLASSES)
+                  if name in LIBRARIES[library].classes or (name == "vocals" and j == 0)]
+    session_jobs = [(library, SESSION_SEED + 1000 * j + s, SESSION_SEC) for j, library in enumerate(libraries)
+                    for s in range(n_sessions + 1)]
+    # sessions whose *drums* come from an excluded library hold nothing else worth their render: skip them
+    session_jobs = [job for job in session_jobs if job[0] not in exclude]
+    with ProcessPoolExecutor(max_workers=n_workers) as executor:
+        class_rows = list(executor.map(_library_class_job, class_jobs))
+        sessions = list(executor.map(_session_job, session_jobs))
+    xs, ys, tags = [], [], []
+    for (library, name, *_), rows in zip(class_jobs, class_rows, strict=True):
+        xs.append(rows)
+        ys.append(np.full(len(rows), FINE_CLASSES.index(name)))
+        tags += ["espeak" if name == "vocals" else library] * len(rows)
+    held: list[TrackRows] = []
+    for (_, session_seed, _), tracks in zip(session_jobs, sessions, strict=True):
+        is_held = session_seed % 1000 == n_sessions  # the last session of each library
+        for track in tracks:
+            if track.library in exclude:
+                continue
+            if is_held:
+                held.append(track)
+                continue
+            xs.append(track.rows)
+            ys.append(np.full(len(track.rows), FINE_CLASSES.index(track.fine_class)))
+            tags += [track.library] * len(track.rows)
+    return np.concatenate(xs), np.concatenate(ys), tags, held
+
+
+def label_rows(rows: np.ndarray, duration_sec: float, weights: dict[str, np.ndarray]) -> np.ndarray:
+    """The labeller's class distribution for one track's segment rows (as ``classify_track``, without a name).
+
+    A track the full-mix detector calls a mix gets an all-zero distribution.
+    """
+    from reaper_ext.labels.model import MIN_MIX_SEC, MIX_THRESHOLD, class_probabilities, mix_probability, segment_vote
+
+    if duration_sec >= MIN_MIX_SEC and mix_probability(rows) >= MIX_THRESHOLD:
+        return np.zeros(len(FINE_CLASSES))
+    return segment_vote(class_probabilities(rows, weights))
+
+
+def fit_temperature(tracks: list[TrackRows], weights: dict[str, np.ndarray]) -> float:
+    """Temperature minimising the negative log-likelihood of the true class over ``tracks`` (Guo et al. 2017).
+
+    The softmax of every ensemble member is taken at ``logits / T``; the segment vote
+    follows, as at run time. Searched on a log grid 0.3-5.
+    """
+    best_t, best_nll = 1.0, np.inf
+    for temperature in np.exp(np.linspace(np.log(0.3), np.log(5.0), 41)):
+        scaled = dict(weights, temperature=np.float64(temperature))
+        nll = 0.0
+        for track in tracks:
+            p = label_rows(track.rows, 0.0, scaled)  # the mix detector is not what is calibrated
+            nll -= np.log(max(float(p[FINE_CLASSES.index(track.fine_class)]), 1e-6))
+        if nll < best_nll:
+            best_t, best_nll = float(temperature), nll
+    return best_t
+
+
 def get_parser() -> argparse.ArgumentParser:
     """Command-line options."""
     parser = argparse.ArgumentParser(description="Train the instrument labeller.")
@@ -135,6 +301,12 @@ def get_parser() -> argparse.ArgumentParser:
     parser.add_argument("--ensemble", type=int, default=3, help="MLPs trained from different seeds, averaged (default 3)")
     parser.add_argument("--hidden", type=int, default=128, help="units per hidden layer (default 128)")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--libraries", action="store_true",
+                        help="library-aware data: isolated clips per sample library plus realistic sessions (issue 11)")
+    parser.add_argument("--exclude-library", action="append", default=[], metavar="NAME",
+                        help="leave this library out of the training data (repeatable; implies --libraries)")
+    parser.add_argument("--sessions", type=int, default=10, help="realistic sessions per library (default 10)")
+    parser.add_argument("--epochs", type=int, default=250)
     return parser
 
 
@@ -142,6 +314,8 @@ def main(argv: list[str] | None = None) -> int:
     """Make data, train, export; returns the exit status."""
     args = get_parser().parse_args(argv)
     started = time.time()
+    if args.libraries or args.exclude_library:
+        return _main_libraries(args, started)
     parts = [make_dataset(args.clips, seed, n_augment=args.augment, n_workers=args.workers) for seed in args.seeds]
     x = np.concatenate([part[0] for part in parts])
     y = np.concatenate([part[1] for part in parts])
@@ -176,6 +350,46 @@ def main(argv: list[str] | None = None) -> int:
     }
     (args.out / "labeler.json").write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.out / 'labeler.npz'} in {time.time() - started:.0f} s")
+    return 0
+
+
+def train_libraries(exclude: tuple[str, ...] = (), *, n_clips: int = 24, n_augment: int = 2, n_sessions: int = 10,
+                    ensemble: int = 3, hidden: int = 128, epochs: int = 250, seed: int = SEED,
+                    n_workers: int = 2) -> tuple[dict[str, np.ndarray], dict[str, object]]:
+    """Train on every allowed library but ``exclude`` and calibrate; returns ``(weights, metadata)``."""
+    x, y, tags, held = library_dataset(exclude=exclude, n_clips=n_clips, n_augment=n_augment, n_sessions=n_sessions,
+                                       seed=seed, n_workers=n_workers)
+    weights = stack_models([train(x, y, seed=seed + j, hidden=hidden, epochs=epochs) for j in range(ensemble)])
+    temperature = fit_temperature(held, weights)
+    weights["temperature"] = np.float64(temperature)
+    libraries = sorted(set(tags))
+    metadata = {
+        "classes": list(FINE_CLASSES), "feature_version": FEATURE_VERSION, "libraries": libraries,
+        "excluded_libraries": list(exclude), "clips_per_class_per_library": n_clips, "augmented_copies_per_clip": n_augment,
+        "sessions_per_library": n_sessions, "ensemble_size": ensemble, "hidden_units": hidden, "epochs": epochs,
+        "examples_per_class": {name: int(np.sum(y == k)) for k, name in enumerate(FINE_CLASSES)},
+        "examples_per_library": {name: int(sum(tag == name for tag in tags)) for name in libraries},
+        "temperature": round(temperature, 4), "temperature_fitted_on": f"{len(held)} held-out training-side session tracks",
+        "clip_sec": DURATION_SEC, "session_sec": SESSION_SEC, "sample_rate_hz": SAMPLE_RATE_HZ,
+    }
+    return weights, metadata
+
+
+def _main_libraries(args: argparse.Namespace, started: float) -> int:
+    from reaper_ext_testkit.libraries import check_allowed
+
+    for name in args.exclude_library:
+        if name not in ("musescore", "hydrogen"):
+            check_allowed(name)
+    weights, metadata = train_libraries(tuple(args.exclude_library), n_clips=args.clips, n_augment=args.augment,
+                                        n_sessions=args.sessions, ensemble=args.ensemble, hidden=args.hidden,
+                                        epochs=args.epochs, seed=args.seeds[0], n_workers=args.workers)
+    metadata["training_sec"] = round(time.time() - started, 1)
+    args.out.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(args.out / "labeler.npz", classes=np.array(FINE_CLASSES), feature_version=FEATURE_VERSION,
+                        **weights)
+    (args.out / "labeler.json").write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {args.out / 'labeler.npz'} (temperature {metadata['temperature']}) in {time.time() - started:.0f} s")
     return 0
 
 

@@ -1,7 +1,7 @@
 """Mono downmixes and the session's mix bus: what the song and polarity analyses hear.
 
 The mix is summed at each track's own rate and brought to :data:`MIX_RATE_HZ`
-once; polarity compares 1 ms block means (:data:`POLARITY_RATE_HZ`).
+once; polarity compares 1/8 ms block means (:data:`POLARITY_RATE_HZ`).
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ __all__ = ["MIX_RATE_HZ", "POLARITY_RATE_HZ", "MixBus", "add_at", "block_means",
 
 MIX_RATE_HZ = 22050  # song analysis (tempo/key/sections) runs at this rate, mono
 
-# Polarity compares 1 ms block means (the detector's own resolution): workers send
-# these tiny copies, and the parent never filters a track itself.
-POLARITY_RATE_HZ = 1000
+# Polarity compares block means at 8 kHz (1/8 ms): workers send these copies, and the
+# parent never filters a track itself. 8 kHz, not 1: a hi-hat or snare mic is told from
+# the kick leaking into it by its own sound above 500 Hz (analysis/problems/polarity.py, issue 11).
+POLARITY_RATE_HZ = 8000
 
 def to_mono(samples: np.ndarray) -> np.ndarray:
     """Mono downmix; summing columns is much faster than a strided mean."""

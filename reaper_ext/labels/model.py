@@ -39,6 +39,8 @@ class Label:
     coarse_class: str
     confidence: float
     source: str  # "audio" | "audio+name"
+    # the runners-up behind a doubtful label: (fine class, probability), best first (labels.doubt)
+    alternatives: tuple[tuple[str, float], ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         """Plain-data form: ``{"class", "coarse_class", "confidence", "source"}``."""
@@ -111,6 +113,9 @@ def _mlp_probabilities(inputs: np.ndarray, weights: dict[str, np.ndarray], prefi
         hidden = hidden @ weights[f"{prefix}w{layer}"] + weights[f"{prefix}b{layer}"]
         if layer < n_layers - 1:
             hidden = np.maximum(hidden, 0.0)
+    # temperature scaling (Guo et al. 2017), fitted at training time on held-out training-side
+    # sessions: it changes how sure the label says it is, never which class wins
+    hidden = hidden / float(weights.get("temperature", 1.0))
     hidden -= hidden.max(axis=1, keepdims=True)
     exp = np.exp(hidden)
     return exp / exp.sum(axis=1, keepdims=True)
@@ -184,5 +189,7 @@ def classify_track(
         source = "audio+name"
     best = int(np.argmax(probabilities))
     fine_class = FINE_CLASSES[best]
+    ranked = np.argsort(probabilities)[::-1][:3]
     return Label(fine_class=fine_class, coarse_class=COARSE_OF[fine_class],
-                 confidence=float(probabilities[best]), source=source)
+                 confidence=float(probabilities[best]), source=source,
+                 alternatives=tuple((FINE_CLASSES[int(k)], round(float(probabilities[k]), 4)) for k in ranked))

@@ -38,10 +38,12 @@ from reaper_ext_testkit.datagen.parts import RECIPES, vocal_part
 from reaper_ext_testkit.datagen.render import Note, render_notes
 from reaper_ext_testkit.libraries import LIBRARIES, SONIC_PI_DIR, check_allowed
 
-__all__ = ["SESSION_RATE_HZ", "SessionTrack", "Session", "render_session", "drum_pattern", "process_track",
+__all__ = ["SESSION_RATE_HZ", "SESSION_VERSION", "SessionTrack", "Session", "render_session", "drum_pattern", "process_track",
            "FLIPPABLE_ROLES", "active_rms_dbfs"]
 
 SESSION_RATE_HZ = 44100
+#: Bump when rendered sessions change: cached features of sessions depend on it.
+SESSION_VERSION = 2
 GAP_SEC = 2.0  # silence between pieces rendered in one fluidsynth call
 _MAJOR = (0, 2, 4, 5, 7, 9, 11)
 _MINOR = (0, 2, 3, 5, 7, 8, 10)
@@ -364,11 +366,16 @@ def _peak(signal: np.ndarray, freq_hz: float, gain_db: float, q: float, sample_r
     return lfilter(b, a, signal, axis=0)
 
 
-def _butter(signal: np.ndarray, freq_hz: float, kind: str, sample_rate_hz: int, order: int = 2) -> np.ndarray:
-    from scipy.signal import butter, sosfilt
+def _butter(signal: np.ndarray, freq_hz: float, kind: str, sample_rate_hz: int, order: int = 2,
+            zero_phase: bool = False) -> np.ndarray:
+    """Butterworth filter; ``zero_phase`` (forward-backward) for a second mic's colour on one source.
+
+    A phase shift there would otherwise read as a polarity fault in the ground truth.
+    """
+    from scipy.signal import butter, sosfilt, sosfiltfilt
 
     sos = butter(order, min(freq_hz, 0.45 * sample_rate_hz), btype=kind, fs=sample_rate_hz, output="sos")
-    return sosfilt(sos, signal, axis=0)
+    return sosfiltfilt(sos, signal, axis=0) if zero_phase else sosfilt(sos, signal, axis=0)
 
 
 def _envelope(signal: np.ndarray, time_sec: float, sample_rate_hz: int) -> np.ndarray:
@@ -447,8 +454,8 @@ def active_rms_dbfs(audio: np.ndarray, sample_rate_hz: int, *, window_sec: float
 # ---------------------------------------------------------------- the kit's microphones
 
 # bleed level (dB under the piece at its own close mic) ranges, per (mic, piece); default -30..-18
-_BLEED_DB = {("snare", "hihat"): (-14, -8), ("hihat", "snare"): (-12, -6), ("snare", "kick"): (-24, -14),
-             ("tom", "cymbals"): (-18, -10), ("tom", "snare"): (-20, -12), ("tom", "hihat"): (-24, -14),
+_BLEED_DB = {("snare", "hihat"): (-16, -10), ("hihat", "snare"): (-16, -10), ("snare", "kick"): (-24, -14),
+             ("tom", "cymbals"): (-22, -12), ("tom", "snare"): (-22, -12), ("tom", "hihat"): (-26, -16),
              ("kick", "snare"): (-26, -16)}
 
 
@@ -476,6 +483,10 @@ def _noise_floor(n_samples: int, rng: np.random.Generator) -> np.ndarray:
 def _drum_tracks(pieces: dict[str, np.ndarray], rng: np.random.Generator, library: str,
                  sample_rate_hz: int) -> list[SessionTrack]:
     n = next(iter(pieces.values())).size
+    # each drum at the same peak, as each close mic's preamp would set it: bleed levels are then
+    # relative to the mic's own drum, the way engineers quote them
+    pieces = {piece: signal / max(float(np.max(np.abs(signal))), 1e-9) if np.any(signal) else signal
+              for piece, signal in pieces.items()}
     tracks: list[SessionTrack] = []
 
     def close(name: str, fine: str, source: str, role: str, signal: np.ndarray) -> None:
@@ -489,16 +500,19 @@ def _drum_tracks(pieces: dict[str, np.ndarray], rng: np.random.Generator, librar
         close("Kick In", "kick", "kick", "kick_in", beater + _bleed("kick", "kick", pieces, rng, sample_rate_hz))
     if which_kick in ("out", "both"):
         shell = _butter(_delay(kick, float(rng.uniform(0.001, 0.0025)), sample_rate_hz), 5000.0, "lowpass",
-                        sample_rate_hz)
+                        sample_rate_hz, zero_phase=True)
         shell = _peak(shell, 60.0, 4.0, 0.8, sample_rate_hz)
         close("Kick Out", "kick", "kick", "kick_out", shell + _bleed("kick", "kick", pieces, rng, sample_rate_hz))
     snare = pieces["snare"]
     close("Snare Top", "snare", "snare", "snare_top", snare + _bleed("snare", "snare", pieces, rng, sample_rate_hz))
     if rng.random() < 0.6:
         # under the snare: the shell's sound (already polarity-corrected, as an engineer would) and the wires
-        wires = rng.standard_normal(n) * _envelope(snare, 0.03, sample_rate_hz)
-        wires = _butter(wires, 3000.0, "highpass", sample_rate_hz)
-        bottom = _delay(_butter(snare, 250.0, "highpass", sample_rate_hz), 0.0007, sample_rate_hz) * 0.7 + 0.8 * wires
+        # the wires: what the top mic hears of them (the snare's own highs), louder, plus their rattle
+        rattle = _butter(rng.standard_normal(n) * _envelope(snare, 0.03, sample_rate_hz), 3000.0, "highpass",
+                         sample_rate_hz)
+        bottom = (0.8 * _butter(snare, 150.0, "highpass", sample_rate_hz, zero_phase=True)
+                  + 1.0 * _butter(snare, 3000.0, "highpass", sample_rate_hz, zero_phase=True) + 0.3 * rattle)
+        bottom = _delay(bottom, 0.0007, sample_rate_hz)
         close("Snare Bottom", "snare", "snare", "snare_bottom", bottom + _bleed("snare", "snare", pieces, rng, sample_rate_hz))
     if np.any(pieces["hihat"]):
         close("Hi-Hat", "hihat", "hihat", "hihat", pieces["hihat"] + _bleed("hihat", "hihat", pieces, rng, sample_rate_hz))
@@ -583,12 +597,14 @@ def render_session(
     hits = drum_pattern(rng, tempo_bpm, n_bars)
     pieces = _kit_pieces(library, rng, hits, n_samples, sample_rate_hz)
     tracks = _drum_tracks(pieces, rng, library, sample_rate_hz)
-    if flip in ("kick_out", "snare_bottom") and not any(t.role == flip for t in tracks):
-        tracks = _drum_tracks(pieces, np.random.default_rng(seed + 1), library, sample_rate_hz)
-        for attempt in range(2, 40):
-            if any(t.role == flip for t in tracks) and any(t.role == FLIPPABLE_ROLES[flip] for t in tracks):
-                break
+    def has_pair(candidate: list[SessionTrack]) -> bool:
+        return any(t.role == flip for t in candidate) and any(t.role == FLIPPABLE_ROLES[flip] for t in candidate)
+
+    if flip in ("kick_out", "snare_bottom") and not has_pair(tracks):
+        for attempt in range(1, 40):  # the same kit and pattern, mics chosen again until the pair is there
             tracks = _drum_tracks(pieces, np.random.default_rng(seed + attempt), library, sample_rate_hz)
+            if has_pair(tracks):
+                break
 
     if band:
         instruments = _instrument_library(library, rng)
@@ -609,8 +625,9 @@ def render_session(
             tracks.append(SessionTrack(name, part, instruments, part, "bass_di" if part == "bass" else part, audio))
             if part == "bass" and (rng.random() < 0.5 or flip == "bass_amp"):
                 amp = np.tanh(2.5 * audio / max(float(np.max(np.abs(audio))), 1e-9))
-                amp = _butter(_butter(amp, 70.0, "highpass", sample_rate_hz), float(rng.uniform(2500, 4000)), "lowpass",
-                              sample_rate_hz, order=4)
+                # cabinet: gentle low cut and the speaker's high roll-off
+                amp = _butter(_butter(amp, 35.0, "highpass", sample_rate_hz, order=1, zero_phase=True),
+                              float(rng.uniform(2500, 4000)), "lowpass", sample_rate_hz, order=2, zero_phase=True)
                 amp = _delay(amp.mean(axis=1), float(rng.uniform(0.0005, 0.003)), sample_rate_hz)[:, None]
                 tracks.append(SessionTrack("Bass Amp", "bass", instruments, "bass", "bass_amp", amp))
         if rng.random() < 0.85:
