@@ -130,3 +130,18 @@ def test_compare_job_takes_the_reference_track(session, tmp_path, monkeypatch):
     assert page.startswith(str(tmp_path / "jobs")) and "ref.wav" in open(page, encoding="utf-8").read()
     assert result["messages"][0].startswith("The mix was summed offline from 4 tracks")  # the Reference track is not in it
     assert stages[0] == "rendering the mix"
+
+
+@pytest.mark.slow  # loads torch and the weight-free demucs_unittest model (tens of seconds on a busy machine)
+def test_compare_with_separated_reference_stems(session, tmp_path, capsys):
+    """--separate: the reference's stems come from separation (time reported apart), the mix's from its tracks."""
+    t = np.arange(3 * SR) / SR
+    reference = np.stack([0.3 * np.sin(2 * np.pi * 330 * t), 0.2 * np.sin(2 * np.pi * 110 * t)], axis=1)
+    soundfile.write(tmp_path / "ref.wav", reference.astype(np.float32), SR)
+    out_json = tmp_path / "out.json"
+    assert main(["compare", str(session), "--reference", str(tmp_path / "ref.wav"), "--no-sections",
+                 "--separate", "demucs_unittest", "--json", str(out_json)]) == 0
+    data = json.loads(out_json.read_text())
+    assert data["timing_sec"]["separation"] > 0
+    output = capsys.readouterr().out
+    assert "separation" in output and "Your vocals carry" in output
