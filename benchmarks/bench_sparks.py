@@ -49,7 +49,8 @@ CHORD_RANGE, BASS_RANGE, DRUM_RANGE = (48, 79), (28, 55), (35, 81)
 
 def song_parameters(index: int) -> dict:
     rng = np.random.default_rng(7000 + index)
-    return dict(tempo_bpm=float(60 + (index * 37) % 111), tonic=KEYS[(index * 5) % 12], mode=("major", "minor")[index % 2],
+    # 60-170 BPM: 53 is coprime with 111, so the tempos spread over the whole range
+    return dict(tempo_bpm=float(60 + (index * 53) % 111), tonic=KEYS[(index * 5) % 12], mode=("major", "minor")[index % 2],
                 beats_per_bar=(4, 3)[(index // 2) % 2], swing=float(rng.choice([0.5, 0.55, 0.6, 0.62, 0.66])),
                 feel_ms=5.0, jitter_ms=2.0, soundfont=("fluidr3", "timgm6mb")[(index // 4) % 2], seed=9000 + index)
 

@@ -132,6 +132,27 @@ def _choose(candidates_per_bar: list[list[tuple[tuple[int, str], float]]]) -> li
     return min(best.values(), key=lambda value: value[0])[1]
 
 
+def _choose_different(candidates_per_bar: list[list[tuple[tuple[int, str], float]]],
+                      detected: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """:func:`_choose`, but never the detected progression itself: if the cheapest is a copy, the
+    bar where another chord costs least extra gets another chord (an idea must differ)."""
+    chosen = _choose(candidates_per_bar)
+    if chosen != list(detected):
+        return chosen
+    extra = []
+    for n, candidates in enumerate(candidates_per_bar):
+        own = min((cost for chord, cost in candidates if chord == detected[n]), default=0.0)
+        others = [cost for chord, cost in candidates if chord != detected[n]]
+        if others:
+            extra.append((min(others) - own, n))
+    if not extra:
+        return chosen
+    _, bar = min(extra)
+    changed = [list(c) for c in candidates_per_bar]
+    changed[bar] = [(chord, cost) for chord, cost in changed[bar] if chord != detected[bar]]
+    return _choose(changed)
+
+
 def _diatonic_progression(context: SectionContext) -> list[tuple[int, str]]:
     palette = [chord for chord in diatonic_chords(context.tonic_pc, context.mode) if _is_in_key(chord, context.tonic_pc, context.mode)]
     per_bar = []
@@ -149,7 +170,7 @@ def _diatonic_progression(context: SectionContext) -> list[tuple[int, str]]:
             cost += 0.8 if chord[1] == "dim" else 0.0  # vii°/ii° are passing colours, not a bar's home
             candidates.append((chord, cost))
         per_bar.append(candidates)
-    return _choose(per_bar)
+    return _choose_different(per_bar, context.chords)
 
 
 def _modal_progression(context: SectionContext) -> tuple[list[tuple[int, str]], list[tuple[int, str, str]]]:
@@ -208,7 +229,7 @@ def _reharm_progression(context: SectionContext) -> tuple[list[tuple[int, str]],
             candidates.append((chord, cost))
             labels.setdefault((n, chord), label)
         per_bar.append(candidates)
-    chosen = _choose(per_bar)
+    chosen = _choose_different(per_bar, context.chords)
     described = []
     for n, chord in enumerate(chosen):
         label = labels.get((n, chord), "substitute")

@@ -135,7 +135,7 @@ def detect_onsets(audio: np.ndarray, sample_rate_hz: float, *, drum: str = "drum
     -------
     list of DrumOnset, in time order.
     """
-    samples = np.asarray(audio, dtype=np.float64)
+    samples = np.asarray(audio, dtype=np.float32)
     if samples.ndim == 2:
         samples = samples.mean(axis=1)
     n_blocks = len(samples) // _BLOCK
@@ -146,7 +146,7 @@ def detect_onsets(audio: np.ndarray, sample_rate_hz: float, *, drum: str = "drum
     loud = float(np.percentile(envelope, 99.5))
     if loud <= 1e-6:
         return []
-    env_db = 20 * np.log10(np.maximum(envelope, loud * 1e-6))
+    env_db = 20 * np.log10(np.maximum(envelope, loud * 1e-6).astype(np.float64))
     block_sec = _BLOCK / sample_rate_hz
     hold = max(2, int(round(_HOLD_SEC / block_sec)))
     lag = max(1, int(round(_HOLD_GAP_SEC / block_sec)))

@@ -82,7 +82,7 @@ def strong_beat_notes(
         The bars to read (0-based bar numbers on the tempo map).
     beats_per_bar : int
     """
-    samples = np.asarray(audio, dtype=np.float64)
+    samples = np.asarray(audio)  # frames are converted one at a time (a whole-track float64 copy costs more)
     if samples.ndim == 2:
         samples = samples.mean(axis=1)
     notes: dict[float, int] = {}
@@ -92,15 +92,16 @@ def strong_beat_notes(
             qn = bar_qn + beat
             start_sec = tempo_map.qn_to_sec(qn + 0.15)
             end_sec = tempo_map.qn_to_sec(qn + 0.6)
+            first = int(start_sec * sample_rate_hz)
+            last = max(first, min(int(end_sec * sample_rate_hz), len(samples)) - _FRAME)
             estimates = []
-            position = int(start_sec * sample_rate_hz)
-            stop = int(end_sec * sample_rate_hz)
-            while position + _FRAME <= min(stop, len(samples)) or (not estimates and position + _FRAME <= len(samples)
-                                                                   and position < stop):
+            # at most three frames spread over the middle of the beat: enough for a median
+            for position in sorted({first, (first + last) // 2, last}):
+                if position + _FRAME > len(samples):
+                    continue
                 pitch = yin_pitch_hz(samples[position: position + _FRAME], sample_rate_hz)
                 if pitch is not None:
                     estimates.append(pitch)
-                position += _FRAME // 2
             if estimates:
                 notes[qn] = int(round(69 + 12 * np.log2(float(np.median(estimates)) / 440.0)))
     return notes
