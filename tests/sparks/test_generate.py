@@ -116,3 +116,11 @@ def test_yin_and_strong_beat_notes():
         audio[start:start + n] = np.sin(2 * np.pi * freq * np.arange(n) / rate)
     notes = strong_beat_notes(audio, rate, TempoMap.constant(120.0), first_bar=0, n_bars=1, beats_per_bar=4)
     assert notes == {0.0: 69, 2.0: 76}
+
+
+def test_an_idea_differs_even_when_the_melody_fits_only_the_detected_chord():
+    # one bar of C whose strong beats play G and E: only C (and Em/C-family) covers both
+    tempo_map = TempoMap.constant(100.0, (4, 4))
+    context = SectionContext("A", 0, 1, 4, 0, "major", [(0, "maj")], {0.0: 79, 2.0: 76}, tempo_map)
+    for spark in generate_sparks(context, ("diatonic", "modal", "reharm")):
+        assert spark.chords != [(0, "maj")], spark.kind
