@@ -2,6 +2,9 @@
 
 Run: ``OMP_NUM_THREADS=1 .venv/bin/python benchmarks/bench_compare.py [--quick]``
 
+0. Known-edit recovery (the pair of ``reaper_ext_testkit.references``): the
+   largest error of the band deltas, stem-share deltas (true stems), PLR and
+   per-band width against independent measurements.
 1. Chorus to chorus: songs from ``reaper_ext_testkit.songbook`` (``B`` is the
    chorus: full kit, strings, lead) at different tempi and with different
    arrangements (structures) are paired; each mix section that truly is a chorus
@@ -90,9 +93,53 @@ def bench_speed(minutes: float) -> bool:
     return elapsed <= 60.0
 
 
+def bench_known_edits() -> bool:
+    """The known-edit pair (tests/reference/test_compare.py holds the same bounds): print the errors."""
+    import pyloudnorm
+    from reaper_ext_testkit.references import make_pair
+    from scipy.signal import resample_poly
+
+    from reaper_ext.reference.compare import compare
+
+    pair = make_pair(tempo_bpm=120.0, structure="AB", bars_per_section=2, seed=3)
+    sr = pair.sample_rate_hz
+    meter = pyloudnorm.Meter(sr)
+    lufs = lambda audio: meter.integrated_loudness(audio.astype(np.float64))  # noqa: E731
+    comparison = compare(pair.student, [pair.reference], sr, mix_stems=pair.student_stems,
+                         reference_stems=[pair.reference_stems], analyse_sections=False)
+    gain_db = lufs(pair.student) - lufs(pair.reference)
+    bands = ((20.0, 200.0), (200.0, 2000.0), (2000.0, 6000.0), (6000.0, 20000.0))
+
+    def fft_band(audio, low, high, width=False):
+        spectra = np.fft.rfft(audio.astype(np.float64), axis=0)
+        freqs = np.fft.rfftfreq(audio.shape[0], 1 / sr)
+        spectra[(freqs < low) | (freqs >= high)] = 0
+        left, right = np.fft.irfft(spectra, n=audio.shape[0], axis=0).T
+        mid, side = np.sum(((left + right) / 2) ** 2), np.sum(((left - right) / 2) ** 2)
+        return side / (mid + side) if width else 10 * np.log10(mid / audio.shape[0])
+
+    band_errors = [comparison.sections[0].broad_delta_db[i] - (fft_band(pair.student, *b) - fft_band(pair.reference, *b) - gain_db)
+                   for i, b in enumerate(bands)]
+    mix_shares = comparison.mix.balance().shares_db
+    ref_shares = comparison.references[0].balance().shares_db
+    share_errors = [mix_shares["vocals"] - ref_shares["vocals"] - (-3.0 - gain_db),
+                    mix_shares["bass"] - ref_shares["bass"] - (2.0 - gain_db)]
+    plr_errors, width_errors = [], []
+    for analysis, audio in ((comparison.mix, pair.student), (comparison.references[0], pair.reference)):
+        true_peak = 20 * np.log10(np.abs(resample_poly(audio.astype(np.float64), 32, 1, axis=0)).max())
+        plr_errors.append(analysis.dynamics.plr_db - (true_peak - lufs(audio)))
+        width_errors += [analysis.whole().width[i] - fft_band(audio, *b, width=True) for i, b in enumerate(bands)]
+    worst = lambda values: float(np.max(np.abs(values)))  # noqa: E731
+    print(f"known edits: band deltas max error {worst(band_errors):.2f} dB (bound 0.5); stem share deltas "
+          f"{worst(share_errors):.2f} dB (bound 1.0, true stems); PLR {worst(plr_errors):.2f} dB (bound 0.5); "
+          f"per-band width {worst(width_errors):.3f} (bound 0.05)")
+    return worst(band_errors) <= 0.5 and worst(share_errors) <= 1.0 and worst(plr_errors) <= 0.5 and worst(width_errors) <= 0.05
+
+
 def main() -> int:
     quick = "--quick" in sys.argv
-    ok = bench_alignment(4 if quick else 10)
+    ok = bench_known_edits()
+    ok &= bench_alignment(4 if quick else 10)
     ok &= bench_speed(1 if quick else 4)
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
