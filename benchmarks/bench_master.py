@@ -27,7 +27,7 @@ for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import numpy as np  # noqa: E402
 
 from reaper_ext.analysis.peak import true_peak_dbtp  # noqa: E402
-from reaper_ext.reference.chain import solve_chain, simulate_chain  # noqa: E402
+from reaper_ext.reference.chain import simulate_chain, solve_chain  # noqa: E402
 
 SAMPLE_RATE_HZ = 44100
 
