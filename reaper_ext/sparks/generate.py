@@ -193,7 +193,7 @@ def _modal_progression(context: SectionContext) -> tuple[list[tuple[int, str]], 
     scored.sort(key=lambda item: (item[0], item[1]))
     n_borrow = max(1, len(chords) // 4)
     used_bars: set[int] = set()
-    borrowed = []
+    borrowed: list[tuple[int, str, str]] = []
     for cost, n, chord, source in scored:
         if len(borrowed) >= n_borrow:
             break
@@ -242,7 +242,7 @@ def _voicings(chord: tuple[int, str], low: int, high: int) -> list[tuple[int, ..
     """Four-voice voicings: the bass voice on the root, every chord tone present, upper voices within an octave."""
     pcs = chord_pitch_classes(*chord)
     pitches = [p for p in range(low, high + 1) if p % 12 in pcs]
-    result = []
+    result: list[tuple[int, ...]] = []
     for combo in itertools.combinations(pitches, 4):
         if combo[0] % 12 != chord[0] or set(p % 12 for p in combo) != set(pcs):
             continue

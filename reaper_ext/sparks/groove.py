@@ -160,7 +160,7 @@ def detect_onsets(audio: np.ndarray, sample_rate_hz: float, *, drum: str = "drum
     refractory = int(round(_REFRACTORY_SEC / block_sec))
     peak_blocks = int(round(0.015 / block_sec))
     last = -refractory - 1
-    for block in candidates:
+    for block in (int(b) for b in candidates):
         if block - last <= refractory:
             continue
         last = block
@@ -274,7 +274,7 @@ def measure_groove(
         by_slot.setdefault((onset.drum, slot), []).append(((onset.time_sec - grid_sec) * 1000.0, onset.level_db))
     offsets = {key: float(np.median([o for o, _ in hits])) for key, hits in by_slot.items()}
     levels = {key: float(np.median([level for _, level in hits])) for key, hits in by_slot.items()}
-    loudest = {}
+    loudest: dict[str, float] = {}
     for (drum, _), level in levels.items():
         loudest[drum] = max(loudest.get(drum, -np.inf), level)
     levels = {key: level - loudest[key[0]] for key, level in levels.items()}

@@ -91,6 +91,7 @@ def key_scale(tonic_pc: int, mode: str) -> set[int]:
 
 def diatonic_chords(tonic_pc: int, mode: str) -> list[tuple[int, str]]:
     """The key's diatonic chords (triads; V and V7 with the leading tone in minor)."""
+    degrees: tuple[tuple[int, str], ...]
     if mode == "major":
         degrees = ((0, "maj"), (2, "min"), (4, "min"), (5, "maj"), (7, "maj"), (9, "min"), (11, "dim"), (7, "7"))
     else:

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from reaper_ext.errors import AnalysisError
+from reaper_ext.session.rpp.document import RppDocument
 from reaper_ext.session.rpp.midi import MidiNote, TempoMap, midi_item_spec, tempo_map_from_document
 from reaper_ext.sparks.generate import IDEA_KINDS, SectionContext, Spark, generate_sparks
 from reaper_ext.sparks.groove import GrooveFingerprint, measure_groove
@@ -184,7 +185,7 @@ def song_sparks(
 
 
 def project_sparks(project_path: Path, *, section_label: str | None = None,
-                   time_range_sec: tuple[float, float] | None = None, doc=None) -> tuple[object, SparksResult]:
+                   time_range_sec: tuple[float, float] | None = None, doc=None) -> tuple[RppDocument, SparksResult]:
     """Read a ``.RPP``'s tracks and make its sparks; returns ``(document, result)``.
 
     ``doc``: the project already loaded from ``project_path`` (its save then checks the file did not change since).
@@ -213,23 +214,23 @@ def sparks_for_project(project, tempo_map: TempoMap, *, section_label: str | Non
         if track.is_muted or track.name.startswith(SPARKS_TRACK_PREFIX) or not track.items:
             continue
         try:
-            audio = read_track_audio(track, sample_rate_hz=rate_hz)
+            rendered = read_track_audio(track, sample_rate_hz=rate_hz)
         except MediaError as error:
             messages.append(f"track {track.name!r} not read: {error}")
             continue
-        lead_in = int(round(audio.start_sec * rate_hz))
-        samples = audio.samples
+        lead_in = int(round(rendered.start_sec * rate_hz))
+        samples = rendered.samples
         # a plain sum of the columns: numpy's mean(axis=1) over (n, 2) is a slow strided reduction
         mono = samples[:, 0] if samples.shape[1] == 1 else (samples[:, 0] + samples[:, 1]) * np.float32(0.5)
         tracks[track.name or f"#{track.index + 1}"] = np.pad(mono * np.float32(track.volume_gain), (lead_in, 0))
-        messages += audio.messages
+        messages += rendered.messages
     if not tracks:
         raise AnalysisError(f"{project.path or 'the project'}: no track could be read: " + "; ".join(messages))
     length = max(len(a) for a in tracks.values())
     mix = np.zeros(length, dtype=np.float32)
     for audio in tracks.values():
         mix[: len(audio)] += audio
-    drums = {}
+    drums: dict[str, np.ndarray] = {}
     for name, audio in tracks.items():
         if _DRUM_NAME.search(name):
             role = _drum_role(name)
