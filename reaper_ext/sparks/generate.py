@@ -134,8 +134,11 @@ def _choose(candidates_per_bar: list[list[tuple[tuple[int, str], float]]]) -> li
 
 def _choose_different(candidates_per_bar: list[list[tuple[tuple[int, str], float]]],
                       detected: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """:func:`_choose`, but never the detected progression itself: if the cheapest is a copy, the
-    bar where another chord costs least extra gets another chord (an idea must differ)."""
+    """:func:`_choose`, but never the detected progression itself.
+
+    If the cheapest is a copy, the bar where another chord costs least extra gets another chord
+    (an idea must differ from what the song plays).
+    """
     chosen = _choose(candidates_per_bar)
     if chosen != list(detected):
         return chosen
