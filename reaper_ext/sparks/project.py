@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from reaper_ext.errors import AnalysisError
+from reaper_ext.session.reaper_keys import rgb_to_native_color
 from reaper_ext.session.rpp.document import RppDocument
 from reaper_ext.session.rpp.midi import MidiNote, TempoMap, midi_item_spec, tempo_map_from_document
 from reaper_ext.sparks.generate import IDEA_KINDS, SectionContext, Spark, generate_sparks
@@ -38,8 +39,10 @@ _DRUM_NAME = re.compile(r"kick|snare|hat|drum|overhead|\boh\b|ride|cymbal|perc|t
 _LEAD_NAME = re.compile(r"lead|vocal|vox|voice|melody|sing", re.IGNORECASE)
 _DRUM_ROLES = (("kick", re.compile(r"kick|bd\b", re.I)), ("snare", re.compile(r"snare|sd\b", re.I)),
                ("hats", re.compile(r"hat|ride|cymbal|overhead|\boh\b", re.I)))
-#: Item/track colours per idea, REAPER ``0x1RRGGBB`` with the ``B`` flag (session.rpp.midi writes it).
-IDEA_COLORS = {"diatonic": 0x1F0C040, "modal": 0x1C080F0, "reharm": 0x1F08060, "bass": 0x160A0F0, "drums": 0x1A0A0A0}
+#: Track and item colours per idea, in the project model's form (``0x1BBGGRR``, ``reaper_keys.rgb_to_native_color``).
+IDEA_COLORS = {idea: rgb_to_native_color(*rgb) for idea, rgb in {
+    "diatonic": (240, 192, 64), "modal": (192, 128, 240), "reharm": (240, 128, 96), "bass": (96, 160, 240),
+    "drums": (160, 160, 160)}.items()}
 _TRACK_TITLES = {"diatonic": "diatonic chords", "modal": "modal interchange", "reharm": "re-harmonisation",
                  "bass": "bass line", "drums": "drum groove"}
 

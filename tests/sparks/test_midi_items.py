@@ -73,13 +73,17 @@ def test_item_ticks_sum_to_its_length_across_a_tempo_change():
     doc = parse_rpp(PROJECT)
     tempo_map = tempo_map_from_document(doc)
     # an item from 2 s (QN 4) to 10 s (QN 17): 13 quarter notes = 12480 ticks
-    item = midi_item_spec(NOTES, tempo_map=tempo_map, position_sec=2.0, length_ticks=12480, name="Spark: test")
+    # FACTS.md (Colours): an item colour flagged R is 0x1BBGGRR; here r=240, g=192, b=64
+    color = 0x1000000 | (64 << 16) | (192 << 8) | 240
+    item = midi_item_spec(NOTES, tempo_map=tempo_map, position_sec=2.0, length_ticks=12480, name="Spark: test",
+                          color=color)
     assert item["length_sec"] == pytest.approx(8.0, abs=1e-9)
     writer = RppSessionWriter(doc)
     guid = writer.add_track(index=1, name="Sparks", items=[item])
     doc = parse_rpp(doc.to_bytes())
     track = next(chunk for chunk in doc.root.find_all("TRACK") if guid in doc.lines[chunk.start])
     source = track.find("ITEM").find("SOURCE")
+    assert doc.field(track.find("ITEM"), "COLOR") == [str(color), "R"]
     ticks_per_qn, notes, end_tick = read_midi_source(doc, source)
     assert ticks_per_qn == 960
     assert end_tick == 12480

@@ -353,8 +353,9 @@ def midi_item_spec(
 def midi_item_lines(item: dict, *, indent: str = "", newline: str = "\n") -> list[str]:
     """The lines of an ``<ITEM`` with an inline MIDI source, from :func:`midi_item_spec`'s dict.
 
-    ``COLOR value B``: the ``B`` flag says the value is ``0x1RRGGBB`` (FACTS.md,
-    Colours). The item notes go in a ``<NOTES`` block of ``|`` lines (raw text).
+    ``COLOR value R``: the ``R`` flag says the value is ``0x1BBGGRR`` (FACTS.md,
+    Colours), the project model's colour form (``reaper_keys.rgb_to_native_color``).
+    The item notes go in a ``<NOTES`` block of ``|`` lines (raw text).
     """
     midi = item["midi"]
     notes = [MidiNote(*map(int, values)) for values in midi["notes"]]
@@ -367,7 +368,7 @@ def midi_item_lines(item: dict, *, indent: str = "", newline: str = "\n") -> lis
         "  " + join_tokens(["NAME", item.get("name", "")]),
     ]
     if item.get("color"):
-        body.append(f"  COLOR {int(item['color'])} B")
+        body.append(f"  COLOR {int(item['color'])} R")
     text = item.get("notes_text", "")
     if text:
         body.append("  <NOTES")
