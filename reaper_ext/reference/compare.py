@@ -296,14 +296,22 @@ def _sentences(comparison: Comparison) -> list[str]:
     whole = mix.whole()
     ref_broad, spread = _weighted([r.whole().broad_db for r in refs], comparison.weights)
     lines += _band_sentences("Over the whole song", whole.broad_db - ref_broad, whole.broad_db, ref_broad, spread, several)
+    whole_delta = whole.broad_db - ref_broad
     for section in comparison.sections:
-        if len(comparison.sections) > 1:
-            deltas = section.broad_delta_db
-            loud = [i for i in range(len(BROAD_BANDS)) if np.isfinite(deltas[i]) and abs(deltas[i]) >= BAND_REPORT_DB]
-            if loud:
-                lines += [s for s in _band_sentences(f"In the {section.mix_name} ({section.start_sec:.0f}-{section.end_sec:.0f} s)",
-                                                     deltas, section.mix.broad_db, section.reference_broad_db,
-                                                     section.reference_spread_db, several) if "within" not in s]
+        if len(comparison.sections) < 2:
+            break
+        # only what this section adds to the whole-song picture: a band that differs from the
+        # reference by BAND_REPORT_DB more (or less) here than over the whole song
+        deltas = section.broad_delta_db
+        for index in range(len(BROAD_BANDS)):
+            if not (np.isfinite(deltas[index]) and np.isfinite(whole_delta[index])):
+                continue
+            extra = deltas[index] - whole_delta[index]
+            if abs(deltas[index]) >= BAND_REPORT_DB and abs(extra) >= BAND_REPORT_DB:
+                lines.append(f"In the {section.mix_name} ({section.start_sec:.0f}-{section.end_sec:.0f} s) your "
+                             f"{_band_label(index)} sit {abs(deltas[index]):.1f} dB {'above' if deltas[index] > 0 else 'below'} "
+                             f"the reference ({section.mix.broad_db[index]:.1f} vs {section.reference_broad_db[index]:.1f} dBFS), "
+                             f"{abs(extra):.1f} dB {'more' if extra * deltas[index] > 0 else 'less'} than over the whole song.")
     ref_width, _ = _weighted([r.whole().width for r in refs], comparison.weights)
     ref_corr, _ = _weighted([r.whole().correlation for r in refs], comparison.weights)
     for index in range(len(BROAD_BANDS)):

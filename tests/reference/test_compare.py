@@ -121,3 +121,20 @@ def test_unit_check_rejects_a_bare_judgement():
     assert not re.search(UNIT_PATTERN, "Your vocal is too quiet.")
     assert not re.search(UNIT_PATTERN, "Step 3 of the mix.")
     assert re.search(UNIT_PATTERN, "The vocal sits 3.1 dB lower.")
+
+
+def test_sentences_with_sections_carry_units_and_the_page_draws_them(pair):
+    """With the song's sections (and several references): still a number and a unit in every sentence."""
+    from reaper_ext.reference.compare import UNIT_PATTERN, compare
+    from reaper_ext.report.compare import comparison_page
+
+    quieter = pair.reference * np.float32(0.5)  # a second reference: same balance, another level (matched away)
+    result = compare(pair.student, [pair.reference, quieter], SR, weights=[2.0, 1.0], mix_stems=pair.student_stems,
+                     reference_stems=[pair.reference_stems, None])
+    assert len(result.sections) >= 1
+    for sentence in result.sentences:
+        assert re.search(UNIT_PATTERN, sentence), sentence
+    assert any("spread" in sentence for sentence in result.sentences) or all(
+        abs(d) < 1.0 for d in result.sections[0].broad_delta_db)
+    page = comparison_page(result)
+    assert page.count("<tr>") >= len(result.sections) + 1 and "<polyline" in page
