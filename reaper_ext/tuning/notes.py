@@ -116,7 +116,7 @@ def segment_notes(
         jump[0] = 0.0
         cuts: list[int] = []
         # local maxima of the before/after difference above the step threshold
-        edge = min(half, 8)  # a cut needs 80 ms on each side: truncated windows near a run's ends are noisy
+        edge = min(half, max(2, int(round(0.08 / hop))))  # a cut needs 80 ms on each side: truncated windows are noisy
         jump[:edge] = 0.0
         jump[max(edge, jump.size - edge) :] = 0.0
         for index in np.flatnonzero(jump > step_cents).tolist():
@@ -176,7 +176,7 @@ def _vibrato(times: np.ndarray, detrended: np.ndarray, low_hz: float, high_hz: f
     """Rate (Hz) and extent (+- cents) of the vibrato in a detrended body, or (None, None)."""
     n = detrended.size
     duration = times[-1] - times[0] if n > 1 else 0.0
-    if duration < 1.5 / max(low_hz, 1e-6) * 0.75 or n < 16:
+    if duration < 1.5 / max(low_hz, 1e-6) * 0.75 or n < 8:
         return None, None
     hop = float(np.median(np.diff(times)))
     n_fft = max(1024, int(2 ** np.ceil(np.log2(n * 4))))
