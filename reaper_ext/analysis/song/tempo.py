@@ -56,6 +56,8 @@ def tempo_from_features(features: SongFeatures) -> TempoEstimate:
         return TempoEstimate(0.0, 0.0)
     peak_lags = lags[is_peak]
     peak_strength = strength[is_peak]
+    if peak_strength.max() <= 0.0:  # every periodicity peak is anti-correlated: no pulse to find
+        return TempoEstimate(0.0, 0.0)
     peak_bpm = 60.0 * fps / peak_lags
     def prior(bpm: float | np.ndarray) -> float | np.ndarray:
         return np.exp(-0.5 * (np.log2(bpm / _TEMPO_PRIOR_CENTRE_BPM) / _TEMPO_PRIOR_OCTAVES) ** 2)
