@@ -44,9 +44,13 @@ def cleaned_path_for(source: Path, project_folder: Path | None) -> Path:
 
 def clean_track(
     project, track, settings: CleanupSettings | None = None, *, item_guids: set[str] | None = None,
-    hum_nominal_hz: float | None = None, part_name: str = "the part",
+    hum_nominal_hz: float | None = None, part_name: str = "the part", render: bool = True,
 ) -> tuple[list, list[dict], list[str]]:
     """Plan (and render where suggested) every audible item of ``track``.
+
+    ``render=False`` measures and decides only (no file is written, no
+    ``denoise`` suggestion made; the decision is in the plans and a message):
+    for a backend that cannot add takes yet (inside REAPER).
 
     Returns
     -------
@@ -80,6 +84,10 @@ def clean_track(
         if plan.hum is not None:
             hums.append(plan.hum)
         if not plan.is_suggested:
+            continue
+        if not render:
+            messages.append(f"item at {item.position_sec:.2f} s: {plan.why}; the cleaned take is written from the "
+                            "command line for now (reaper-ext analyze PROJECT.RPP --in-place, with [denoise] enabled)")
             continue
         source = Path(item.media.resolved_path)
         target = cleaned_path_for(source, project.folder)

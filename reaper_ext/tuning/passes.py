@@ -60,6 +60,7 @@ def run_passes(
     track_guids: set[str] | None = None,
     item_guids: set[str] | None = None,
     progress: Callable[[float, str], None] | None = None,
+    take_forms: bool = True,
 ) -> ExtraPasses:
     """Run the switched-on passes.
 
@@ -80,6 +81,10 @@ def run_passes(
         for tuning, every track for denoise, when None and there is an analysis).
     item_guids : set of str, optional
         Only these items.
+    take_forms : bool
+        False where the backend cannot write take envelopes or takes yet
+        (inside REAPER): the tuning markers are still made, the envelopes and
+        cleaned takes are not (no file is rendered), and messages say so.
     """
     from reaper_ext.cleanup.config import CleanupSettings
     from reaper_ext.tuning.config import TuningSettings
@@ -127,7 +132,11 @@ def run_passes(
             except ReaperExtError as error:
                 out.messages.append(f"track {track.name!r}: tuning not checked ({error})")
             else:
-                out.suggestions += tuning_suggestions(checked)
+                out.suggestions += tuning_suggestions(checked, envelopes=take_forms)
+                if not take_forms and any(result.flagged for _, result in checked.items):
+                    out.messages.append(f"track {track.name!r}: off notes marked; the correcting pitch envelope is "
+                                        "written from the command line for now (reaper-ext analyze PROJECT.RPP "
+                                        "--in-place, with [tuning] enabled)")
                 entry["intonation"] = checked.to_dict()
                 out.messages += [f"track {track.name!r}: {message}" for message in checked.messages]
         step += int(tuning_on)
@@ -144,7 +153,7 @@ def run_passes(
             part = {"vocals": "singing"}.get(coarse or "", "the part")
             try:
                 suggestions, plans, messages = clean_track(project, track, cleanup_settings, item_guids=item_guids,
-                                                           hum_nominal_hz=hum_hz, part_name=part)
+                                                           hum_nominal_hz=hum_hz, part_name=part, render=take_forms)
             except ReaperExtError as error:
                 out.messages.append(f"track {track.name!r}: noise not checked ({error})")
             else:

@@ -80,8 +80,12 @@ def check_track(
     return out
 
 
-def tuning_suggestions(checked: TrackIntonation) -> list:
-    """One ``tuning`` suggestion per item with flagged notes, and one ``marker`` per flagged note."""
+def tuning_suggestions(checked: TrackIntonation, *, envelopes: bool = True) -> list:
+    """One ``tuning`` suggestion per item with flagged notes, and one ``marker`` per flagged note.
+
+    ``envelopes=False`` gives the markers only (a backend that cannot write
+    take envelopes yet: inside REAPER).
+    """
     from reaper_ext.suggest.model import Suggestion, make_suggestion_id
 
     suggestions = []
@@ -91,15 +95,16 @@ def tuning_suggestions(checked: TrackIntonation) -> list:
             continue
         points = result.envelope()
         whys = [note.why for note in flagged]
-        suggestions.append(Suggestion(
-            id=make_suggestion_id("tuning", checked.track_guid, item.guid),
-            kind="tuning", target=checked.track_guid, track_name=checked.track_name,
-            params={"item_guid": item.guid, "points": [[round(t, 4), round(v, 4)] for t, v in points],
-                    "n_flagged": len(flagged), "summary": result.summary()},
-            why=(f"{result.summary()}: a bypassed pitch envelope moves the centres of the {len(flagged)} off notes, "
-                 f"nothing else. " + "; ".join(whys[:3]) + (f"; ... ({len(whys) - 3} more)" if len(whys) > 3 else "")),
-            confidence=0.8 if result.target_source == "guide" else (0.65 if result.target_source == "key" else 0.5),
-        ))
+        if envelopes:
+            suggestions.append(Suggestion(
+                id=make_suggestion_id("tuning", checked.track_guid, item.guid),
+                kind="tuning", target=checked.track_guid, track_name=checked.track_name,
+                params={"item_guid": item.guid, "points": [[round(t, 4), round(v, 4)] for t, v in points],
+                        "n_flagged": len(flagged), "summary": result.summary()},
+                why=(f"{result.summary()}: a bypassed pitch envelope moves the centres of the {len(flagged)} off notes, "
+                     f"nothing else. " + "; ".join(whys[:3]) + (f"; ... ({len(whys) - 3} more)" if len(whys) > 3 else "")),
+                confidence=0.8 if result.target_source == "guide" else (0.65 if result.target_source == "key" else 0.5),
+            ))
         for note in flagged:
             position = note.shape.start_sec + item.position_sec
             suggestions.append(Suggestion(
