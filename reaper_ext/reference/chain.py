@@ -76,7 +76,7 @@ LIMITER_LOOKAHEAD_MS = 1.5
 LIMITER_RELEASE_MS = 60.0
 _DETECTOR_BLOCK_SEC = 0.005  # ReaComp's default RMS size is 5 ms
 _SOLVE_ITERATIONS = 12
-_SOLVE_AIM_LU = 0.1  # aim well inside the tolerance
+_SOLVE_AIM_LU = 0.2  # aim well inside the tolerance
 
 
 def shelf_sos(kind: str, freq_hz: float, gain_db: float, sample_rate_hz: float) -> np.ndarray:
@@ -343,15 +343,16 @@ def solve_chain(
         low = high = 0.0
     settings = ChainSettings(low_shelf_db=low, high_shelf_db=high)
     staged = apply_eq(samples, sample_rate_hz, low, high)
-    staged_lufs = integrated_loudness(staged, sample_rate_hz)
+    staged_lufs = integrated_loudness(staged, sample_rate_hz) if has_eq else input_lufs
     lift_db = target_lufs - staged_lufs
     glue_reduction = 0.0
-    staged_peak = true_peak_dbtp(staged, sample_rate_hz)
+    staged_peak = true_peak_dbtp(staged, sample_rate_hz) if has_eq else input_peak
     if lift_db <= 0 and staged_peak + lift_db <= ceiling_dbtp:
         # too loud: the fader, no limiter (turning down cannot raise the peak)
         settings.trim_db = float(lift_db)
-        out = staged * np.float32(10.0 ** (lift_db / 20.0))
-        return _plan(settings, out, sample_rate_hz, input_lufs, input_peak, target_lufs, ceiling_dbtp, 0.0)
+        # a gain moves BS.1770 loudness and the peak by exactly that gain (module loudness_match)
+        return _plan(settings, input_lufs, input_peak, staged_lufs + lift_db, staged_peak + lift_db, target_lufs,
+                     ceiling_dbtp, 0.0)
     if lift_db > GLUE_MIN_LIFT_DB:
         level, block = _detector_db(staged, sample_rate_hz)
         envelope_db = _envelope_db(level, sample_rate_hz, block)
@@ -365,7 +366,7 @@ def solve_chain(
     # sample-peak ceiling lowered until the true peak is under the target ceiling (no true-peak mode)
     ceiling_dbfs = ceiling_dbtp - 0.1
     drive = target_lufs - staged_lufs
-    out = staged
+    loudness = peak = float("nan")
     for _ in range(4):
         drive, out, loudness = _solve_drive(staged, sample_rate_hz, drive, ceiling_dbfs, target_lufs)
         peak = max(true_peak_dbtp(out, sample_rate_hz), checked_true_peak_dbtp(out))
@@ -374,7 +375,7 @@ def solve_chain(
         ceiling_dbfs -= peak - ceiling_dbtp + 0.05
     settings.drive_db = float(drive)
     settings.limiter_ceiling_dbfs = float(ceiling_dbfs)
-    return _plan(settings, out, sample_rate_hz, input_lufs, input_peak, target_lufs, ceiling_dbtp, glue_reduction)
+    return _plan(settings, input_lufs, input_peak, loudness, peak, target_lufs, ceiling_dbtp, glue_reduction)
 
 
 _CHECK_OVERSAMPLE = 16
@@ -434,10 +435,8 @@ def _solve_drive(staged: np.ndarray, sample_rate_hz: float, drive_db: float, cei
     return best[0], best[2], best[1]
 
 
-def _plan(settings: ChainSettings, out: np.ndarray, sample_rate_hz: float, input_lufs: float, input_peak: float,
+def _plan(settings: ChainSettings, input_lufs: float, input_peak: float, predicted: float, predicted_peak: float,
           target_lufs: float, ceiling_dbtp: float, glue_reduction: float) -> ChainPlan:
-    predicted = integrated_loudness(out, sample_rate_hz)
-    predicted_peak = true_peak_dbtp(out, sample_rate_hz)
     parts = []
     if settings.low_shelf_db or settings.high_shelf_db:
         parts.append(f"ReaEQ shelves {settings.low_shelf_db:+.1f} dB at {LOW_SHELF_HZ:.0f} Hz and "
