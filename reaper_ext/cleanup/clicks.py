@@ -11,7 +11,9 @@ RMS level over ``threshold``/10 nor under -80 dBFS: a nearly perfectly
 predicted block, clean synthesis or digital silence, would otherwise make every
 onset a click. Samples beyond ``threshold`` spreads
 are click samples; those closer than 2 ms are one click; a "click" wider than
-``max_click_ms`` is a musical transient and is left alone, and so is a train
+``max_click_ms`` is a musical transient and is left alone, and so are an
+event after which the level rises 2.5 dB or more (a note's attack, even over
+the previous note's tail) and a train
 of events at a steady spacing (a voice's pitch pulses).
 
 Repair (Janssen, Veldhuis & Vries, "Adaptive interpolation of discrete-time
@@ -82,7 +84,27 @@ def find_clicks(
         else:
             clicks.append((index, index + 1))
     clicks = [(a, b) for a, b in clicks if b - a <= max_len]
+    clicks = _drop_onsets(x, clicks, sample_rate_hz)
     return _drop_periodic(clicks, sample_rate_hz)
+
+
+def _drop_onsets(x: np.ndarray, clicks: list[tuple[int, int]], sample_rate_hz: float, *, rise_db: float = 2.5) -> list[tuple[int, int]]:
+    """Drop events after which the level rises 2.5 dB or more: note onsets (a plucked or slapped attack), not clicks.
+
+    The RMS of the 20 ms after the event (its own samples left out) is compared
+    with the 20 ms before it; a click leaves the level where it was.
+    """
+    window = int(0.02 * sample_rate_hz)
+    kept = []
+    for start, stop in clicks:
+        before = x[max(0, start - window) : start]
+        after = x[stop + 8 : stop + 8 + window]
+        if before.size and after.size:
+            rise = 10 * np.log10((np.mean(after**2) + 1e-12) / (np.mean(before**2) + 1e-12))
+            if rise > rise_db:
+                continue
+        kept.append((start, stop))
+    return kept
 
 
 def _drop_periodic(clicks: list[tuple[int, int]], sample_rate_hz: float) -> list[tuple[int, int]]:
