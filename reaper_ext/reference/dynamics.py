@@ -81,6 +81,21 @@ class LoudnessSeries:
         """Short-term loudness (3 s windows) every 100 ms, LUFS (window ``i`` ends at step ``i + 29``)."""
         return np.asarray(_to_lufs(self._window_power(_SHORT_TERM_STEPS)))
 
+    def integrated_lufs(self) -> float:
+        """Gated integrated loudness from the steps (BS.1770-4: 400 ms blocks = 4 steps, 75 % overlap).
+
+        The same gating as :func:`reaper_ext.analysis.loudness.integrated_loudness`,
+        without filtering the audio a second time.
+        """
+        blocks = self._window_power(_MOMENTARY_STEPS)
+        block_lufs = _to_lufs(blocks)
+        above = np.isfinite(block_lufs) & (block_lufs > _LRA_ABSOLUTE_GATE_LUFS)  # BS.1770-4 eq. 6, -70 LUFS
+        if not above.any():
+            return float("-inf")
+        relative = float(_to_lufs(np.array([blocks[above].mean()]))[0]) - 10.0  # BS.1770-4: -10 LU
+        gated = above & (block_lufs > relative)
+        return float(_to_lufs(np.array([blocks[gated].mean()]))[0])
+
     def short_term_peak_dbfs(self) -> np.ndarray:
         """Sample peak of each 3 s window, dBFS."""
         from numpy.lib.stride_tricks import sliding_window_view
@@ -187,10 +202,12 @@ def measure_dynamics(samples: np.ndarray, sample_rate_hz: float, *, series: Loud
         The audio is silent (no loudness to relate the peaks to).
     """
     samples = valid_audio(samples, sample_rate_hz)
-    integrated = integrated_loudness(samples, sample_rate_hz)
+    series = series if series is not None else loudness_series(samples, sample_rate_hz)
+    # one K-weighting pass for everything; a signal shorter than one block is measured as loudness.py does
+    integrated = (series.integrated_lufs() if series.step_power.size >= _MOMENTARY_STEPS
+                  else integrated_loudness(samples, sample_rate_hz))
     if not np.isfinite(integrated):
         raise AnalysisError("the audio is silent: no loudness to measure dynamics against")
-    series = series if series is not None else loudness_series(samples, sample_rate_hz)
     short_term = series.short_term_lufs()
     momentary = series.momentary_lufs()
     true_peak = true_peak_dbtp(samples, sample_rate_hz)
@@ -209,7 +226,8 @@ def measure_dynamics(samples: np.ndarray, sample_rate_hz: float, *, series: Loud
         # RMS of the raw signal over the active steps, recomputed without K-weighting
         step = int(round(STEP_SEC * sample_rate_hz))
         n_steps = series.step_power.size
-        raw = np.square(samples[: n_steps * step].astype(np.float64)).reshape(n_steps, step, n_channels).mean(axis=(1, 2))
+        raw = np.square(samples[: n_steps * step], dtype=np.float32).reshape(n_steps, step, n_channels).mean(
+            axis=(1, 2), dtype=np.float64)
         keep = np.isfinite(step_lufs) & (step_lufs > _LRA_ABSOLUTE_GATE_LUFS)
         rms_db = 10.0 * np.log10(max(float(raw[keep].mean()), 1e-20))
     else:
