@@ -114,7 +114,7 @@ def _mlp_probabilities(inputs: np.ndarray, weights: dict[str, np.ndarray], prefi
         if layer < n_layers - 1:
             hidden = np.maximum(hidden, 0.0)
     # temperature scaling (Guo et al. 2017), fitted at training time on held-out training-side
-    # sessions: it changes how sure the label says it is, never which class wins
+    # sessions: it changes how sure one MLP is, never which class it picks (an ensemble mean only in near-ties)
     hidden = hidden / float(weights.get("temperature", 1.0))
     hidden -= hidden.max(axis=1, keepdims=True)
     exp = np.exp(hidden)

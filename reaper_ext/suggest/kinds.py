@@ -88,6 +88,8 @@ _FX = ("suggest_fx",)
 SUGGESTION_KINDS: tuple[SuggestionKind, ...] = (
     SuggestionKind("name", "name (str), fine_class, coarse_class", "label", ("label", "cleanup")),
     SuggestionKind("color", "color (REAPER native int with 0x1000000), rgb ([r, g, b])", "label", ("label", "cleanup")),
+    SuggestionKind("label_doubt", "heard (e.g. 'drums? (48%): kick or toms'), fine_class, confidence, alternatives: "
+                   "a label too unsure to rename or colour (accepting changes nothing)", "pending", ("label", "cleanup")),
     SuggestionKind("highpass", "fx (FxSpec dict: ReaEQ with one highpass band), freq_hz", "fx", _FX),
     SuggestionKind("eq", "fx (FxSpec dict: ReaEQ, at most 4 bands), freq_hz (list), gain_db (list)", "fx", _FX),
     SuggestionKind("unmask", "fx (FxSpec dict: ReaEQ cut), other_track_guid, freq_hz, gain_db", "fx", _FX),

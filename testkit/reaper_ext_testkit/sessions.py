@@ -644,12 +644,13 @@ def render_session(
             # make the pair a different sound, not the same source
             audio = _compress(audio, float(rng.uniform(0, 10)), float(rng.uniform(2, 5)), 0.03, sample_rate_hz)
             track.processing = ("compression",)
-        # staged as a careful engineer records: average level near -18 dBFS RMS while playing, peaks under -1 dBFS
+        # staged as a careful engineer records: average level near -18 dBFS RMS while playing, peaks
+        # under -6.5 dBFS (drums then sit lower on average: their peaks set the level)
         gain_db = -18.0 + float(rng.uniform(-2.5, 2.5)) - active_rms_dbfs(audio, sample_rate_hz)
         audio = audio * 10 ** (gain_db / 20)
         peak = float(np.max(np.abs(audio)))
-        if peak > 10 ** (-1 / 20):
-            audio *= 10 ** (-1 / 20) / peak
+        if peak > 10 ** (-6.5 / 20):
+            audio *= 10 ** (-6.5 / 20) / peak
         if track.role == flip:
             audio, track.flipped = -audio, True
         track.audio = audio.astype(np.float32)

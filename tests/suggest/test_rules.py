@@ -125,7 +125,11 @@ def test_generic_tracks_are_named_and_coloured(rendered_session, session_suggest
     assert len(names) >= 6
     assert all(s.params["name"] != s.track_name for s in names)
     assert len({s.params["name"] for s in names}) == len(names)
-    assert len(_of(session_suggestions, "color")) == len(rendered_session.project.tracks)
+    # issue 11: a doubtful label colours nothing and says what it heard instead (label_doubt)
+    coloured = {s.target for s in _of(session_suggestions, "color")}
+    doubtful = {s.target for s in _of(session_suggestions, "label_doubt")}
+    assert not coloured & doubtful and len(coloured | doubtful) == len(rendered_session.project.tracks)
+    assert all("?" in s.why and "%" in s.why for s in _of(session_suggestions, "label_doubt"))
 
 
 def test_silent_item_is_muted(rendered_session, session_suggestions):

@@ -1,9 +1,19 @@
 """Gain staging: bring each track to the working level before mixing.
 
-The reference is the track's sample peak (``gain_reference = "peak"``, default)
-or its RMS level (``"rms"``), *after* the current track volume: a track already
-turned up 6 dB needs 6 dB less. Within ``gain_tolerance_db`` (2 dB) nothing is
-suggested. The change goes on the track volume (``D_VOL``).
+Two references (``gain_reference``):
+
+* ``"rms"``, as engineers stage (issue 11): the *average* level while the track plays
+  (its RMS over its active regions, so a tom track's silence between fills does not
+  count) goes to the working level, -18 dBFS RMS by default, the level analogue-modelled
+  plug-ins read as 0 VU; peaks stay well above it, under a ceiling of
+  :data:`PEAK_CEILING_DBFS` (-6 dBFS): a track that would peak higher is staged lower.
+  The change is meant *before* the FX (item/take gain or a trim at the head of the
+  chain), so what a suggested EQ, compressor or gate hears is the staged level; the
+  track fader does not count. Nothing within ``max(gain_tolerance_db, 3)`` dB: on a
+  well-recorded session most tracks need no change.
+* ``"peak"`` (the older rule): the sample peak *after* the current track volume goes to
+  the working level; nothing within ``gain_tolerance_db``; the change goes on the
+  track volume (``D_VOL``).
 """
 
 from __future__ import annotations
@@ -17,7 +27,67 @@ from reaper_ext.settings import Settings
 from reaper_ext.suggest.model import Suggestion, make_suggestion_id
 from reaper_ext.suggest.rules.common import db, usable_tracks
 
-__all__ = ["suggest_gain"]
+__all__ = ["suggest_gain", "staged_gain_db", "active_rms_dbfs", "PEAK_CEILING_DBFS", "RMS_TOLERANCE_DB"]
+
+PEAK_CEILING_DBFS = -6.0  # no track staged to peak above this (headroom for the FX and the mix bus)
+RMS_TOLERANCE_DB = 3.0  # the smallest change worth making when staging by the average level
+_MIN_ACTIVE_SHARE = 0.05  # a track active under 5% of its length is measured as if it were 5%
+
+
+def active_rms_dbfs(measurements) -> float:
+    """RMS level over the track's active regions (dBFS): the whole-track RMS less the silent share.
+
+    The energy outside the active regions is next to nothing, so the mean power while
+    the track plays is the whole-track mean power over the active share.
+    """
+    duration_sec = float(measurements.duration_sec)
+    active_sec = sum(end - start for start, end in measurements.active_regions)
+    share = min(1.0, max(_MIN_ACTIVE_SHARE, active_sec / duration_sec if duration_sec > 0 else 1.0))
+    return float(measurements.rms_dbfs) - 10.0 * math.log10(share)
+
+
+def staged_gain_db(measurements, settings: Settings) -> float | None:
+    """The pre-FX gain change the ``"rms"`` rule stages a track with, or None when none is needed.
+
+    Average level to ``settings.working_level_dbfs``, peak no higher than
+    :data:`PEAK_CEILING_DBFS`, nothing within ``max(gain_tolerance_db, 3)`` dB.
+    """
+    level = active_rms_dbfs(measurements)
+    peak = float(measurements.sample_peak_dbfs)
+    if not (math.isfinite(level) and math.isfinite(peak)):
+        return None
+    gain_db = min(settings.working_level_dbfs - level, PEAK_CEILING_DBFS - peak)
+    if abs(gain_db) <= max(settings.gain_tolerance_db, RMS_TOLERANCE_DB):
+        return None
+    return round(gain_db, 1)
+
+
+def _staged_suggestion(view, settings: Settings) -> Suggestion | None:
+    gain_db = staged_gain_db(view.measurements, settings)
+    if gain_db is None:
+        return None
+    level = active_rms_dbfs(view.measurements)
+    peak = float(view.measurements.sample_peak_dbfs)
+    by_ceiling = gain_db < round(settings.working_level_dbfs - level, 1) - 0.05
+    verb = "raise" if gain_db > 0 else "lower"
+    reason = (f"its peak would pass {db(PEAK_CEILING_DBFS)} dBFS" if by_ceiling else
+              f"{db(abs(level - settings.working_level_dbfs))} dB {'below' if gain_db > 0 else 'above'} the "
+              f"{db(settings.working_level_dbfs)} dBFS RMS working level (0 VU on analogue-modelled plug-ins)")
+    why = (f"Average level while playing is {db(level)} dBFS RMS (peak {db(peak)} dBFS), {reason}: "
+           f"{verb} it {db(abs(gain_db))} dB before its FX (item/take gain), so EQ, compressor and gate "
+           f"see the staged level; engineers stage the average near {db(settings.working_level_dbfs)} dBFS "
+           f"with peaks above it, under {db(PEAK_CEILING_DBFS)} dBFS.")
+    confidence = 0.6 if view.problems("clipping") else 0.9
+    return Suggestion(
+        id=make_suggestion_id("gain", view.guid),
+        kind="gain",
+        target=view.guid,
+        track_name=view.name,
+        params={"gain_db": gain_db, "target_dbfs": settings.working_level_dbfs, "measured_dbfs": round(level, 2),
+                "peak_dbfs": round(peak, 2), "reference": "rms", "stage": "pre_fx"},
+        why=why,
+        confidence=confidence,
+    )
 
 
 def suggest_gain(project: Project, analysis: SessionAnalysis, settings: Settings) -> list[Suggestion]:
@@ -28,7 +98,12 @@ def suggest_gain(project: Project, analysis: SessionAnalysis, settings: Settings
     for view in usable_tracks(project, analysis):
         if view.is_silent:
             continue
-        level = view.measurements.sample_peak_dbfs if is_peak else view.measurements.rms_dbfs
+        if not is_peak:
+            staged = _staged_suggestion(view, settings)
+            if staged is not None:
+                suggestions.append(staged)
+            continue
+        level = view.measurements.sample_peak_dbfs
         if not math.isfinite(level):
             continue
         volume_db = gain_to_db(abs(view.track.volume_gain)) if view.track.volume_gain else -150.0

@@ -3,6 +3,11 @@
 A track is renamed only when its current name is generic (``""``, "Audio 01",
 "Track 3", "Untitled", a file name): a name the user chose is never touched.
 A colour is suggested for every track without a custom colour (``color == 0``).
+
+Both only when the label is confident (:func:`reaper_ext.labels.doubt.is_confident`:
+calibrated confidence at or over the weights' rename threshold, chosen on training-side
+data, issue 11); a doubtful label instead gets a ``label_doubt`` suggestion that says
+what was heard and how unsure it is ("drums? (48%): kick or toms") and changes nothing.
 """
 
 from __future__ import annotations
@@ -43,7 +48,12 @@ def is_generic_name(name: str) -> bool:
 
 def suggest_naming(project: Project, analysis: SessionAnalysis, settings: Settings) -> list[Suggestion]:
     """``name`` suggestions for generically named tracks, ``color`` for uncoloured ones."""
-    views = [view for view in usable_tracks(project, analysis) if view.result.label and not view.is_silent]
+    from reaper_ext.labels.doubt import is_confident
+
+    labelled = [view for view in usable_tracks(project, analysis) if view.result.label and not view.is_silent]
+    # the full-mix label is the separation detector's own decision, made only when it is sure
+    views = [view for view in labelled if view.fine_class == "mix" or is_confident(view.label_confidence)]
+    doubtful = [view for view in labelled if view not in views]
     renamed = [view for view in views if is_generic_name(view.name) and view.fine_class in SHORT_NAMES]
     totals = Counter(SHORT_NAMES[view.fine_class] for view in renamed)
     taken = {track.name.strip().lower() for track in project.tracks}
@@ -61,7 +71,26 @@ def suggest_naming(project: Project, analysis: SessionAnalysis, settings: Settin
     for view in views:
         if view.track.color == 0:
             suggestions.append(_color_suggestion(view, settings))
+    suggestions += [_doubt_suggestion(view) for view in doubtful]
     return suggestions
+
+
+def _doubt_suggestion(view: TrackView) -> Suggestion:
+    from reaper_ext.labels.doubt import doubt_text
+
+    label = view.result.label
+    alternatives = tuple(getattr(label, "alternatives", ()) or ())
+    heard = doubt_text(view.fine_class, view.label_confidence, alternatives)
+    return Suggestion(
+        id=make_suggestion_id("label_doubt", view.guid),
+        kind="label_doubt",
+        target=view.guid,
+        track_name=view.name,
+        params={"heard": heard, "fine_class": view.fine_class, "confidence": round(view.label_confidence, 4),
+                "alternatives": [[name, p] for name, p in alternatives]},
+        why=f"Not sure what this track is: {heard}. Not renamed or coloured; name it yourself if you know.",
+        confidence=view.label_confidence,
+    )
 
 
 def _label_words(view: TrackView) -> str:
