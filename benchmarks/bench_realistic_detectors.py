@@ -1,0 +1,79 @@
+"""Polarity and gain staging on realistic sessions (issue 11; docs/evaluation.md).
+
+Sessions from :func:`reaper_ext_testkit.sessions.render_session`, cycling through the
+allowed libraries and through four cases: clean, snare bottom upside down, kick out
+upside down, bass amp upside down. Tracks reach the polarity detector as the session
+analysis hands them over: block means at :data:`reaper_ext.audio.mixdown.POLARITY_RATE_HZ`.
+
+Reported: flipped twins found and missed, and false alarms (any other pair flagged),
+per rate; and for the ``"rms"`` gain rule, the share of tracks of the (clean, staged)
+sessions that get a gain change.
+
+    .venv/bin/python benchmarks/bench_realistic_detectors.py [--sessions 20] [--rates 8000 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from reaper_ext_testkit.libraries import allowed_libraries
+from reaper_ext_testkit.sessions import FLIPPABLE_ROLES, render_session
+
+from reaper_ext.analysis.measure import measure_track
+from reaper_ext.analysis.problems.polarity import find_polarity_problems
+from reaper_ext.audio.mixdown import POLARITY_RATE_HZ, block_means
+from reaper_ext.settings import Settings
+from reaper_ext.suggest.rules.gain import staged_gain_db
+
+SEED = 4000
+FLIPS = (None, "snare_bottom", "kick_out", "bass_amp")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print its figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--duration", type=float, default=12.0)
+    parser.add_argument("--rates", type=int, nargs="+", default=[POLARITY_RATE_HZ])
+    args = parser.parse_args(argv)
+    libraries = allowed_libraries()
+    started = time.time()
+    counts = {rate: {"found": 0, "missed": [], "false": []} for rate in args.rates}
+    settings = Settings()
+    settings.gain_reference = "rms"
+    n_tracks = n_changed = 0
+    for k in range(args.sessions):
+        library, flip, seed = libraries[k % len(libraries)], FLIPS[(k // len(libraries)) % len(FLIPS)], SEED + k
+        session = render_session(library, seed, duration_sec=args.duration, flip=flip)
+        flipped = {t.name for t in session.tracks if t.flipped}
+        partners = {t.name for t in session.tracks if flip and t.role == FLIPPABLE_ROLES[flip]}
+        for rate in args.rates:
+            tracks = {t.name: block_means(t.audio.mean(axis=1), session.sample_rate_hz, rate)[:, None] for t in session.tracks}
+            pairs = {frozenset((name, p.measured["partner_track"]))
+                     for name, problems in find_polarity_problems(tracks, rate).items() for p in problems}
+            hit = any(pair & flipped and pair & partners for pair in pairs)
+            counts[rate]["found"] += int(hit)
+            if flipped and not hit:
+                counts[rate]["missed"].append(f"{library}:{seed}:{flip}")
+            counts[rate]["false"] += [f"{library}:{seed}:{'/'.join(sorted(pair))}" for pair in pairs
+                                      if not (pair & flipped and pair & partners)]
+        if flip is None:  # gain staging on the clean sessions
+            for track in session.tracks:
+                n_tracks += 1
+                n_changed += staged_gain_db(measure_track(track.audio, session.sample_rate_hz), settings) is not None
+    n_flipped = sum(1 for k in range(args.sessions) if FLIPS[(k // len(libraries)) % len(FLIPS)])
+    print(f"{args.sessions} sessions ({n_flipped} with a flipped twin), {args.duration:g} s, seeds from {SEED}, "
+          f"libraries {', '.join(libraries)}")
+    for rate, c in counts.items():
+        print(f"polarity at {rate} Hz: flipped twins found {c['found']}/{n_flipped}, missed {c['missed']}; "
+              f"false alarms {len(c['false'])} in {len({f.rsplit(':', 1)[0] for f in c['false']})} sessions {c['false']}")
+    if n_tracks:
+        print(f"gain staging (rms, -18 dBFS, ceiling -6 dBFS, +-3 dB) on clean sessions: {n_changed}/{n_tracks} tracks "
+              f"changed ({n_changed / n_tracks:.0%})")
+    print(f"total {time.time() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
