@@ -247,12 +247,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bars", type=int, default=16)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument("--json", metavar="OUT.json", help="also write every song's figures as JSON")
     args = parser.parse_args(argv)
 
     with ProcessPoolExecutor(args.jobs) as pool:
         results = list(pool.map(evaluate_song, range(args.songs), [args.bars] * args.songs))
+    if args.json:
+        import json
+
+        Path(args.json).write_text(json.dumps(results, indent=1, default=str) + "\n")
     print(f"{'#':>3} {'bpm':>4} {'m':>2} {'key':>9} {'sw':>5} {'chords':>7} {'sparks key':>10} {'timing':>8} "
-          f"{'dia cov':>7} {'mod cov':>7} {'re cov':>7} {'move':>5} {'sec':>5}")
+          f"{'dia cov':>7} {'mod cov':>7} {'re cov':>7} {'move':>5} {'dia out':>7} {'sec':>5}")
     idea_names = ("diatonic chords", "modal interchange", "re-harmonisation")
     totals = {idea: {"covered": 0, "melody": 0, "moves": [], "non_diatonic": 0, "same": 0, "items": 0} for idea in idea_names}
     for r in results:
@@ -271,7 +276,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{r['index']:>3} {r['tempo_bpm']:>4.0f} {r['beats_per_bar']:>2} {r['tonic'] + ' ' + r['mode'][:3]:>9} "
               f"{r['swing']:>5.2f} {r['chord_accuracy']:>7.1%} {r['sparks_key']:>10} "
               f"{r['timing_total'] - r['timing_bad']:>4}/{r['timing_total']:<4} {cov[0]:>7.1%} {cov[1]:>7.1%} {cov[2]:>7.1%} "
-              f"{np.mean(moves) if moves else float('nan'):>5.2f} {r['seconds']:>5.1f}")
+              f"{np.mean(moves) if moves else float('nan'):>5.2f} "
+              f"{r['ideas'].get('diatonic chords', {}).get('non_diatonic', 0):>7} {r['seconds']:>5.1f}")
     n = len(results)
     accuracies = [r["chord_accuracy"] for r in results]
     print()

@@ -158,6 +158,11 @@ def _choose_different(candidates_per_bar: list[list[tuple[tuple[int, str], float
 
 def _diatonic_progression(context: SectionContext) -> list[tuple[int, str]]:
     palette = [chord for chord in diatonic_chords(context.tonic_pc, context.mode) if _is_in_key(chord, context.tonic_pc, context.mode)]
+    leading_tone = (context.tonic_pc + 11) % 12
+    if context.mode == "minor" and not any(leading_tone in chord_pitch_classes(*c) for c in context.chords):
+        # the song never raises the seventh (natural minor, or a major song read as its relative minor):
+        # neither does this idea, so it stays inside the song's own scale
+        palette = [chord for chord in palette if leading_tone not in chord_pitch_classes(*chord)]
     per_bar = []
     for n, detected in enumerate(context.chords):
         melody = _bar_melody(context, n)
