@@ -12,8 +12,9 @@ predicted block, clean synthesis or digital silence, would otherwise make every
 onset a click. Samples beyond ``threshold`` spreads
 are click samples; those closer than 2 ms are one click; a "click" wider than
 ``max_click_ms`` is a musical transient and is left alone, and so are an
-event after which the level rises 2.5 dB or more (a note's attack, even over
-the previous note's tail) and a train
+event at a note's edge (the level rises 2.5 dB or more after it, an attack,
+or falls 10 dB or more, an abrupt end, unless the event is a spike 3 times
+the level before it) and a train
 of events at a steady spacing (a voice's pitch pulses).
 
 Repair (Janssen, Veldhuis & Vries, "Adaptive interpolation of discrete-time
@@ -88,20 +89,32 @@ def find_clicks(
     return _drop_periodic(clicks, sample_rate_hz)
 
 
-def _drop_onsets(x: np.ndarray, clicks: list[tuple[int, int]], sample_rate_hz: float, *, rise_db: float = 2.5) -> list[tuple[int, int]]:
-    """Drop events after which the level rises 2.5 dB or more: note onsets (a plucked or slapped attack), not clicks.
+def _drop_onsets(
+    x: np.ndarray, clicks: list[tuple[int, int]], sample_rate_hz: float, *, rise_db: float = 2.5, fall_db: float = 10.0
+) -> list[tuple[int, int]]:
+    """Drop events at a note's edges: the level rises 2.5 dB or more after them (a plucked or slapped
+    attack, even over the previous note's tail), or falls 10 dB or more (a note's abrupt end) without
+    the event standing 3 times over the level before it (a spike on a fading note is a click).
 
-    The RMS of the 20 ms after the event (its own samples left out) is compared
-    with the 20 ms before it; a click leaves the level where it was.
+    The RMS of the 20 ms starting 3 ms after the event (past any click's own
+    decay) is compared with the 20 ms ending 8 ms before it (so the first
+    milliseconds of an attack the event sits in do not count as "before"); a
+    click leaves the level where it was.
     """
     window = int(0.02 * sample_rate_hz)
+    skip = int(0.003 * sample_rate_hz)
+    lead = int(0.008 * sample_rate_hz)  # an attack's first milliseconds are not "before" it
     kept = []
     for start, stop in clicks:
-        before = x[max(0, start - window) : start]
-        after = x[stop + 8 : stop + 8 + window]
+        before = x[max(0, start - lead - window) : max(0, start - lead)]
+        after = x[stop + skip : stop + skip + window]
         if before.size and after.size:
-            rise = 10 * np.log10((np.mean(after**2) + 1e-12) / (np.mean(before**2) + 1e-12))
-            if rise > rise_db:
+            change = 10 * np.log10((np.mean(after**2) + 1e-12) / (np.mean(before**2) + 1e-12))
+            if change > rise_db:
+                continue
+            # a note that ends abruptly is no click, but a spike on a fading note is
+            spike = float(np.max(np.abs(x[start:stop]))) > 3.0 * float(np.sqrt(np.mean(before**2)))
+            if change < -fall_db and not spike:
                 continue
         kept.append((start, stop))
     return kept
