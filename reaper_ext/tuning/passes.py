@@ -164,3 +164,37 @@ def run_passes(
         if entry:
             out.per_track[track.guid] = entry
     return out
+
+
+def run_job(job: dict, progress: Callable[[float, str], None]) -> dict:
+    """The worker's ``tuning`` / ``denoise`` job (``job.json`` as a dict); returns the worker's result dict.
+
+    The selected tracks (all when none are selected), or for ``denoise`` the
+    selected items, are checked without the session analysis (no labels: every
+    chosen track; no song key: targets from a guide or the nearest semitone).
+    Jobs come from REAPER, whose backend cannot write take envelopes or takes
+    yet, so ``take_forms`` is off: markers and measured numbers only.
+    """
+    from reaper_ext.session.serialize import project_from_dict
+    from reaper_ext.settings import load_settings
+
+    kind = job["kind"]
+    project = project_from_dict(job["project"])
+    settings = load_settings(job.get("settings_path"))
+    selected_tracks = set(job.get("selected_track_guids") or [])
+    selected_items = set(job.get("selected_item_guids") or [])
+    if kind == "denoise" and selected_items:
+        tracks = {track.guid for track in project.tracks if any(item.guid in selected_items for item in track.items)}
+    else:
+        tracks = selected_tracks or {track.guid for track in project.tracks}
+    out = run_passes(project, None, settings, tuning=kind == "tuning", denoise=kind == "denoise", track_guids=tracks,
+                     item_guids=(selected_items or None) if kind == "denoise" else None, progress=progress, take_forms=False)
+    messages = list(out.messages)
+    for guid, entry in out.per_track.items():
+        name = next((track.name for track in project.tracks if track.guid == guid), guid)
+        if "intonation" in entry:
+            messages.insert(0, f"track {name!r}: {entry['intonation']['summary']}")
+        for plan in entry.get("cleanup", []):
+            if not plan["suggested"]:
+                messages.append(f"track {name!r}: {plan['why']}")
+    return {"suggestions": [s.to_dict() for s in out.suggestions], "messages": messages, "report": None}

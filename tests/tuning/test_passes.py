@@ -53,3 +53,22 @@ def test_merged_replaces_same_ids_only():
     ours = SimpleNamespace(id="notch-a")
     merged = ExtraPasses(suggestions=[ours]).merged([first, other])
     assert merged == [other, ours]
+
+
+def test_worker_jobs_give_markers_and_numbers(tmp_path, monkeypatch):
+    from reaper_ext.tuning.passes import run_job
+
+    _, project = _project(tmp_path)
+    settings_file = tmp_path / "settings.toml"
+    settings_file.write_text("")
+    seen = []
+    job = {"kind": "tuning", "project": project.to_dict(), "selected_track_guids": [], "selected_item_guids": [],
+           "settings_path": str(settings_file)}
+    result = run_job(job, lambda fraction, stage: seen.append(stage))
+    assert [s["kind"] for s in result["suggestions"]] == ["marker"]
+    assert result["messages"][0].startswith("track 'Vox': ") and "held notes within ±15 cents" in result["messages"][0]
+    assert seen and seen[0].startswith("tuning")
+    job.update(kind="denoise", selected_item_guids=["{22222222-2222-2222-2222-222222222222}"])
+    result = run_job(job, lambda fraction, stage: None)
+    assert result["suggestions"] == []
+    assert any("noise floor" in message or "gaps" in message for message in result["messages"])
