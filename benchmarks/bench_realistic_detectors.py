@@ -36,7 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--duration", type=float, default=12.0)
     parser.add_argument("--rates", type=int, nargs="+", default=[POLARITY_RATE_HZ])
+    parser.add_argument("--song", action="store_true", help="also tempo and key of every session's mix")
     args = parser.parse_args(argv)
+    song_rows: list[tuple[float, float, str, str]] = []
     libraries = allowed_libraries()
     started = time.time()
     counts = {rate: {"found": 0, "missed": [], "false": []} for rate in args.rates}
@@ -58,6 +60,12 @@ def main(argv: list[str] | None = None) -> int:
                 counts[rate]["missed"].append(f"{library}:{seed}:{flip}")
             counts[rate]["false"] += [f"{library}:{seed}:{'/'.join(sorted(pair))}" for pair in pairs
                                       if not (pair & flipped and pair & partners)]
+        if args.song:
+            from reaper_ext.analysis.song import PITCH_CLASS_NAMES, analyze_song
+
+            song = analyze_song(session.mix(), session.sample_rate_hz)
+            truth_key = f"{PITCH_CLASS_NAMES[session.tonic]} {session.mode}"
+            song_rows.append((session.tempo_bpm, song.tempo.bpm, truth_key, f"{song.key.tonic} {song.key.mode}"))
         if flip is None:  # gain staging on the clean sessions
             for track in session.tracks:
                 n_tracks += 1
@@ -71,6 +79,12 @@ def main(argv: list[str] | None = None) -> int:
     if n_tracks:
         print(f"gain staging (rms, -18 dBFS, ceiling -6 dBFS, +-3 dB) on clean sessions: {n_changed}/{n_tracks} tracks "
               f"changed ({n_changed / n_tracks:.0%})")
+    if song_rows:
+        errors = [abs(found - truth) / truth for truth, found, _, _ in song_rows]
+        octave = sum(1 for truth, found, _, _ in song_rows if min(abs(found / truth - r) for r in (0.5, 2.0, 1 / 3, 3.0, 2 / 3, 1.5)) < 0.04)
+        keys_right = sum(1 for *_, truth, found in song_rows if truth == found)
+        print(f"tempo within 4%: {sum(e <= 0.04 for e in errors)}/{len(errors)} (octave or 2:3 errors {octave}); "
+              f"key right: {keys_right}/{len(song_rows)}; misses {[(round(t), round(f), tk, fk) for t, f, tk, fk in song_rows if abs(f - t) / t > 0.04 or tk != fk]}")
     print(f"total {time.time() - started:.0f} s")
     return 0
 

@@ -38,7 +38,7 @@ from reaper_ext.labels.classes import FINE_CLASSES  # noqa: E402
 from reaper_ext.labels.features import FEATURE_VERSION, track_features  # noqa: E402
 
 __all__ = ["SEED", "build_bleed_pool", "class_features", "train", "main", "TrackRows", "session_tracks",
-           "library_dataset", "fit_temperature", "label_rows"]
+           "library_dataset", "fit_temperature", "label_rows", "rename_threshold"]
 
 SEED = 1234
 SAMPLE_RATE_HZ = 22050
@@ -272,6 +272,15 @@ def label_rows(rows: np.ndarray, duration_sec: float, weights: dict[str, np.ndar
     return segment_vote(class_probabilities(rows, weights))
 
 
+def rename_threshold(confidence: np.ndarray, correct: np.ndarray, target: float = 0.98) -> float:
+    """The lowest confidence at which the tracks at or over it are right at least ``target`` of the time."""
+    for threshold in np.arange(0.30, 0.99, 0.01):
+        chosen = confidence >= threshold
+        if chosen.sum() >= 5 and correct[chosen].mean() >= target:
+            return float(round(threshold, 2))
+    return 0.99
+
+
 def fit_temperature(tracks: list[TrackRows], weights: dict[str, np.ndarray]) -> float:
     """Temperature minimising the negative log-likelihood of the true class over ``tracks`` (Guo et al. 2017).
 
@@ -362,6 +371,12 @@ def train_libraries(exclude: tuple[str, ...] = (), *, n_clips: int = 24, n_augme
     weights = stack_models([train(x, y, seed=seed + j, hidden=hidden, epochs=epochs) for j in range(ensemble)])
     temperature = fit_temperature(held, weights)
     weights["temperature"] = np.float64(temperature)
+    # the rename threshold, chosen on the same held-out training-side tracks (never on a test library)
+    held_p = [label_rows(track.rows, track.duration_sec, weights) for track in held]
+    held_conf = np.array([p.max() for p in held_p])
+    held_right = np.array([p.any() and FINE_CLASSES[int(np.argmax(p))] == t.fine_class for p, t in zip(held_p, held, strict=True)],
+                          dtype=float)
+    weights["rename_confidence"] = np.float64(rename_threshold(held_conf, held_right))
     libraries = sorted(set(tags))
     metadata = {
         "classes": list(FINE_CLASSES), "feature_version": FEATURE_VERSION, "libraries": libraries,
@@ -370,6 +385,7 @@ def train_libraries(exclude: tuple[str, ...] = (), *, n_clips: int = 24, n_augme
         "examples_per_class": {name: int(np.sum(y == k)) for k, name in enumerate(FINE_CLASSES)},
         "examples_per_library": {name: int(sum(tag == name for tag in tags)) for name in libraries},
         "temperature": round(temperature, 4), "temperature_fitted_on": f"{len(held)} held-out training-side session tracks",
+        "rename_confidence": float(weights["rename_confidence"]),
         "clip_sec": DURATION_SEC, "session_sec": SESSION_SEC, "sample_rate_hz": SAMPLE_RATE_HZ,
     }
     return weights, metadata
