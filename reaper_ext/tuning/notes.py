@@ -13,7 +13,9 @@ Segmentation
 Decomposition (per note, in cents from the note's centre)
     * scoop / fall: the leading / trailing frames further than
       ``max(35, 1.5 x vibrato extent)`` cents from the centre, with the
-      distance shrinking toward the note (ms and cents at the far end);
+      distance shrinking toward the note (ms and cents at the far end); on a
+      note without vibrato, continued while the pitch still closes in at
+      300 cents/s or more;
     * centre: the median of the body (the note without scoop and fall);
     * drift: slope of a least-squares line through the body (cents per second);
     * vibrato: the strongest periodicity of the detrended body between 3 and
@@ -227,6 +229,13 @@ def describe_note(
         length = int(np.argmin(far)) if not far.all() else far.size
         if length >= 2 and abs(values[0] - centre) <= abs(values[length - 1] - centre):
             return 0  # not closing in: no glide
+        if length and extent0 is None:
+            # without vibrato, the glide goes on while the pitch still closes in on the centre at
+            # 300 cents/s or more and is 8 cents or more away: its tail must not bias the centre
+            rate = 300.0 * hop
+            while (length < min(max_glide, values.size // 2) and abs(values[length] - centre) >= 8.0
+                   and abs(values[length - 1] - centre) - abs(values[length] - centre) >= rate):
+                length += 1
         return length if length < values.size // 2 else 0
 
     scoop_n = glide_length(cents_good)
