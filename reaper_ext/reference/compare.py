@@ -102,6 +102,8 @@ class SectionComparison:
     reference_spread_db: np.ndarray
     mix_balance: StemBalance | None = None
     reference_vocal_to_music_db: float | None = None
+    mix_psr_db: float | None = None
+    reference_psr_db: float | None = None
 
     @property
     def broad_delta_db(self) -> np.ndarray:
@@ -119,7 +121,9 @@ class SectionComparison:
                 "vocal_to_music_db": None if self.mix_balance is None or self.mix_balance.vocal_to_music_db is None
                 else round(self.mix_balance.vocal_to_music_db, 2),
                 "reference_vocal_to_music_db": None if self.reference_vocal_to_music_db is None
-                else round(self.reference_vocal_to_music_db, 2)}
+                else round(self.reference_vocal_to_music_db, 2),
+                "psr_db": None if self.mix_psr_db is None else round(self.mix_psr_db, 2),
+                "reference_psr_db": None if self.reference_psr_db is None else round(self.reference_psr_db, 2)}
 
 
 def _rounded(values: np.ndarray, digits: int = 2) -> list[float | None]:
@@ -268,20 +272,26 @@ def _compare_sections(mix: AudioAnalysis, references: list[AudioAnalysis], weigh
     results = []
     for index, roled in enumerate(mix.sections):
         summary = mix.profile.summary(roled.section.start_sec, roled.section.end_sec)
-        ref_summaries, ref_names, ref_vmr = [], [], []
+        ref_summaries, ref_names, ref_vmr, ref_psr = [], [], [], []
         for ref, pairs in zip(references, pairs_per_ref, strict=True):
             matched = pairs[index].reference
             ref_summaries.append(ref.profile.summary(matched.section.start_sec, matched.section.end_sec))
             ref_names.append(f"{ref.name}: {matched.name}")
             balance = ref.balance(matched.section)
             ref_vmr.append(None if balance is None else balance.vocal_to_music_db)
+            ref_psr.append(ref.series.span_psr_db(matched.section.start_sec, matched.section.end_sec))
         broad, spread = _weighted([s.broad_db for s in ref_summaries], weights)
         width, _ = _weighted([s.width for s in ref_summaries], weights)
         vmr_values = [(v, w) for v, w in zip(ref_vmr, weights, strict=True) if v is not None]
         reference_vmr = (float(sum(v * w for v, w in vmr_values) / sum(w for _, w in vmr_values))
                          if vmr_values else None)
+        psr_values = [(v, w) for v, w in zip(ref_psr, weights, strict=True) if v is not None]
+        reference_psr = (float(sum(v * w for v, w in psr_values) / sum(w for _, w in psr_values))
+                         if psr_values else None)
         results.append(SectionComparison(roled.name, ref_names, roled.section.start_sec, roled.section.end_sec, summary,
-                                         broad, width, spread, mix.balance(roled.section), reference_vmr))
+                                         broad, width, spread, mix.balance(roled.section), reference_vmr,
+                                         mix.series.span_psr_db(roled.section.start_sec, roled.section.end_sec),
+                                         reference_psr))
     return results
 
 
@@ -327,6 +337,15 @@ def _sentences(comparison: Comparison) -> list[str]:
     lines.append(f"Your peak-to-loudness ratio (PLR) is {d.plr_db:.1f} dB against {mean_of('plr_db'):.1f} dB in the reference; "
                  f"peak-to-short-term ratio {d.psr_db:.1f} vs {mean_of('psr_db'):.1f} dB; crest factor {d.crest_db:.1f} vs "
                  f"{mean_of('crest_db'):.1f} dB; loudness range {d.lra_lu:.1f} vs {mean_of('lra_lu'):.1f} LU.")
+    whole_psr_delta = d.psr_db - mean_of("psr_db")
+    for section in comparison.sections:
+        if len(comparison.sections) < 2 or section.mix_psr_db is None or section.reference_psr_db is None:
+            continue
+        delta = section.mix_psr_db - section.reference_psr_db
+        if abs(delta) >= BAND_REPORT_DB and abs(delta - whole_psr_delta) >= BAND_REPORT_DB:
+            lines.append(f"In the {section.mix_name} your peak-to-short-term ratio is {section.mix_psr_db:.1f} dB against "
+                         f"{section.reference_psr_db:.1f} dB in the reference ({delta:+.1f} dB, {whole_psr_delta:+.1f} dB "
+                         "over the whole song).")
     lines += _stem_sentences(comparison)
     lines += comparison.master.sentences()
     return lines

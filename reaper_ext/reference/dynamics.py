@@ -81,6 +81,21 @@ class LoudnessSeries:
         """Short-term loudness (3 s windows) every 100 ms, LUFS (window ``i`` ends at step ``i + 29``)."""
         return np.asarray(_to_lufs(self._window_power(_SHORT_TERM_STEPS)))
 
+    def span_psr_db(self, start_sec: float, end_sec: float) -> float | None:
+        """Median PSR of the 3 s windows that lie inside ``[start_sec, end_sec)`` (None when none fits).
+
+        Windows whose short-term loudness is under -70 LUFS are left out, as in the whole-song PSR.
+        """
+        short_term = self.short_term_lufs()
+        peaks = self.short_term_peak_dbfs()
+        first = int(np.ceil(start_sec / STEP_SEC))
+        last = int(end_sec / STEP_SEC) - _SHORT_TERM_STEPS  # window i covers steps i .. i + 29
+        if last < first or short_term.size == 0:
+            return None
+        window = slice(first, min(last + 1, short_term.size))
+        values = (peaks[window] - short_term[window])[short_term[window] > _LRA_ABSOLUTE_GATE_LUFS]
+        return float(np.median(values)) if values.size else None
+
     def integrated_lufs(self) -> float:
         """Gated integrated loudness from the steps (BS.1770-4: 400 ms blocks = 4 steps, 75 % overlap).
 

@@ -68,6 +68,10 @@ def _cell(value) -> str:
     return "–" if value is None else f"{value:+.1f}" if isinstance(value, float) else html.escape(str(value))
 
 
+def _pair_text(mine: float | None, reference: float | None) -> str:
+    return "–" if mine is None or reference is None else f"{mine:.1f} / {reference:.1f} dB"
+
+
 def comparison_page(comparison, plan=None) -> str:
     """The page as a string."""
     data = comparison.to_dict()
@@ -90,9 +94,10 @@ def comparison_page(comparison, plan=None) -> str:
         rows.append(f"<tr><td>{html.escape(section['section'])} ({section['start_sec']:.0f}-{section['end_sec']:.0f} s)</td>"
                     f"<td>{html.escape('; '.join(section['reference_sections']))}</td>{deltas}"
                     f"<td>{'–' if width is None else f'{100 * width:.0f} % / {100 * ref_width:.0f} %'}</td>"
-                    f"<td>{'–' if vmr is None or ref_vmr is None else f'{vmr:.1f} / {ref_vmr:.1f} dB'}</td></tr>")
+                    f"<td>{'–' if vmr is None or ref_vmr is None else f'{vmr:.1f} / {ref_vmr:.1f} dB'}</td>"
+                    f"<td>{_pair_text(section['psr_db'], section['reference_psr_db'])}</td></tr>")
     parts.append("<h2>Sections</h2><table><tr><th>your section</th><th>matched with</th>" + header
-                 + "<th>lows side share (you / ref)</th><th>vocal to music (you / ref)</th></tr>" + "".join(rows) + "</table>")
+                 + "<th>lows side share (you / ref)</th><th>vocal to music (you / ref)</th><th>PSR (you / ref)</th></tr>" + "".join(rows) + "</table>")
     mix_balance = comparison.mix.balance()
     ref_balance = comparison.references[0].balance()
     if mix_balance is not None and ref_balance is not None:

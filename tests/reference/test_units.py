@@ -84,3 +84,15 @@ def test_loudness_match_within_a_tenth():
     matched, gain_db = loudness_match(audio, SR, -14.0)
     assert pyloudnorm.Meter(SR).integrated_loudness(matched.astype(np.float64)) == pytest.approx(-14.0, abs=0.1)
     assert gain_db > 0
+
+
+def test_span_psr_of_a_sine_and_of_bursts():
+    """PSR of a steady sine is 0 dB (peak = loudness for a stereo 1 kHz sine, Tech 3341); a burst section's is higher."""
+    t = np.arange(10 * SR) / SR
+    sine = (0.1 * np.sin(2 * np.pi * 1000 * t)).astype(np.float32)
+    bursts = sine.copy()
+    bursts[5 * SR:][(np.arange(5 * SR) % SR) < 400] *= 8.0  # short loud clicks once a second in the second half
+    series = loudness_series(np.stack([bursts, bursts], axis=1), SR)
+    assert series.span_psr_db(0.0, 5.0) == pytest.approx(0.0, abs=0.1)
+    assert series.span_psr_db(5.0, 10.0) > 10.0
+    assert series.span_psr_db(0.0, 2.0) is None  # no 3 s window fits
