@@ -8,7 +8,7 @@ and a marker at 0 naming the key. The ``.RPP`` lines follow FACTS.md (``<TRACK``
 ``MARKER`` lines with the same index, flags 1, the second with an empty name).
 
 The sheet (``study.html``) shows per section: loudness relative to the song, the
-four broad bands, the lows' side share, PSR, and (with stems) each stem's share
+four broad bands, the lows' side share, PSR (peak to short-term loudness), and (with stems) each stem's share
 of the loudness; and the song's energy curve (short-term loudness).
 """
 
@@ -130,9 +130,10 @@ def build_study(reference: Path, out_dir: Path, *, separation_model: str | None 
         balance = (stem_balance(stems, audio, _RATE_HZ, start_sec=roled.section.start_sec, end_sec=roled.section.end_sec)
                    if stems else None)
         shares = ", ".join(f"{k} {v:.1f} dB" for k, v in balance.shares_db.items()) if balance else "no stems"
+        psr = series.span_psr_db(roled.section.start_sec, roled.section.end_sec)
         rows.append(f"<tr><td>{html.escape(roled.name)}</td><td>{roled.section.start_sec:.1f}-{roled.section.end_sec:.1f} s</td>"
                     f"<td>{roled.relative_lu:+.1f} LU</td>{bands}<td>{100 * summary.width[0]:.0f} %</td>"
-                    f"<td>{html.escape(shares)}</td></tr>")
+                    f"<td>{'–' if psr is None else f'{psr:.1f} dB'}</td><td>{html.escape(shares)}</td></tr>")
     short_term = series.short_term_lufs()
     finite = np.where(np.isfinite(short_term), short_term, -70.0)
     points = " ".join(f"{10 + 840 * i / max(1, finite.size - 1):.1f},{10 + 180 * (0 - max(v, -60)) / 60:.1f}"
@@ -144,7 +145,7 @@ def build_study(reference: Path, out_dir: Path, *, separation_model: str | None 
              f"<h1>Study: {html.escape(reference.name)}</h1><p>Tempo {song.tempo.bpm:.1f} BPM, key {html.escape(song.key.name)}, "
              f"{len(roles)} sections, {length_sec:.0f} s.</p>"
              f"<h2>Sections</h2><table><tr><th>section</th><th>time</th><th>loudness vs song</th>{band_heads}"
-             f"<th>lows side share</th><th>stem shares</th></tr>{''.join(rows)}</table>"
+             f"<th>lows side share</th><th>PSR</th><th>stem shares</th></tr>{''.join(rows)}</table>"
              "<h2>Energy curve (short-term loudness, 0 to -60 LUFS)</h2>"
              f'<svg width="860" height="200" xmlns="http://www.w3.org/2000/svg"><polyline points="{points}" fill="none" '
              'stroke="#337ab7"/></svg>\n')

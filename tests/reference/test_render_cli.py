@@ -145,3 +145,18 @@ def test_compare_with_separated_reference_stems(session, tmp_path, capsys):
     assert data["timing_sec"]["separation"] > 0
     output = capsys.readouterr().out
     assert "separation" in output and "Your vocals carry" in output
+
+
+def test_study_command_builds_project_and_sheet(tmp_path, capsys):
+    rng = np.random.default_rng(5)
+    quiet = rng.standard_normal((6 * SR, 2)) * 0.02
+    loud = rng.standard_normal((6 * SR, 2)) * 0.2
+    soundfile.write(tmp_path / "song.wav", np.concatenate([quiet, loud, quiet, loud]).astype(np.float32), SR)
+    assert main(["study", str(tmp_path / "song.wav"), "--out", str(tmp_path / "study")]) == 0
+    _, project = load_project(tmp_path / "study" / "study.RPP")
+    assert [t.name for t in project.tracks] == ["Reference"]
+    assert project.tracks[0].items[0].media.is_found  # reference.wav written beside the project
+    regions = [m for m in project.markers if m.end_sec is not None]
+    assert regions and regions[0].position_sec == 0.0 and regions[-1].end_sec == pytest.approx(24.0, abs=0.1)
+    sheet = (tmp_path / "study" / "study.html").read_text()
+    assert sheet.count("<tr>") == len(regions) + 1 and "BPM" in sheet and "<polyline" in sheet
