@@ -274,11 +274,37 @@ class ChainPlan:
         return float(max(abs(s.low_shelf_db), abs(s.high_shelf_db), abs(s.drive_db), abs(s.trim_db),
                          self.glue_reduction_db if s.glue_threshold_db is not None else 0.0))
 
+    def fx_specs(self) -> list[dict]:
+        """The chain as stock plug-in settings (``FxSpec.to_dict()``), bypassed, in chain order; none for a note.
+
+        The master fader move of a too-loud mix is not a plug-in: it is ``trim_db``.
+        """
+        from reaper_ext.fx.realimit import realimit_spec
+        from reaper_ext.fx.spec import EqBand, FxSpec
+
+        s = self.settings
+        if self.is_note_only:
+            return []
+        specs = []
+        if s.low_shelf_db or s.high_shelf_db:
+            bands = [EqBand("low_shelf", LOW_SHELF_HZ, round(s.low_shelf_db, 1), q=0.707),
+                     EqBand("high_shelf", HIGH_SHELF_HZ, round(s.high_shelf_db, 1), q=0.707)]
+            specs.append(FxSpec("ReaEQ", custom_name="reaper-ext: master shelves", bands=bands).to_dict())
+        if s.glue_threshold_db is not None:
+            specs.append(FxSpec("ReaComp", params={"threshold_db": round(s.glue_threshold_db, 1), "ratio": s.glue_ratio,
+                                                   "attack_ms": GLUE_ATTACK_MS, "release_ms": GLUE_RELEASE_MS,
+                                                   "rms_ms": _DETECTOR_BLOCK_SEC * 1000.0},
+                                custom_name=f"reaper-ext: glue {s.glue_ratio:.1f}:1").to_dict())
+        if s.limiter_ceiling_dbfs is not None and s.limiter_threshold_db is not None:
+            specs.append(realimit_spec(min(0.0, s.limiter_threshold_db), s.limiter_ceiling_dbfs,
+                                       release_ms=LIMITER_RELEASE_MS, custom_name="reaper-ext: limiter").to_dict())
+        return specs
+
     def to_dict(self) -> dict:
         """JSON-ready form."""
         s = self.settings
         return {
-            "note_only": self.is_note_only, "note": self.note,
+            "note_only": self.is_note_only, "note": self.note, "fx": self.fx_specs(),
             "input_lufs": round(self.input_lufs, 2), "input_true_peak_dbtp": round(self.input_true_peak_dbtp, 2),
             "predicted_lufs": round(self.predicted_lufs, 2),
             "predicted_true_peak_dbtp": round(self.predicted_true_peak_dbtp, 2),

@@ -146,3 +146,21 @@ def test_eq_shelves_move_the_bands():
         out = apply_eq(tone, SR, 0.0, 3.0)
         ratio_db = 20 * np.log10(np.std(out[SR // 2:]) / np.std(tone[SR // 2:]))
         assert ratio_db == pytest.approx(expected_db, abs=0.3)
+
+
+def test_chain_as_stock_plugin_specs():
+    """The solved chain as bypassed FxSpec dicts: ReaComp glue and ReaLimit (threshold = ceiling - drive)."""
+    from reaper_ext.fx.spec import FxSpec
+
+    mix = music_like(8, 4) * np.float32(10 ** (-22 / 20))
+    plan = solve_chain(mix, SR, target_lufs=-14.0, ceiling_dbtp=-1.0, allow_note=False, high_shelf_db=2.0)
+    specs = [FxSpec.from_dict(data) for data in plan.to_dict()["fx"]]
+    assert [spec.plugin for spec in specs] == ["ReaEQ", "ReaComp", "ReaLimit"]
+    assert all(spec.bypassed for spec in specs)
+    assert specs[0].bands[1].kind == "high_shelf" and specs[0].bands[1].gain_db == 2.0
+    assert 1.5 <= specs[1].params["ratio"] <= 2.0
+    limiter = specs[2].params
+    assert limiter["ceiling_db"] == pytest.approx(plan.settings.limiter_ceiling_dbfs, abs=0.05)
+    assert limiter["threshold_db"] == pytest.approx(limiter["ceiling_db"] - plan.settings.drive_db, abs=0.1)
+    note_only = solve_chain(sine_at_lufs(-14.2, 4), SR)
+    assert note_only.is_note_only and note_only.to_dict()["fx"] == []
