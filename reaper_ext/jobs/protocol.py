@@ -50,7 +50,7 @@ __all__ = [
     "unfinished_jobs",
 ]
 
-JOB_KINDS = ("analyze", "label", "suggest_fx", "mark_problems", "mark_sections", "separate", "cleanup", "sparks")
+JOB_KINDS = ("analyze", "label", "suggest_fx", "mark_problems", "mark_sections", "separate", "cleanup", "sparks", "compare")
 JOB_FILE = "job.json"
 PROGRESS_FILE = "progress.json"
 RESULT_FILE = "result.json"

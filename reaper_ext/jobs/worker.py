@@ -144,6 +144,10 @@ def run_job(job_dir: Path) -> int:
             from reaper_ext.sparks.job import run_sparks_job
 
             result = run_sparks_job(job, progress)
+        elif job["kind"] == "compare":
+            from reaper_ext.reference.job import run_compare_job
+
+            result = run_compare_job(job, progress)
         else:
             result = _separate(job, job_dir, progress) if job["kind"] == "separate" else _analyse(job, job_dir, progress)
         progress(1.0, "done", force=True)

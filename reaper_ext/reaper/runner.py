@@ -49,6 +49,7 @@ TITLES = {
     "mark_sections": "Mark song sections, tempo and key",
     "separate": "Separate selected items into stems",
     "sparks": "Sparks for this section",
+    "compare": "Compare with reference",
     "cleanup": "Clean up session before mixing",
     "accept_selected": "Accept suggestions on selected tracks",
     "reject_selected": "Reject suggestions on selected tracks",

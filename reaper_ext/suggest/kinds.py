@@ -42,7 +42,7 @@ FORMS = ("label", "fx", "marker", "pending", "stems", "sparks")
 
 #: Job kinds (``reaper_ext.jobs.protocol.JOB_KINDS``) that make only some suggestion kinds;
 #: ``analyze`` makes every kind and has no filter.
-FILTERED_JOBS = ("label", "suggest_fx", "mark_problems", "mark_sections", "cleanup", "separate", "sparks")
+FILTERED_JOBS = ("label", "suggest_fx", "mark_problems", "mark_sections", "cleanup", "separate", "sparks", "compare")
 
 
 class UnknownKindError(SuggestionError, ValueError):
@@ -100,7 +100,7 @@ SUGGESTION_KINDS: tuple[SuggestionKind, ...] = (
     SuggestionKind("marker", "position_sec, end_sec (None for a marker), name, problem_kind", "marker", ("mark_problems",)),
     SuggestionKind("section", "position_sec, end_sec, name (A/B/C...)", "marker", ("mark_sections",)),
     SuggestionKind("key", "key (e.g. 'F# minor'): written as a project marker at 0", "marker", ("mark_sections",)),
-    SuggestionKind("gain", "gain_db (float, change to apply to the track volume), target_dbfs", "pending", ("cleanup",)),
+    SuggestionKind("gain", "gain_db (float, change to apply to the track volume), target_dbfs", "pending", ("cleanup", "compare")),
     SuggestionKind("polarity", "is_inverted (bool): flip the track's phase button; partner", "pending"),
     SuggestionKind("mute_track", "is_muted (bool): the track is silent", "pending", ("cleanup",)),
     SuggestionKind("mute_item", "item_guid, is_muted (bool): a silent item", "pending", ("cleanup",)),

@@ -17,6 +17,7 @@ ACTION_TITLES = [
     "reaper-ext - Mark song sections, tempo and key",
     "reaper-ext - Separate selected items into stems",
     "reaper-ext - Sparks for this section",
+    "reaper-ext - Compare with reference",
     "reaper-ext - Clean up session before mixing",
     "reaper-ext - Accept suggestions on selected tracks",
     "reaper-ext - Reject suggestions on selected tracks",

@@ -1,0 +1,42 @@
+"""The *Compare with reference* action end to end on the fake REAPER (the worker in its own process)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import soundfile
+
+from tests.reaper.conftest import worker_env  # noqa: F401  (the fixture: private job folder, worker Python)
+
+pytestmark = pytest.mark.slow  # a worker process: imports numpy/scipy, analyses two short songs
+
+SR = 44100
+
+
+def _track(n: int, name: str, file_name: str, *, muted: bool = False) -> str:
+    guid = f"{{00000000-0000-0000-0000-{n:012d}}}"
+    return (f"  <TRACK {guid}\n    NAME \"{name}\"\n    VOLPAN 1 0 -1 -1 1\n    MUTESOLO {int(muted)} 0 0\n"
+            f"    ISBUS 0 0\n    TRACKID {guid}\n    <ITEM\n      POSITION 0\n      LENGTH 4\n"
+            f"      IGUID {{10000000-0000-0000-0000-{n:012d}}}\n      NAME {file_name}\n      VOLPAN 1 0 1 -1\n"
+            f"      <SOURCE WAVE\n        FILE \"{file_name}\"\n      >\n    >\n  >\n")
+
+
+def test_compare_action_writes_the_page_and_changes_nothing(fake_module, worker_env, tmp_path):  # noqa: F811
+    from tests.reaper.conftest import run_end_to_end
+
+    t = np.arange(4 * SR) / SR
+    soundfile.write(tmp_path / "bass.wav", (0.3 * np.sin(2 * np.pi * 110 * t)).astype(np.float32), SR)
+    soundfile.write(tmp_path / "keys.wav", (0.1 * np.sin(2 * np.pi * 880 * t)).astype(np.float32), SR)
+    soundfile.write(tmp_path / "ref.wav", (0.2 * np.sin(2 * np.pi * 110 * t) + 0.2 * np.sin(2 * np.pi * 880 * t))
+                    .astype(np.float32), SR)
+    path = tmp_path / "session.RPP"
+    path.write_text('<REAPER_PROJECT 0.1 "7.07/linux-x86_64" 1700000000\n  TEMPO 120 4 4\n'
+                    + _track(1, "Bass", "bass.wav") + _track(2, "Keys", "keys.wav")
+                    + _track(3, "Reference", "ref.wav", muted=True) + ">\n")
+    run = run_end_to_end(path, tmp_path, "Compare with reference")
+    console = "".join(run.console)
+    assert "Compare with reference: done" in console, console
+    assert "ref.wav was turned" in console and "LUFS" in console
+    pages = list((worker_env / "jobs").glob("compare-*.html"))
+    assert len(pages) == 1 and "ref.wav" in pages[0].read_text(encoding="utf-8")
+    assert "0 suggestions written" in console  # nothing pending is replaced or added
