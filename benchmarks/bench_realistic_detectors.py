@@ -37,6 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=12.0)
     parser.add_argument("--rates", type=int, nargs="+", default=[POLARITY_RATE_HZ])
     parser.add_argument("--song", action="store_true", help="also tempo and key of every session's mix")
+    parser.add_argument("--seed", type=int, default=SEED,
+                        help=f"first session seed (default {SEED}: the sessions the detector was tuned on; use another for a held-out figure)")
     args = parser.parse_args(argv)
     song_rows: list[tuple[float, float, str, str]] = []
     libraries = allowed_libraries()
@@ -46,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     settings.gain_reference = "rms"
     n_tracks = n_changed = 0
     for k in range(args.sessions):
-        library, flip, seed = libraries[k % len(libraries)], FLIPS[(k // len(libraries)) % len(FLIPS)], SEED + k
+        library, flip, seed = libraries[k % len(libraries)], FLIPS[(k // len(libraries)) % len(FLIPS)], args.seed + k
         session = render_session(library, seed, duration_sec=args.duration, flip=flip)
         flipped = {t.name for t in session.tracks if t.flipped}
         partners = {t.name for t in session.tracks if flip and t.role == FLIPPABLE_ROLES[flip]}
@@ -71,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
                 n_tracks += 1
                 n_changed += staged_gain_db(measure_track(track.audio, session.sample_rate_hz), settings) is not None
     n_flipped = sum(1 for k in range(args.sessions) if FLIPS[(k // len(libraries)) % len(FLIPS)])
-    print(f"{args.sessions} sessions ({n_flipped} with a flipped twin), {args.duration:g} s, seeds from {SEED}, "
+    print(f"{args.sessions} sessions ({n_flipped} with a flipped twin), {args.duration:g} s, seeds from {args.seed}, "
           f"libraries {', '.join(libraries)}")
     for rate, c in counts.items():
         print(f"polarity at {rate} Hz: flipped twins found {c['found']}/{n_flipped}, missed {c['missed']}; "

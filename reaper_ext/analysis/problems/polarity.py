@@ -13,9 +13,12 @@ tracks together are loudest):
 1. each track's mono short-time spectrum (Hann, about 64 ms, half overlap), bins
    under 30 Hz left out (rumble says nothing about the source);
 2. *same source*: only pairs that are loud at the same moments are compared. A frame
-   is loud within 10 dB of the track's loud frames (99th percentile); the pair must
-   share at least half of the frames loud in either (a tom mic is loud on its tom's
-   hits, not on the snare it leaks; a hi-hat mic on the hats);
+   is loud when its sample peak is within 8 dB of the track's peaks (99.5th
+   percentile of the frames' peaks: a close mic's own drum, not its bleed); the pair must
+   share at least 30% of the frames loud in either (a tom mic is loud on its tom's
+   hits, not on the snare it leaks; a hi-hat mic on the hats), and over those frames
+   one track's level follows the other's (a straight line, within 10 dB, 10th-90th
+   percentile of the residual: a compressor on one of them bends, not breaks, it);
 3. the lag, within ``max_lag_ms`` (10 ms, about 3.4 m of path difference), where the
    smoothed-coherence transform peaks (SCOT, Knapp & Carter 1976: every frequency
    votes by its coherence, so a low note's side lobe half a period away cannot win);
@@ -27,9 +30,10 @@ tracks together are loudest):
    is inverted in every band it has; a correlation made by one band's leakage is not.
 
 A pair is inverted when the broadband correlation at the best lag is at most
-``-min_correlation`` (-0.5) and every shared band is at most -0.2. The *later* track
+``-min_correlation`` (-0.35: a snare bottom shares only part of the top's sound) and
+every shared band is at most -0.2. The *later* track
 of the pair (in the dict's order) gets a ``polarity`` problem naming its partner.
-Severity: medium from -0.65, high from -0.8.
+Severity: medium from -0.5, high from -0.65.
 
 The detector works at any rate; it sees "broadband" up to half the rate it is given,
 so tracks should come at 8 kHz or more (a hi-hat mic's own sound is above 2 kHz).
@@ -52,7 +56,7 @@ _MIN_BAND_SHARE = 0.1
 _MIN_BAND_CORRELATION = 0.2  # an inverted twin is inverted in every band both tracks have
 _LOUD_DB = 8.0  # a frame whose sample peak is within this of the track's peaks (99.5th percentile) is "loud"
 _MIN_CO_ACTIVITY = 0.3  # loud at the same moments: shared loud frames over frames loud in either
-_MAX_LEVEL_SPREAD_DB = 12.0  # the level difference over those frames stays within this (10th-90th percentile)
+_MAX_LEVEL_SPREAD_DB = 10.0  # the level relation over those frames holds within this (10th-90th percentile of the residual)
 
 
 def _loudest_window(monos: list[np.ndarray], rate_hz: float, max_sec: float) -> slice:
@@ -189,9 +193,16 @@ def find_polarity_problems(
             both, either = np.sum(loud[i] & loud[j]), np.sum(loud[i] | loud[j])
             if either == 0 or both / either < _MIN_CO_ACTIVITY:
                 continue
-            # ...and one stays a fixed amount louder than the other (one source through two paths)
-            difference = frame_db[i][loud[i] | loud[j]] - frame_db[j][loud[i] | loud[j]]
-            if np.percentile(difference, 90) - np.percentile(difference, 10) > _MAX_LEVEL_SPREAD_DB:
+            # ...and one's level follows the other's (one source through two paths; a compressor on
+            # one of them bends the relation, so a straight line is fitted, not a fixed difference)
+            union = loud[i] | loud[j]
+            a_db, b_db = frame_db[i][union], frame_db[j][union]
+            if a_db.size >= 3 and np.ptp(b_db) > 0:
+                slope, offset = np.polyfit(b_db, a_db, 1)
+                residual = a_db - (slope * b_db + offset)
+            else:
+                residual = a_db - b_db
+            if np.percentile(residual, 90) - np.percentile(residual, 10) > _MAX_LEVEL_SPREAD_DB:
                 continue
             cross = np.sum(np.conj(spectra[i]) * spectra[j], axis=0)
             value, lag, bands = pair_correlation(cross, power[i], power[j], freqs_hz, n_fft, max_lag)
