@@ -9,11 +9,11 @@ only the tracks whose peaks would pass -6 dBFS, or which were made too quiet, ar
 from __future__ import annotations
 
 import pytest
+from reaper_ext_testkit.sessions import render_session
 
 from reaper_ext.analysis.measure import measure_track
 from reaper_ext.settings import Settings
 from reaper_ext.suggest.rules.gain import PEAK_CEILING_DBFS, active_rms_dbfs, staged_gain_db
-from reaper_ext_testkit.sessions import render_session
 
 
 @pytest.fixture(scope="module")

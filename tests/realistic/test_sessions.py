@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from reaper_ext.errors import ReaperExtError
 from reaper_ext_testkit.libraries import RESERVED, allowed_libraries, check_allowed
 from reaper_ext_testkit.sessions import render_session
+
+from reaper_ext.errors import ReaperExtError
 
 
 def test_reserved_libraries_are_never_allowed():
