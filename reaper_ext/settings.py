@@ -106,6 +106,13 @@ class Settings:
         A local folder holding the model files, for machines without internet.
     separation_device : str or None
         cuda, mps or cpu; None picks the fastest available.
+    tuning : dict
+        Table ``[tuning]``: ``enabled`` (``analyze`` checks the intonation of vocal and other
+        monophonic tracks; default false) and the thresholds of
+        :class:`reaper_ext.tuning.config.TuningSettings` (docs/tuning.md).
+    denoise : dict
+        Table ``[denoise]``: ``enabled`` (``analyze`` renders capped clean-ups as new takes;
+        default false) and the thresholds of :class:`reaper_ext.cleanup.config.CleanupSettings`.
     source_path : str or None
         The file these settings came from (None for the defaults).
     """
@@ -126,6 +133,8 @@ class Settings:
     separation_model: str = "htdemucs"
     separation_model_repo: str | None = None
     separation_device: str | None = None
+    tuning: dict[str, Any] = field(default_factory=lambda: {"enabled": False})
+    denoise: dict[str, Any] = field(default_factory=lambda: {"enabled": False})
     source_path: str | None = None
 
     def is_enabled(self, rule: str) -> bool:
@@ -227,6 +236,20 @@ def _settings_from_dict(data: dict[str, Any], path: Path) -> Settings:
         elif key == "highpass_hz":
             for name, freq in _table(path, key, value).items():
                 settings.highpass_hz[name] = _number(path, f"highpass_hz.{name}", freq, 0.0, 1000.0)
+        elif key in ("tuning", "denoise"):
+            table = dict(_table(path, key, value))
+            enabled = table.pop("enabled", False)
+            if not isinstance(enabled, bool):
+                raise _bad(path, f"{key}.enabled", enabled, "true or false")
+            if key == "tuning":
+                from reaper_ext.tuning.config import TuningSettings as PassSettings
+            else:
+                from reaper_ext.cleanup.config import CleanupSettings as PassSettings  # type: ignore[assignment]
+            try:
+                PassSettings.from_dict(table)  # pure Python; names the key and the value
+            except SettingsError as error:
+                raise SettingsError(f"{path}: {error}") from None
+            setattr(settings, key, {"enabled": enabled, **table})
         elif key == "rules":
             for name, enabled in _table(path, key, value).items():
                 if name not in RULE_NAMES:

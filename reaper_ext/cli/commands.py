@@ -193,6 +193,10 @@ def run_analyze(args: Namespace) -> int:
     finally:
         bar.close()
     suggestions = suggest(project, analysis, settings)
+    from reaper_ext.tuning.passes import run_passes  # tuning / denoise, when switched on in the settings
+
+    extra = run_passes(project, analysis, settings, doc=doc, render=out is not None)
+    suggestions = extra.merged(suggestions)
     if chosen is not None:  # one track says nothing about the song's tempo, key, sections or track order
         suggestions = [suggestion for suggestion in suggestions if _is_per_track(suggestion, chosen)]
     print(f"{args.project}: {len(analysis.tracks)} tracks analysed in {analysis.elapsed_sec:.1f}s "
@@ -202,12 +206,13 @@ def run_analyze(args: Namespace) -> int:
     if analysis.tempo_bpm and chosen is None:
         print(f"  song: {analysis.tempo_bpm:.1f} BPM, {analysis.key}, sections "
               + " ".join(section.label for section in analysis.sections))
-    for message in analysis.messages:
+    for message in analysis.messages + extra.messages:
         print(f"  note: {message}")
     print(f"  {len(suggestions)} suggestions")
     if args.json:
         data = analysis.to_dict()
         data["suggestions"] = [suggestion.to_dict() for suggestion in suggestions]
+        extra.add_to_json(data)  # per track "intonation" / "cleanup" when those passes ran
         _write_json(args.json, data)
         print(f"  analysis written to {args.json}")
     if args.report:

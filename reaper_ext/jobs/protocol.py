@@ -50,7 +50,10 @@ __all__ = [
     "unfinished_jobs",
 ]
 
-JOB_KINDS = ("analyze", "label", "suggest_fx", "mark_problems", "mark_sections", "separate", "cleanup", "sparks", "compare")
+JOB_KINDS = (
+    "analyze", "label", "suggest_fx", "mark_problems", "mark_sections", "separate", "cleanup", "sparks", "compare",
+    "tuning", "denoise",
+)
 JOB_FILE = "job.json"
 PROGRESS_FILE = "progress.json"
 RESULT_FILE = "result.json"
@@ -180,5 +183,12 @@ def replace_scope(kind: str, selected_track_guids: list[str]):
         return None
     if kind == "separate":
         return lambda suggestion: False
+    if kind in ("tuning", "denoise"):
+        # inside REAPER these jobs make no take forms yet (tuning.passes.run_job): a new run
+        # replaces only the tuning markers of the tracks it checked
+        checked = set(selected_track_guids) or None
+        return lambda suggestion: (
+            kind == "tuning" and suggestion.kind == "marker" and suggestion.params.get("problem_kind") == "tuning"
+            and (checked is None or suggestion.target in checked))
     targets = set(selected_track_guids) if kind in SELECTION_KINDS and selected_track_guids else None
     return lambda suggestion: suggestion.kind in kinds and (targets is None or suggestion.target in targets)

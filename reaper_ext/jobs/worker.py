@@ -140,7 +140,11 @@ def run_job(job_dir: Path) -> int:
         if not isinstance(job, dict) or job.get("kind") not in jobs.JOB_KINDS:
             raise WorkerError(f"{job_dir / jobs.JOB_FILE}: missing or not a reaper-ext job; start the action again")
         progress(0.0, "reading the project", force=True)
-        if job["kind"] == "sparks":
+        if job["kind"] in ("tuning", "denoise"):
+            from reaper_ext.tuning.passes import run_job as run_pass_job
+
+            result = run_pass_job(job, progress)
+        elif job["kind"] == "sparks":
             from reaper_ext.sparks.job import run_sparks_job
 
             result = run_sparks_job(job, progress)

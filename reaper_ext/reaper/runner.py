@@ -51,6 +51,8 @@ TITLES = {
     "sparks": "Sparks for this section",
     "compare": "Compare with reference",
     "cleanup": "Clean up session before mixing",
+    "tuning": "Check tuning of selected tracks",
+    "denoise": "Clean up noise on selected items",
     "accept_selected": "Accept suggestions on selected tracks",
     "reject_selected": "Reject suggestions on selected tracks",
     "accept_all": "Accept all suggestions",
@@ -191,7 +193,7 @@ def _start_job(kind: str) -> None:
     session = LiveSession()
     project = session.snapshot()
     selected = [api.track_guid(track) for track in api.selected_tracks()]
-    items = [api.item_guid(item) for item in api.selected_items()] if kind == "separate" else []
+    items = [api.item_guid(item) for item in api.selected_items()] if kind in ("separate", "denoise") else []
     settings_path = os.environ.get("REAPER_EXT_CONFIG")
     # sparks: for the time selection, else the section under the edit cursor
     options = {"time_selection_sec": api.time_selection(), "cursor_sec": api.cursor_position()} if kind == "sparks" else None

@@ -13,7 +13,9 @@ How a kind arrives in a session (its *form*), as the ledger writes it:
 - ``marker``: a marker or region in the suggestion colour, named ``reaper-ext: ...``;
 - ``pending``: nothing audible changes until accepted; it waits in the ledger;
 - ``stems``: stem tracks in a folder under the source track, muted;
-- ``sparks``: a muted ``Sparks: ...`` track of inline MIDI items (chord, bass and groove ideas).
+- ``sparks``: a muted ``Sparks: ...`` track of inline MIDI items (chord, bass and groove ideas);
+- ``envelope``: a take pitch envelope on an item's active take, bypassed (``ACT 0``);
+- ``take``: a new take on an item, not active, playing a file the product rendered.
 
 Pure standard library: the ledger and the job protocol import it inside REAPER.
 """
@@ -38,11 +40,14 @@ __all__ = [
 ]
 
 #: How a suggestion arrives in a session (see the module docstring), in the order the docs list them.
-FORMS = ("label", "fx", "marker", "pending", "stems", "sparks")
+FORMS = ("label", "fx", "marker", "pending", "stems", "sparks", "envelope", "take")
 
 #: Job kinds (``reaper_ext.jobs.protocol.JOB_KINDS``) that make only some suggestion kinds;
 #: ``analyze`` makes every kind and has no filter.
-FILTERED_JOBS = ("label", "suggest_fx", "mark_problems", "mark_sections", "cleanup", "separate", "sparks", "compare")
+FILTERED_JOBS = (
+    "label", "suggest_fx", "mark_problems", "mark_sections", "cleanup", "separate", "sparks", "compare",
+    "tuning", "denoise",
+)
 
 
 class UnknownKindError(SuggestionError, ValueError):
@@ -96,8 +101,8 @@ SUGGESTION_KINDS: tuple[SuggestionKind, ...] = (
     SuggestionKind("gate", "fx (FxSpec dict), threshold_db, attack_ms, release_ms, ratio, floor_dbfs", "fx", _FX),
     SuggestionKind("deesser", "fx (FxSpec dict: ReaComp sidechain-filtered), freq_hz, threshold_db, n_bursts", "fx", _FX),
     SuggestionKind("compressor", "fx (FxSpec dict: ReaComp), threshold_db, ratio, attack_ms, release_ms", "fx", _FX),
-    SuggestionKind("notch", "fx (FxSpec dict: ReaEQ notches), freq_hz (list), base_hz", "fx", _FX),
-    SuggestionKind("marker", "position_sec, end_sec (None for a marker), name, problem_kind", "marker", ("mark_problems",)),
+    SuggestionKind("notch", "fx (FxSpec dict: ReaEQ notches), freq_hz (list), base_hz", "fx", (*_FX, "denoise")),
+    SuggestionKind("marker", "position_sec, end_sec (None for a marker), name, problem_kind", "marker", ("mark_problems", "tuning")),
     SuggestionKind("section", "position_sec, end_sec, name (A/B/C...)", "marker", ("mark_sections",)),
     SuggestionKind("key", "key (e.g. 'F# minor'): written as a project marker at 0", "marker", ("mark_sections",)),
     SuggestionKind("gain", "gain_db (float, change to apply to the track volume), target_dbfs", "pending", ("cleanup", "compare")),
@@ -113,6 +118,10 @@ SUGGESTION_KINDS: tuple[SuggestionKind, ...] = (
     SuggestionKind("sparks", "idea (diatonic, modal, reharm, bass, drums), track_name, color, program, items (list of "
                    "{position_sec, length_sec, name, notes_text, color, midi: {length_ticks, notes}}): a muted track of "
                    "inline MIDI items", "sparks", ("sparks",)),
+    SuggestionKind("tuning", "item_guid, points (list of [time_sec from the item start, semitones]), n_flagged, summary: "
+                   "a take pitch envelope that moves only the off notes' centres", "envelope", ("tuning",)),
+    SuggestionKind("denoise", "item_guid, file (the cleaned render), take_name, source_type, max_reduction_db, n_clicks, "
+                   "created_files", "take", ("denoise",)),
 )
 
 _BY_NAME = {kind.name: kind for kind in SUGGESTION_KINDS}

@@ -61,6 +61,7 @@ def run_passes(
     item_guids: set[str] | None = None,
     progress: Callable[[float, str], None] | None = None,
     take_forms: bool = True,
+    render: bool = True,
 ) -> ExtraPasses:
     """Run the switched-on passes.
 
@@ -85,6 +86,9 @@ def run_passes(
         False where the backend cannot write take envelopes or takes yet
         (inside REAPER): the tuning markers are still made, the envelopes and
         cleaned takes are not (no file is rendered), and messages say so.
+    render : bool
+        False when the suggestions will not be written into a project (``analyze``
+        with ``--json`` only): no cleaned file is rendered, the plans say what would be.
     """
     from reaper_ext.cleanup.config import CleanupSettings
     from reaper_ext.tuning.config import TuningSettings
@@ -104,6 +108,9 @@ def run_passes(
         labels = {track.guid: track.label for track in analysis.tracks if getattr(track, "label", None) is not None}
         key = getattr(analysis, "key", None)
     tracks = [track for track in project.tracks if track_guids is None or track.guid in track_guids]
+    if analysis is not None and track_guids is None:  # the tracks analysed (analyze --track: those only)
+        analysed = {track.guid for track in analysis.tracks}
+        tracks = [track for track in tracks if track.guid in analysed]
     guide = None
     if tuning_on and tuning_settings.guide_track:
         if doc is None:
@@ -153,7 +160,7 @@ def run_passes(
             part = {"vocals": "singing"}.get(coarse or "", "the part")
             try:
                 suggestions, plans, messages = clean_track(project, track, cleanup_settings, item_guids=item_guids,
-                                                           hum_nominal_hz=hum_hz, part_name=part, render=take_forms)
+                                                           hum_nominal_hz=hum_hz, part_name=part, render=take_forms and render)
             except ReaperExtError as error:
                 out.messages.append(f"track {track.name!r}: noise not checked ({error})")
             else:

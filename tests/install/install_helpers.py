@@ -19,6 +19,8 @@ ACTION_TITLES = [
     "reaper-ext - Sparks for this section",
     "reaper-ext - Compare with reference",
     "reaper-ext - Clean up session before mixing",
+    "reaper-ext - Check tuning of selected tracks",
+    "reaper-ext - Clean up noise on selected items",
     "reaper-ext - Accept suggestions on selected tracks",
     "reaper-ext - Reject suggestions on selected tracks",
     "reaper-ext - Accept all suggestions",

@@ -28,7 +28,8 @@ def _kinds_made_in_code() -> set[str]:
     """Every literal ``kind="..."`` / ``make_suggestion_id("...")`` in the code that makes suggestions."""
     found: set[str] = set()
     for path in [*(REPO / "reaper_ext" / "suggest" / "rules").glob("*.py"), REPO / "reaper_ext" / "suggest" / "stems.py",
-                 REPO / "reaper_ext" / "sparks" / "project.py"]:
+                 REPO / "reaper_ext" / "sparks" / "project.py", REPO / "reaper_ext" / "tuning" / "session.py",
+                 REPO / "reaper_ext" / "cleanup" / "session.py"]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.keyword) and node.arg == "kind" and isinstance(node.value, ast.Constant):
                 found.add(node.value.value)

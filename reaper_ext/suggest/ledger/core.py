@@ -45,6 +45,14 @@ from reaper_ext.fx.spec import FxSpec
 from reaper_ext.session.writer import LEDGER_SECTION, SessionWriter
 from reaper_ext.suggest.kinds import kinds_of_form
 from reaper_ext.suggest.ledger.files import FileRemoval
+from reaper_ext.suggest.ledger.takes import (
+    NO_TAKE_EDITOR,
+    TAKE_OPS,
+    accept_take_change,
+    apply_take_suggestion,
+    has_take_editor,
+    reject_take_change,
+)
 from reaper_ext.suggest.model import Suggestion
 
 __all__ = [
@@ -73,6 +81,7 @@ FX_KINDS = kinds_of_form("fx")
 MARKER_KINDS = kinds_of_form("marker")
 PENDING_KINDS = kinds_of_form("pending")
 LABEL_KINDS = kinds_of_form("label")
+TAKE_KINDS = kinds_of_form("envelope") | kinds_of_form("take")  # tuning, denoise: ledger/takes.py
 STEM_COLORS = {"drums": 0x1000000 | 0x3030C0, "bass": 0x1000000 | 0xB04060, "vocals": 0x1000000 | 0x40B040,
                "other": 0x1000000 | 0x909090, "guitar": 0x1000000 | 0x2080E0, "piano": 0x1000000 | 0x20C0E0}
 FIRST_MARKER_NUMBER = 900  # suggestion markers are numbered from here, clear of the user's
@@ -249,8 +258,12 @@ def _apply_one(writer: SessionWriter, suggestion: Suggestion, marker_numbers: se
         position_sec = float(params.get("position_sec", 0.0))
         marker_id = writer.add_marker(number=number, position_sec=position_sec, name=name, end_sec=end_sec, color=MARKER_COLOR)
         return [{"op": "marker", "marker_id": marker_id, "name": name}]
+    if kind == "sparks":
+        return _apply_sparks(writer, suggestion)
     if kind == "stems":
         return _apply_stems(writer, suggestion)
+    if kind in TAKE_KINDS:
+        return apply_take_suggestion(writer, suggestion)
     if kind in PENDING_KINDS:
         return []
     raise SuggestionError(f"unknown suggestion kind {kind!r} ({suggestion.id})")
@@ -278,6 +291,15 @@ def _apply_stems(writer: SessionWriter, suggestion: Suggestion) -> list[dict]:
     # records (path, size, sha256) made when the files were written: see ledger.files
     changes.append({"op": "files", "paths": list(suggestion.params.get("created_files", []))})
     return changes
+
+
+def _apply_sparks(writer: SessionWriter, suggestion: Suggestion) -> list[dict]:
+    """A muted track of inline MIDI items after the last track (accept unmutes it, reject removes it)."""
+    params = suggestion.params
+    guid = writer.add_track(index=len(writer.snapshot().tracks), name=params["track_name"],
+                            color=int(params.get("color", 0)), items=params["items"])
+    writer.set_track_value(guid, "mute", True)
+    return [{"op": "add_track", "track_guid": guid}]
 
 
 def apply_suggestions(
@@ -413,6 +435,9 @@ def accept(writer: SessionWriter, selection: Selection) -> LedgerResult:
         suggestion = entry.suggestion
         if not selection.matches(suggestion):
             continue
+        if suggestion.kind in TAKE_KINDS and not has_take_editor(writer):
+            result.messages.append(f"{suggestion.id}: {NO_TAKE_EDITOR}; left pending")
+            continue
         moved = _moved_track_message(writer, suggestion, entries)
         if moved and (suggestion.kind in PENDING_KINDS or suggestion.kind in LABEL_KINDS):
             result.messages.append(moved)
@@ -435,6 +460,10 @@ def accept(writer: SessionWriter, selection: Selection) -> LedgerResult:
             elif change["op"] == "add_track":
                 if writer.get_track_value(change["track_guid"], "mute") is not None:
                     writer.set_track_value(change["track_guid"], "mute", False)
+            elif change["op"] in TAKE_OPS:
+                message = accept_take_change(writer, suggestion, change)
+                if message:
+                    result.messages.append(message)
         if suggestion.kind == "stems" and writer.get_track_value(suggestion.target, "mute") is not None:
             writer.set_track_value(suggestion.target, "mute", True)
         if suggestion.kind in PENDING_KINDS:
@@ -473,6 +502,10 @@ def _reject_changes(writer: SessionWriter, entry: LedgerEntry, removals: list[Fi
         elif op == "add_track":
             if not writer.remove_track(change["track_guid"]):
                 messages.append(f"{suggestion.id}: a stem track was already deleted")
+        elif op in TAKE_OPS:
+            message = reject_take_change(writer, suggestion, change)
+            if message:
+                messages.append(message)
         elif op == "files":
             # never deleted here: only proposed (see ledger.files for when one may go)
             paths = change.get("paths")
@@ -526,6 +559,9 @@ def _reject_where(writer: SessionWriter, is_selected: Callable[[Suggestion], boo
     result.messages += damaged
     for entry in reversed(entries):
         if not is_selected(entry.suggestion):
+            continue
+        if entry.suggestion.kind in TAKE_KINDS and not has_take_editor(writer):
+            result.messages.append(f"{entry.suggestion.id}: {NO_TAKE_EDITOR}; left pending")
             continue
         moved = _moved_track_message(writer, entry.suggestion, entries)
         if moved and any(change.get("op") == "track" for change in entry.changes):

@@ -20,7 +20,7 @@ from typing import Any
 
 from reaper_ext.errors import ProjectError, SuggestionError
 
-__all__ = ["TAKE_OPS", "RppTakeEditor", "take_editor", "apply_take_suggestion", "accept_take_change", "reject_take_change"]
+__all__ = ["TAKE_OPS", "RppTakeEditor", "take_editor", "has_take_editor", "NO_TAKE_EDITOR", "apply_take_suggestion", "accept_take_change", "reject_take_change"]
 
 TAKE_OPS = frozenset({"take_envelope", "take"})
 
@@ -71,6 +71,16 @@ class RppTakeEditor:
         return remove_take(self.doc, item_guid, take_guid)
 
 
+NO_TAKE_EDITOR = "this backend cannot write take envelopes or takes yet: run it on the .RPP from the command line"
+
+
+def has_take_editor(writer: Any) -> bool:
+    """Whether the backend can write, accept and reject the take-level forms."""
+    from reaper_ext.session.rpp.document import RppDocument
+
+    return callable(getattr(writer, "take_editor", None)) or isinstance(getattr(writer, "doc", None), RppDocument)
+
+
 def take_editor(writer: Any) -> Any:
     """The backend's take editor; SuggestionError when the backend has none."""
     make = getattr(writer, "take_editor", None)
@@ -81,7 +91,7 @@ def take_editor(writer: Any) -> Any:
     doc = getattr(writer, "doc", None)
     if isinstance(doc, RppDocument):
         return RppTakeEditor(doc)
-    raise SuggestionError("this backend cannot write take envelopes or takes yet: run it on the .RPP from the command line")
+    raise SuggestionError(NO_TAKE_EDITOR)
 
 
 def apply_take_suggestion(writer: Any, suggestion: Any) -> list[dict]:
