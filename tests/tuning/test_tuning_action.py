@@ -1,0 +1,50 @@
+"""The two actions end to end on the fake REAPER: tuning markers arrive; the clean-up says its numbers, renders nothing."""
+
+from __future__ import annotations
+
+import pytest
+import soundfile
+
+from reaper_ext_testkit.intonation import SungNote, synth_voice
+from reaper_ext_testkit.noisy import hiss
+from tests.reaper.conftest import run_end_to_end, worker_env  # noqa: F401  (worker_env: a fixture of tests/reaper)
+from tests.tuning.test_session_pass import PROJECT
+
+SR = 44100
+
+
+@pytest.fixture
+def vocal_session(tmp_path):
+    notes = [SungNote(0.6, 0.6, 60), SungNote(1.35, 0.8, 64, -40.0), SungNote(2.3, 0.6, 62)]
+    voice = synth_voice(notes, sample_rate_hz=SR)[:, 0]
+    soundfile.write(str(tmp_path / "vox.wav"), (voice + hiss(voice.size, -55.0, seed=2))[:, None], SR)
+    (tmp_path / "song.RPP").write_text(PROJECT)
+    (tmp_path / "settings.toml").write_text("[denoise]\nmin_gap_sec = 0.3\n")
+    return tmp_path
+
+
+@pytest.mark.slow  # a worker process with torch
+def test_check_tuning_marks_the_flat_note(fake_module, worker_env, vocal_session, monkeypatch):
+    from reaper_ext.session.rpp import load_project
+
+    monkeypatch.setenv("REAPER_EXT_CONFIG", str(vocal_session / "settings.toml"))
+    run = run_end_to_end(vocal_session / "song.RPP", vocal_session, "Check tuning of selected tracks")
+    console = "".join(run.console)
+    assert run.fake.undo_points == ["reaper-ext: Check tuning of selected tracks"], console
+    _, saved = load_project(run.saved)
+    names = [marker.name for marker in saved.markers]
+    assert len(names) == 1 and names[0].startswith("reaper-ext: tuning: E4 at 0:02."), console
+    assert "held notes within ±15 cents" in console and "pitch envelope is written from the command line" in console
+
+
+@pytest.mark.slow
+def test_clean_up_noise_reports_and_renders_nothing(fake_module, worker_env, vocal_session, monkeypatch):
+    monkeypatch.setenv("REAPER_EXT_CONFIG", str(vocal_session / "settings.toml"))
+
+    def select_the_item(fake):
+        fake.project.tracks[0].items[0].is_selected = True
+
+    run = run_end_to_end(vocal_session / "song.RPP", vocal_session, "Clean up noise on selected items", select=select_the_item)
+    console = "".join(run.console)
+    assert "noise floor -55 dBFS" in console and "dB reduction" in console, console
+    assert sorted(p.name for p in vocal_session.iterdir() if p.suffix == ".wav") == ["vox.wav"]
