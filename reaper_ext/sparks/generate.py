@@ -31,7 +31,7 @@ from reaper_ext.sparks.groove import GrooveFingerprint, swung_qn
 from reaper_ext.sparks.harmony import chord_name, chord_pitch_classes, diatonic_chords, key_scale
 from reaper_ext.sparks.melody import strong_beats
 
-__all__ = ["RANGES", "Spark", "SectionContext", "roman_numeral", "voice_progression", "generate_sparks",
+__all__ = ["RANGES", "Spark", "SectionContext", "roman_numeral", "voice_progression", "mean_voice_movement", "generate_sparks",
            "IDEA_KINDS"]
 
 #: Pitch ranges (MIDI note numbers) each idea keeps to.
