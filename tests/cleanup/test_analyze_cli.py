@@ -9,9 +9,9 @@ import sys
 
 import pytest
 import soundfile
-
 from reaper_ext_testkit.intonation import random_part, synth_voice
 from reaper_ext_testkit.noisy import hiss
+
 from tests.conftest import REPO_ROOT
 from tests.tuning.test_session_pass import PROJECT
 

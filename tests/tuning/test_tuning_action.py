@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 import soundfile
-
 from reaper_ext_testkit.intonation import SungNote, synth_voice
 from reaper_ext_testkit.noisy import hiss
-from tests.reaper.conftest import run_end_to_end, worker_env  # noqa: F401  (worker_env: a fixture of tests/reaper)
+
+from tests.reaper.conftest import run_end_to_end
 from tests.tuning.test_session_pass import PROJECT
 
 SR = 44100
@@ -24,7 +24,8 @@ def vocal_session(tmp_path):
 
 
 @pytest.mark.slow  # a worker process with torch
-def test_check_tuning_marks_the_flat_note(fake_module, worker_env, vocal_session, monkeypatch):
+@pytest.mark.usefixtures("worker_env")
+def test_check_tuning_marks_the_flat_note(fake_module, vocal_session, monkeypatch):
     from reaper_ext.session.rpp import load_project
 
     monkeypatch.setenv("REAPER_EXT_CONFIG", str(vocal_session / "settings.toml"))
@@ -38,7 +39,8 @@ def test_check_tuning_marks_the_flat_note(fake_module, worker_env, vocal_session
 
 
 @pytest.mark.slow
-def test_clean_up_noise_reports_and_renders_nothing(fake_module, worker_env, vocal_session, monkeypatch):
+@pytest.mark.usefixtures("worker_env")
+def test_clean_up_noise_reports_and_renders_nothing(fake_module, vocal_session, monkeypatch):
     monkeypatch.setenv("REAPER_EXT_CONFIG", str(vocal_session / "settings.toml"))
 
     def select_the_item(fake):
