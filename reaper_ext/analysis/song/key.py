@@ -1,4 +1,6 @@
-"""Key: the summed harmonic chroma correlated with the 24 rotations of the
+"""Key: which scale the song is in, and how sure.
+
+The summed harmonic chroma correlated with the 24 rotations of the
 Krumhansl-Kessler key profiles (Krumhansl 1990, the Krumhansl-Schmuckler algorithm).
 """
 

@@ -1,4 +1,6 @@
-"""Tempo: autocorrelation of the onset strength (Ellis 2007; the ``tempogram``
+"""Tempo: the beats per minute of the mix, and how sure.
+
+Autocorrelation of the onset strength (Ellis 2007; the ``tempogram``
 averaged over time), octave errors folded into 70-180 BPM, the period refined on
 its multiples (bar, two bars...) to a fraction of a frame.
 """
