@@ -92,9 +92,12 @@ def find_clicks(
 def _drop_onsets(
     x: np.ndarray, clicks: list[tuple[int, int]], sample_rate_hz: float, *, rise_db: float = 2.5, fall_db: float = 10.0
 ) -> list[tuple[int, int]]:
-    """Drop events at a note's edges: the level rises 2.5 dB or more after them (a plucked or slapped
-    attack, even over the previous note's tail), or falls 10 dB or more (a note's abrupt end) without
-    the event standing 3 times over the level before it (a spike on a fading note is a click).
+    """Drop events at a note's edges, which are not clicks.
+
+    At an edge the level rises 2.5 dB or more after the event (a plucked or
+    slapped attack, even over the previous note's tail), or falls 10 dB or more
+    (a note's abrupt end) without the event standing 3 times over the level
+    before it (a spike on a fading note is a click).
 
     The RMS of the 20 ms starting 3 ms after the event (past any click's own
     decay) is compared with the 20 ms ending 8 ms before it (so the first
