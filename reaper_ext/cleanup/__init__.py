@@ -4,3 +4,5 @@ Nothing here runs inside REAPER: the worker measures and renders, and the
 product writes the result as an extra, inactive take (session/rpp/takes.py).
 See docs/tuning.md for the methods and their references.
 """
+
+__all__: list[str] = []  # the modules are the API: profile, denoise, clicks, hum, plan, session

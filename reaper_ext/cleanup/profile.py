@@ -21,7 +21,7 @@ import numpy as np
 from reaper_ext.analysis.activity import active_regions, inactive_regions
 from reaper_ext.cleanup.stft import frame_times, stft
 
-__all__ = ["NoiseProfile", "measure_noise", "N_FFT", "HOP"]
+__all__ = ["NoiseProfile", "measure_noise", "frame_power", "N_FFT", "HOP"]
 
 N_FFT = 2048  # 46 ms at 44.1 kHz: 21.5 Hz bins, fine enough for hiss shape
 HOP = 512

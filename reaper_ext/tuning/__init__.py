@@ -3,3 +3,5 @@
 Nothing here is imported at start-up: :mod:`reaper_ext.tuning.pitch` imports
 torch when a part is tracked, in the worker only.
 """
+
+__all__: list[str] = []  # the modules are the API: pitch, notes, targets, check, envelope, passes

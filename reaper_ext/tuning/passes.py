@@ -16,7 +16,7 @@ from typing import Any
 
 from reaper_ext.errors import ReaperExtError
 
-__all__ = ["ExtraPasses", "run_passes", "pass_settings", "MONOPHONIC_CLASSES"]
+__all__ = ["ExtraPasses", "run_passes", "run_job", "pass_settings", "MONOPHONIC_CLASSES"]
 
 #: Coarse classes whose tracks are one line at a time: ``analyze`` checks their tuning.
 MONOPHONIC_CLASSES = frozenset({"vocals", "woodwind", "brass"})
