@@ -43,9 +43,16 @@ class Label:
     alternatives: tuple[tuple[str, float], ...] = ()
 
     def to_dict(self) -> dict[str, object]:
-        """Plain-data form: ``{"class", "coarse_class", "confidence", "source"}``."""
-        return {"class": self.fine_class, "coarse_class": self.coarse_class,
-                "confidence": round(self.confidence, 4), "source": self.source}
+        """Plain-data form: ``{"class", "coarse_class", "confidence", "source"}``, plus ``"alternatives"`` when known.
+
+        The runners-up travel with the label (the cache, the job files, ``--json``) so a
+        doubt note read back from them still names what else the track might be.
+        """
+        data: dict[str, object] = {"class": self.fine_class, "coarse_class": self.coarse_class,
+                                   "confidence": round(self.confidence, 4), "source": self.source}
+        if self.alternatives:
+            data["alternatives"] = [[name, probability] for name, probability in self.alternatives]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> Label:

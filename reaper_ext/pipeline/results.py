@@ -21,7 +21,7 @@ __all__ = ["ANALYSIS_VERSION", "SCHEMA_VERSION", "SessionAnalysis", "TrackAnalys
 
 
 # Bump when any analysis code changes its results: old cache entries then miss.
-ANALYSIS_VERSION = "1"
+ANALYSIS_VERSION = "2"  # 2: calibrated labels with their runners-up, 8 kHz polarity copies
 
 #: Version of the JSON form of a session analysis (``analyze --json``, README): bump when its shape changes.
 SCHEMA_VERSION = 1

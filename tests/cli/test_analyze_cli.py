@@ -49,8 +49,11 @@ def test_analyze_write_json_report_then_accept_and_reject(session, tmp_path):
     assert _cli("accept", str(out_rpp), "--kind", "name", env_cache=cache).returncode == 0
     assert _cli("reject", str(out_rpp), "--all", env_cache=cache).returncode == 0
     _, final = load_project(out_rpp)
-    suggested_names = {s["params"]["name"] for s in data["suggestions"] if s["kind"] == "name"}
-    assert {track.name for track in final.tracks} == suggested_names
+    renamed = {s["target"]: s["params"]["name"] for s in data["suggestions"] if s["kind"] == "name"}
+    assert renamed  # the example's confident labels do rename
+    _, before = load_project(project)
+    # accepted names stay; a track whose label was in doubt (a label_doubt note, no rename) keeps its own name
+    assert [track.name for track in final.tracks] == [renamed.get(track.guid, track.name) for track in before.tracks]
     assert "REAPER_EXT" not in final.ext_state and b"reaper-ext: " not in out_rpp.read_bytes()
     assert (tmp_path / "s.RPP.reaper-ext-bak").exists()
 
