@@ -90,7 +90,7 @@ def write_atomic(path: Path, data: bytes, *, fsync: bool = False, mode: int | No
         raise
 
 
-def file_sha256(path: Path) -> str:
+def file_sha256(path: str | Path) -> str:
     """Hex SHA-256 of a file's content, read in blocks."""
     digest = hashlib.sha256()
     with open(path, "rb") as stream:

@@ -12,8 +12,7 @@ from reaper_ext.errors import ProjectError, SuggestionError
 from reaper_ext.fx.rpp_block import fx_to_rpp_lines
 from reaper_ext.fx.spec import FxSpec
 from reaper_ext.session import reaper_keys as keys
-from reaper_ext.session.model import Project
-from reaper_ext.session.rpp.document import Chunk, RppDocument, line_ending
+from reaper_ext.session.rpp.document import Chunk, line_ending
 from reaper_ext.session.rpp.edit import (
     add_fx_lines,
     add_marker,
@@ -24,7 +23,7 @@ from reaper_ext.session.rpp.edit import (
     track_chunk,
     track_chunks,
 )
-from reaper_ext.session.rpp.reader import FX_TAGS, read_ext_state, read_project, read_track_properties
+from reaper_ext.session.rpp.reader import FX_TAGS, RppSessionReader, read_track_properties
 from reaper_ext.session.rpp.tokens import join_tokens
 
 __all__ = ["RppSessionWriter"]
@@ -32,18 +31,13 @@ __all__ = ["RppSessionWriter"]
 ABSENT = ""  # restore token: the line was not there before
 
 
-class RppSessionWriter:
-    """Write suggestions into an in-memory ``.RPP`` document (save it afterwards)."""
+class RppSessionWriter(RppSessionReader):
+    """Write suggestions into an in-memory ``.RPP`` document (save it afterwards).
 
-    def __init__(self, doc: RppDocument) -> None:
-        self.doc = doc
-
-    def snapshot(self) -> Project:
-        return read_project(self.doc)
+    Reading (``snapshot``, ``read_ext_state``) is the reader's own code.
+    """
 
     # -- ext state -------------------------------------------------------------
-    def read_ext_state(self, section: str) -> dict[str, str]:
-        return read_ext_state(self.doc).get(section, {})
 
     def write_ext_state(self, section: str, key: str, value: str) -> None:
         set_ext_state(self.doc, section, key, value)

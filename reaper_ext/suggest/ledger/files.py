@@ -28,30 +28,22 @@ Pure Python (it runs inside REAPER too).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from reaper_ext.storage.atomic import file_sha256
+
 __all__ = ["FileRemoval", "record_file", "delete_created_files", "delete_after_save", "product_stems_folder", "is_inside"]
 
-_BLOCK = 1 << 20
-
-
-def _sha256(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(_BLOCK), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def record_file(path: str | Path) -> dict:
     """Record a file the product just wrote, for the ledger: absolute path, size, SHA-256."""
     absolute = os.path.abspath(os.fspath(path))
-    return {"path": absolute, "size": os.stat(absolute).st_size, "sha256": _sha256(absolute)}
+    return {"path": absolute, "size": os.stat(absolute).st_size, "sha256": file_sha256(absolute)}
 
 
 @dataclass(frozen=True)
@@ -133,7 +125,7 @@ def delete_created_files(
             if not stat.S_ISREG(status.st_mode):
                 messages.append(f"{prefix}: it is not a regular file; not deleted")
                 continue
-            if status.st_size != record["size"] or _sha256(real) != record["sha256"]:
+            if status.st_size != record["size"] or file_sha256(real) != record["sha256"]:
                 messages.append(f"{prefix}: it changed since reaper-ext wrote it; not deleted")
                 continue
         except OSError as error:
