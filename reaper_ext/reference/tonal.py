@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from reaper_ext.analysis.frames import octave_band_centres
 from reaper_ext.analysis.validate import valid_audio
 
 __all__ = ["BROAD_BANDS", "THIRD_OCTAVE_CENTRES_HZ", "SpectralProfile", "BandSummary", "spectral_profile"]
@@ -31,10 +32,9 @@ BROAD_BANDS: tuple[tuple[str, float, float], ...] = (
     ("high mids", 2000.0, 6000.0),
     ("highs", 6000.0, 20000.0),
 )
-#: ISO 266 nominal third-octave centres, 25 Hz to 20 kHz.
-THIRD_OCTAVE_CENTRES_HZ = np.array([
-    25, 31.5, 40, 50, 63, 80, 100, 125, 160, 200, 250, 315, 400, 500, 630, 800, 1000, 1250, 1600, 2000,
-    2500, 3150, 4000, 5000, 6300, 8000, 10000, 12500, 16000, 20000], dtype=float)
+#: ISO 266 nominal third-octave centres, 25 Hz to 20 kHz, and their IEC 61260-1 band edges:
+#: the same bands the track measurements use (analysis.frames.octave_band_centres).
+THIRD_OCTAVE_CENTRES_HZ, _THIRD_OCTAVE_EDGES_HZ = octave_band_centres(3, low_hz=25.0, high_hz=20000.0)
 _N_FFT = 8192
 _HOP = 4096
 
@@ -137,7 +137,7 @@ def spectral_profile(samples: np.ndarray, sample_rate_hz: float) -> SpectralProf
     if _N_FFT % 2 == 0:
         scale[-1] = 1.0
     scale /= float(_N_FFT * np.sum(window.astype(np.float64) ** 2))
-    third_edges = [(c * 2 ** (-1 / 6), min(c * 2 ** (1 / 6), sample_rate_hz / 2)) for c in THIRD_OCTAVE_CENTRES_HZ]
+    third_edges = [(low, min(high, sample_rate_hz / 2)) for low, high in _THIRD_OCTAVE_EDGES_HZ]
     third_matrix = _band_matrix(freqs, third_edges) * scale[:, None]
     broad_matrix = _band_matrix(freqs, [(low, high) for _, low, high in BROAD_BANDS]) * scale[:, None]
     outputs = {key: np.zeros((n_frames, m.shape[1])) for key, m in
