@@ -22,7 +22,7 @@ import numpy as np
 
 from reaper_ext.analysis.validate import valid_audio
 
-__all__ = ["integrated_loudness", "k_weighting_sos", "ABSOLUTE_GATE_LUFS", "RELATIVE_GATE_LU"]
+__all__ = ["integrated_loudness", "gated_loudness", "power_to_lufs", "k_weighting_sos", "ABSOLUTE_GATE_LUFS", "RELATIVE_GATE_LU"]
 
 ABSOLUTE_GATE_LUFS = -70.0  # BS.1770-4 eq. 6, Gamma_a
 RELATIVE_GATE_LU = -10.0  # BS.1770-4 eq. 6, Gamma_r offset
@@ -41,9 +41,25 @@ def k_weighting_sos(sample_rate_hz: float) -> np.ndarray:
     return np.vstack([np.r_[shelf.b, shelf.a], np.r_[high_pass.b, high_pass.a]])
 
 
-def _power_to_lufs(power: np.ndarray | float) -> np.ndarray | float:
+def power_to_lufs(power: np.ndarray) -> np.ndarray:
+    """K-weighted mean-square power to loudness, ``-inf`` for zero (BS.1770-4 eq. 2 / eq. 4)."""
     with np.errstate(divide="ignore"):
-        return -0.691 + 10.0 * np.log10(power)  # BS.1770-4 eq. 2 / eq. 4
+        return -0.691 + 10.0 * np.log10(np.asarray(power, dtype=float))
+
+
+def gated_loudness(block_power: np.ndarray) -> float:
+    """Integrated loudness of 400 ms gating blocks' K-weighted powers (BS.1770-4 eq. 5-7).
+
+    The absolute gate (-70 LUFS) and then the relative gate (-10 LU under the mean of
+    what passed it); ``-inf`` when no block passes the absolute gate.
+    """
+    block_lufs = power_to_lufs(block_power)
+    above_absolute = np.isfinite(block_lufs) & (block_lufs > ABSOLUTE_GATE_LUFS)
+    if not above_absolute.any():
+        return float("-inf")
+    relative_gate_lufs = float(power_to_lufs(block_power[above_absolute].mean())) + RELATIVE_GATE_LU
+    gated = above_absolute & (block_lufs > relative_gate_lufs)
+    return float(power_to_lufs(block_power[gated].mean()))
 
 
 def integrated_loudness(samples: np.ndarray, sample_rate_hz: float) -> float:
@@ -98,10 +114,4 @@ def integrated_loudness(samples: np.ndarray, sample_rate_hz: float) -> float:
             energy = running[starts + lengths] - running[starts]
         block_power += weight * energy / lengths
 
-    block_lufs = _power_to_lufs(block_power)
-    above_absolute = np.asarray(block_lufs > ABSOLUTE_GATE_LUFS)
-    if not above_absolute.any():
-        return float("-inf")
-    relative_gate_lufs = _power_to_lufs(block_power[above_absolute].mean()) + RELATIVE_GATE_LU
-    gated = above_absolute & (block_lufs > relative_gate_lufs)
-    return float(_power_to_lufs(block_power[gated].mean()))
+    return gated_loudness(block_power)

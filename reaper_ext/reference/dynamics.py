@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reaper_ext.analysis.loudness import integrated_loudness, k_weighting_sos
+from reaper_ext.analysis.loudness import gated_loudness, integrated_loudness, k_weighting_sos, power_to_lufs
 from reaper_ext.analysis.peak import sample_peak_dbfs, true_peak_dbtp
 from reaper_ext.analysis.validate import valid_audio
 from reaper_ext.errors import AnalysisError
@@ -45,11 +45,6 @@ _LRA_ABSOLUTE_GATE_LUFS = -70.0  # EBU Tech 3342
 _LRA_RELATIVE_GATE_LU = -20.0  # EBU Tech 3342
 _LRA_LOW_PERCENTILE = 10.0
 _LRA_HIGH_PERCENTILE = 95.0
-
-
-def _to_lufs(power: np.ndarray) -> np.ndarray:
-    with np.errstate(divide="ignore"):
-        return -0.691 + 10.0 * np.log10(power)  # BS.1770-4 eq. 2
 
 
 @dataclass(frozen=True)
@@ -75,11 +70,11 @@ class LoudnessSeries:
 
     def momentary_lufs(self) -> np.ndarray:
         """Momentary loudness (400 ms windows) every 100 ms, LUFS."""
-        return np.asarray(_to_lufs(self._window_power(_MOMENTARY_STEPS)))
+        return np.asarray(power_to_lufs(self._window_power(_MOMENTARY_STEPS)))
 
     def short_term_lufs(self) -> np.ndarray:
         """Short-term loudness (3 s windows) every 100 ms, LUFS (window ``i`` ends at step ``i + 29``)."""
-        return np.asarray(_to_lufs(self._window_power(_SHORT_TERM_STEPS)))
+        return np.asarray(power_to_lufs(self._window_power(_SHORT_TERM_STEPS)))
 
     def span_psr_db(self, start_sec: float, end_sec: float) -> float | None:
         """Median PSR of the 3 s windows that lie inside ``[start_sec, end_sec)`` (None when none fits).
@@ -102,14 +97,7 @@ class LoudnessSeries:
         The same gating as :func:`reaper_ext.analysis.loudness.integrated_loudness`,
         without filtering the audio a second time.
         """
-        blocks = self._window_power(_MOMENTARY_STEPS)
-        block_lufs = _to_lufs(blocks)
-        above = np.isfinite(block_lufs) & (block_lufs > _LRA_ABSOLUTE_GATE_LUFS)  # BS.1770-4 eq. 6, -70 LUFS
-        if not above.any():
-            return float("-inf")
-        relative = float(_to_lufs(np.array([blocks[above].mean()]))[0]) - 10.0  # BS.1770-4: -10 LU
-        gated = above & (block_lufs > relative)
-        return float(_to_lufs(np.array([blocks[gated].mean()]))[0])
+        return gated_loudness(self._window_power(_MOMENTARY_STEPS))
 
     def short_term_peak_dbfs(self) -> np.ndarray:
         """Sample peak of each 3 s window, dBFS."""
@@ -234,7 +222,7 @@ def measure_dynamics(samples: np.ndarray, sample_rate_hz: float, *, series: Loud
     psr = series.short_term_peak_dbfs() - short_term
     psr_db = float(np.median(psr[gated])) if gated.any() else float(peak - integrated)
     # crest over the steps above the absolute gate: pauses would inflate it
-    step_lufs = _to_lufs(series.step_power)
+    step_lufs = power_to_lufs(series.step_power)
     active = series.step_power[np.isfinite(step_lufs) & (step_lufs > _LRA_ABSOLUTE_GATE_LUFS)]
     if active.size:
         n_channels = samples.shape[1]
