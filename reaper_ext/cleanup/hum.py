@@ -26,6 +26,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from reaper_ext.analysis.biquad import rbj_biquad
+
 __all__ = ["HumMeasure", "measure_hum", "notch_filter", "remove_hum", "NOTCH_Q"]
 
 NOTCH_Q = 30.0  # as the corrective rule's ReaEQ notches
@@ -112,11 +114,7 @@ def measure_hum(
 
 def notch_filter(freq_hz: float, sample_rate_hz: float, q: float = NOTCH_Q) -> tuple[np.ndarray, np.ndarray]:
     """RBJ cookbook notch biquad ``(b, a)``."""
-    w0 = 2 * np.pi * freq_hz / sample_rate_hz
-    alpha = np.sin(w0) / (2 * q)
-    b = np.array([1.0, -2 * np.cos(w0), 1.0])
-    a = np.array([1 + alpha, -2 * np.cos(w0), 1 - alpha])
-    return b / a[0], a / a[0]
+    return rbj_biquad("notch", freq_hz, sample_rate_hz, q=q)
 
 
 def remove_hum(mono: np.ndarray, sample_rate_hz: float, freqs_hz: list[float], *, q: float = NOTCH_Q) -> np.ndarray:

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from reaper_ext.analysis.biquad import rbj_biquad
 from reaper_ext.analysis.loudness import integrated_loudness
 from reaper_ext.analysis.peak import true_peak_dbtp
 from reaper_ext.analysis.validate import valid_audio
@@ -93,22 +94,10 @@ def shelf_sos(kind: str, freq_hz: float, gain_db: float, sample_rate_hz: float) 
     sample_rate_hz : float
         Sample rate.
     """
-    a = 10.0 ** (gain_db / 40.0)
-    w0 = 2.0 * np.pi * freq_hz / sample_rate_hz
-    alpha = np.sin(w0) / 2.0 * np.sqrt(2.0)  # S = 1: (A + 1/A)(1/S - 1) + 2 = 2
-    cos_w0 = np.cos(w0)
-    root = 2.0 * np.sqrt(a) * alpha
-    if kind == "low_shelf":
-        b = [a * ((a + 1) - (a - 1) * cos_w0 + root), 2 * a * ((a - 1) - (a + 1) * cos_w0),
-             a * ((a + 1) - (a - 1) * cos_w0 - root)]
-        den = [(a + 1) + (a - 1) * cos_w0 + root, -2 * ((a - 1) + (a + 1) * cos_w0), (a + 1) + (a - 1) * cos_w0 - root]
-    elif kind == "high_shelf":
-        b = [a * ((a + 1) + (a - 1) * cos_w0 + root), -2 * a * ((a - 1) + (a + 1) * cos_w0),
-             a * ((a + 1) + (a - 1) * cos_w0 - root)]
-        den = [(a + 1) - (a - 1) * cos_w0 + root, 2 * ((a - 1) - (a + 1) * cos_w0), (a + 1) - (a - 1) * cos_w0 - root]
-    else:
+    if kind not in ("low_shelf", "high_shelf"):
         raise AnalysisError(f"shelf kind must be low_shelf or high_shelf, got {kind!r}")
-    return np.array([[*(np.array(b) / den[0]), 1.0, den[1] / den[0], den[2] / den[0]]])
+    b, a = rbj_biquad(kind, freq_hz, sample_rate_hz, gain_db=gain_db, q=1 / np.sqrt(2))  # S = 1
+    return np.array([[*b, *a]])
 
 
 def apply_eq(samples: np.ndarray, sample_rate_hz: float, low_shelf_db: float, high_shelf_db: float) -> np.ndarray:

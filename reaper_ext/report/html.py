@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from reaper_ext.analysis.biquad import BIQUAD_KINDS, rbj_biquad
 from reaper_ext.errors import ProjectWriteError
 from reaper_ext.pipeline.results import SessionAnalysis, TrackAnalysis
 from reaper_ext.session.model import Project
@@ -42,35 +43,6 @@ svg text{font:11px system-ui,sans-serif;fill:#444}.legend span{margin-right:1.2e
 """
 
 
-def _biquad(kind: str, freq_hz: float, gain_db: float, q: float) -> tuple[np.ndarray, np.ndarray]:
-    """RBJ Audio EQ Cookbook coefficients (b, a) at 48 kHz."""
-    w0 = 2 * math.pi * min(freq_hz, _FS_HZ * 0.49) / _FS_HZ
-    cos_w0, alpha = math.cos(w0), math.sin(w0) / (2 * max(q, 1e-3))
-    amp = 10 ** (gain_db / 40)
-    if kind == "highpass":
-        b = [(1 + cos_w0) / 2, -(1 + cos_w0), (1 + cos_w0) / 2]
-        a = [1 + alpha, -2 * cos_w0, 1 - alpha]
-    elif kind == "lowpass":
-        b = [(1 - cos_w0) / 2, 1 - cos_w0, (1 - cos_w0) / 2]
-        a = [1 + alpha, -2 * cos_w0, 1 - alpha]
-    elif kind == "notch":
-        b = [1, -2 * cos_w0, 1]
-        a = [1 + alpha, -2 * cos_w0, 1 - alpha]
-    elif kind in ("low_shelf", "high_shelf"):
-        sign = 1 if kind == "low_shelf" else -1
-        root = 2 * math.sqrt(amp) * alpha
-        b = [amp * ((amp + 1) - sign * (amp - 1) * cos_w0 + root), sign * 2 * amp * ((amp - 1) - sign * (amp + 1) * cos_w0),
-             amp * ((amp + 1) - sign * (amp - 1) * cos_w0 - root)]
-        a = [(amp + 1) + sign * (amp - 1) * cos_w0 + root, -sign * 2 * ((amp - 1) + sign * (amp + 1) * cos_w0),
-             (amp + 1) + sign * (amp - 1) * cos_w0 - root]
-    elif kind == "band":
-        b = [1 + alpha * amp, -2 * cos_w0, 1 - alpha * amp]
-        a = [1 + alpha / amp, -2 * cos_w0, 1 - alpha / amp]
-    else:  # allpass, bandpass: no level change drawn
-        b, a = [1.0, 0.0, 0.0], [1.0, 0.0, 0.0]
-    return np.array(b, dtype=float), np.array(a, dtype=float)
-
-
 def eq_response_db(bands: list[dict], freqs_hz: np.ndarray) -> np.ndarray:
     """Magnitude response (dB) of ``bands`` (FxSpec dict bands) in series, at ``freqs_hz``."""
     z = np.exp(-1j * 2 * np.pi * np.asarray(freqs_hz, dtype=float) / _FS_HZ)
@@ -78,7 +50,10 @@ def eq_response_db(bands: list[dict], freqs_hz: np.ndarray) -> np.ndarray:
     for band in bands:
         if not band.get("enabled", True):
             continue
-        b, a = _biquad(band["kind"], float(band["freq_hz"]), float(band.get("gain_db", 0.0)), float(band.get("q") or 0.707))
+        if band["kind"] not in BIQUAD_KINDS:  # allpass, bandpass: no level change drawn
+            continue
+        b, a = rbj_biquad(band["kind"], min(float(band["freq_hz"]), _FS_HZ * 0.49), _FS_HZ,
+                          gain_db=float(band.get("gain_db", 0.0)), q=max(float(band.get("q") or 0.707), 1e-3))
         response = (b[0] + b[1] * z + b[2] * z * z) / (a[0] + a[1] * z + a[2] * z * z)
         total += 20 * np.log10(np.maximum(np.abs(response), 1e-6))
     return total
