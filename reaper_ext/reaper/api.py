@@ -46,6 +46,9 @@ __all__ = [
     "color_from_native",
     "track_chunk",
     "set_track_chunk",
+    "set_take_value",
+    "item_chunk",
+    "set_item_chunk",
     "fx_custom_name",
     "fx_rename",
     "fx_param_count",
@@ -310,6 +313,22 @@ def item_take(item: str) -> str | None:
 
 def take_value(take: str, key: str) -> float:
     return float(rpr().RPR_GetMediaItemTakeInfo_Value(take, key))
+
+
+def set_take_value(take: str, key: str, value: float) -> bool:
+    """``SetMediaItemTakeInfo_Value`` (``D_VOL`` is the take volume, linear: gain before the track's FX)."""
+    return bool(rpr().RPR_SetMediaItemTakeInfo_Value(take, key, float(value)))
+
+
+def item_chunk(item: str) -> str:
+    """``GetItemStateChunk`` (``isundoOptional`` False: the full chunk, takes and envelopes included)."""
+    result = rpr().RPR_GetItemStateChunk(item, "", _CHUNK_SZ, False)
+    return str(result[2]) if result[0] else ""
+
+
+def set_item_chunk(item: str, chunk: str) -> bool:
+    """``SetItemStateChunk`` (no undo point of its own: the caller's undo block covers it)."""
+    return bool(rpr().RPR_SetItemStateChunk(item, chunk, False))
 
 
 def take_name(take: str) -> str:

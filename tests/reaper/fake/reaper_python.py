@@ -420,6 +420,26 @@ class FakeReaper:
         track.items.append(item)
         return item, {}
 
+    def GetItemStateChunk(self, item, buf, sz, is_undo):
+        """The chunk last set on the item, else one built from its fields (position, length, mute, takes)."""
+        if item is None:
+            return False, item, "", sz, is_undo
+        chunk = getattr(item, "state_chunk", None)
+        if chunk is None:
+            lines = ["<ITEM", f"POSITION {item.position_sec!r}", f"LENGTH {item.length_sec!r}",
+                     f"MUTE {int(item.is_muted)} 0", f"VOLPAN {item.volume!r} 0 1 -1", f"IGUID {item.guid}"]
+            for n, take in enumerate(item.takes):
+                if n:
+                    lines.append("TAKE SEL" if n == item.active_take else "TAKE")
+                if take is None:
+                    continue
+                lines += [f'NAME "{take.name}"', f"VOLPAN {take.volume!r} 0 1 -1", f"SOFFS {take.start_offset_sec!r}",
+                          f"PLAYRATE {take.playrate!r} 1 0 -1 0 0.0025", f"GUID {take.guid}"]
+                if take.source is not None:
+                    lines += [f"<SOURCE {take.source.kind}", f'FILE "{take.source.file}"', ">"]
+            chunk = "\n".join(lines + [">"]) + "\n"
+        return True, item, chunk, sz, is_undo
+
     def SetItemStateChunk(self, item, chunk, is_undo):
         """Keep the chunk; position, length and mute follow its lines, as REAPER reads them."""
         if item is None:
