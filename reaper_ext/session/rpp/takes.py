@@ -18,6 +18,11 @@ Both are the switched-off forms of the tuning and clean-up suggestions:
 
 Every edit inserts or deletes whole lines, so removing what was added gives
 back the original bytes.
+
+The same functions edit a **live item's state chunk** (``GetItemStateChunk``):
+:func:`item_document` wraps the chunk in a project and a track so it reads as
+an ``.RPP`` document, :func:`item_chunk_text` gives the edited chunk back for
+``SetItemStateChunk`` (:mod:`reaper_ext.session.live_takes`).
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reaper_ext.errors import ProjectError, SuggestionError
-from reaper_ext.session.rpp.document import Chunk, RppDocument, line_ending
+from reaper_ext.session.rpp.document import Chunk, RppDocument, line_ending, split_lines
 from reaper_ext.session.rpp.edit import format_number, new_guid, track_chunks
 from reaper_ext.session.rpp.tokens import join_tokens
 
@@ -42,6 +47,8 @@ __all__ = [
     "take_index",
     "set_active_take",
     "remove_take",
+    "item_document",
+    "item_chunk_text",
 ]
 
 # Lines REAPER writes in an envelope block before its points (the corpus' <MASTERPLAYSPEEDENV, <TEMPOENVEX).
@@ -271,3 +278,37 @@ def remove_take(doc: RppDocument, item_guid: str, take_guid: str) -> bool:
         raise SuggestionError("the take is active; it was left in place")
     doc.delete_lines(take.start, take.end - take.start)
     return True
+
+
+# The wrapping that makes an item chunk read as a project: a project and one track around it.
+_CHUNK_HEAD = ["<REAPER_PROJECT 0.1\n", "<TRACK\n"]
+_CHUNK_TAIL = [">\n", ">\n"]
+
+
+def item_document(chunk: str) -> RppDocument:
+    """An item's state chunk (``<ITEM`` ... ``>``, as ``GetItemStateChunk`` gives it) as a document.
+
+    The functions of this module find the item by its ``IGUID`` and edit it in
+    place; :func:`item_chunk_text` gives the chunk back.
+
+    Raises
+    ------
+    ProjectError
+        The text is not one ``<ITEM`` chunk.
+    """
+    lines = split_lines(chunk.replace("\r\n", "\n"))
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    if not lines or not lines[0].strip().startswith("<ITEM"):
+        raise ProjectError(f"not an item chunk: {chunk[:40]!r}")
+    doc = RppDocument(_CHUNK_HEAD + lines + _CHUNK_TAIL)  # RppParseError (a ProjectError) when unbalanced
+    items = doc.root.children[0].find_all("ITEM") if doc.root.children else []
+    if len(items) != 1 or items[0].start != len(_CHUNK_HEAD) or items[0].end != len(doc.lines) - len(_CHUNK_TAIL) - 1:
+        raise ProjectError("the item chunk is not one balanced <ITEM block")
+    return doc
+
+
+def item_chunk_text(doc: RppDocument) -> str:
+    """The item chunk of a document made by :func:`item_document`, as edited."""
+    item = doc.root.children[0].find_all("ITEM")[0]
+    return "".join(doc.lines[item.start:item.end + 1])

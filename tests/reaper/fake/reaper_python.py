@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from tests.reaper.fake import fx_params as fxp
+from tests.reaper.fake import item_chunks
 from tests.reaper.fake.project import (
     DEFAULT_EQ_BANDS,
     FakeFx,
@@ -79,6 +80,9 @@ class FakeReaper:
         self.play_state = 0  # GetPlayState: &1 playing
         self.solo: dict[int, int] = {}  # id(track) -> I_SOLO
         self.commands: list[int] = []  # Main_OnCommand ids, in order
+        # the file dialog's answers (a path, or None for Cancel), and the projects opened
+        self.file_answers: list[str | None] = []
+        self.opened_projects: list[str] = []
 
     # -- test helpers --------------------------------------------------------------------------
     def missing(self) -> set[str]:
@@ -355,6 +359,12 @@ class FakeReaper:
     def GetActiveTake(self, item):
         return None if item is None else item.take()
 
+    def CountTakes(self, item):
+        return 0 if item is None else len(item.takes)
+
+    def GetTake(self, item, idx):
+        return item.takes[idx] if item is not None and 0 <= idx < len(item.takes) else None
+
     _TAKE_ATTRS = {"D_VOL": "volume", "D_STARTOFFS": "start_offset_sec", "D_PLAYRATE": "playrate"}
 
     def GetMediaItemTakeInfo_Value(self, take, key):
@@ -421,39 +431,21 @@ class FakeReaper:
         return item, {}
 
     def GetItemStateChunk(self, item, buf, sz, is_undo):
-        """The chunk last set on the item, else one built from its fields (position, length, mute, takes)."""
+        """The item as a chunk, built from its state: fields, takes, the active take, take envelopes (item_chunks)."""
         if item is None:
-            return False, item, "", sz, is_undo
-        chunk = getattr(item, "state_chunk", None)
-        if chunk is None:
-            lines = ["<ITEM", f"POSITION {item.position_sec!r}", f"LENGTH {item.length_sec!r}",
-                     f"MUTE {int(item.is_muted)} 0", f"VOLPAN {item.volume!r} 0 1 -1", f"IGUID {item.guid}"]
-            for n, take in enumerate(item.takes):
-                if n:
-                    lines.append("TAKE SEL" if n == item.active_take else "TAKE")
-                if take is None:
-                    continue
-                lines += [f'NAME "{take.name}"', f"VOLPAN {take.volume!r} 0 1 -1", f"SOFFS {take.start_offset_sec!r}",
-                          f"PLAYRATE {take.playrate!r} 1 0 -1 0 0.0025", f"GUID {take.guid}"]
-                if take.source is not None:
-                    lines += [f"<SOURCE {take.source.kind}", f'FILE "{take.source.file}"', ">"]
-            chunk = "\n".join(lines + [">"]) + "\n"
-        return True, item, chunk, sz, is_undo
+            return False, {}
+        return True, {1: item_chunks.item_chunk_text(item)}
 
     def SetItemStateChunk(self, item, chunk, is_undo):
-        """Keep the chunk; position, length and mute follow its lines, as REAPER reads them."""
+        """The item becomes what the chunk says (position, length, mute, takes, active take, take envelopes)."""
         if item is None:
             return False
+        try:
+            item_chunks.apply_item_chunk(item, chunk, take_class=FakeTake, source_class=FakeSource)
+        except ValueError:
+            return False  # REAPER refuses a chunk it cannot read
         self._changed("SetItemStateChunk")
-        item.state_chunk = chunk
-        for line in chunk.splitlines():
-            words = line.split()
-            if words[:1] == ["POSITION"]:
-                item.position_sec = float(words[1])
-            elif words[:1] == ["LENGTH"]:
-                item.length_sec = float(words[1])
-            elif words[:1] == ["MUTE"]:
-                item.is_muted = words[1] != "0"
+        item.state_chunk = chunk  # the last chunk set, as text, for tests that look at it
         return True
 
     def GetSet_LoopTimeRange2(self, proj, is_set, is_loop, start_sec, end_sec, allow_autoseek):
@@ -848,6 +840,17 @@ class FakeReaper:
 
     def Main_OnCommand(self, command, flag):
         self.commands.append(int(command))
+
+    # -- a file dialog and opening a project (the Study action) -------------------------------------
+    def GetUserFileNameForRead(self, file_name, title, default_ext):
+        # REAPER shows an open-file dialog; the test answers it (file_answers), Cancel when none is left
+        answer = self.file_answers.pop(0) if self.file_answers else None
+        return (False, {}) if answer is None else (True, {0: str(answer)})
+
+    def Main_openProject(self, name):
+        # REAPER replaces the project in the current tab with the file (the fake's own loader reads it)
+        self.opened_projects.append(name)
+        self.project = load_rpp(Path(name), platform=self.platform)
 
 
 def _split_chunk_line(line: str) -> list[str]:
