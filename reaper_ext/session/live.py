@@ -335,6 +335,12 @@ class LiveSession:
         if self._item(item_guid) is not None:
             self.set_item_mute(item_guid, is_muted)
 
+    def take_editor(self) -> Any:
+        """Take pitch envelopes and extra takes, through the items' state chunks (:mod:`reaper_ext.session.live_takes`)."""
+        from reaper_ext.session.live_takes import LiveTakeEditor
+
+        return LiveTakeEditor(self._item)
+
     def set_tempo(self, tempo_bpm: float) -> str | None:
         api.rpr().RPR_SetCurrentBPM(api.ACTIVE_PROJECT, float(tempo_bpm), False)
         return None
