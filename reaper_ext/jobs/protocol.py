@@ -7,7 +7,9 @@ per-user folder (mode 0700) holding:
   the settings file), written once by the REAPER side;
 - ``progress.json``: ``{"fraction", "stage", "eta_sec"}``, rewritten atomically
   by the worker;
-- ``result.json``: the suggestions (as dicts), stems, messages, report path;
+- ``result.json``: the suggestions (as dicts), stems, messages, report path; for a
+  file job (:data:`FILE_JOB_KINDS`) no suggestions but the file it made
+  (``project_path``: the study project);
 - ``error.json``: ``{"message", "is_cancelled"}`` when the worker failed or
   was cancelled;
 - ``cancel``: its presence asks the worker to stop;
@@ -33,6 +35,8 @@ __all__ = [
     "SELECTION_KINDS",
     "replace_scope",
     "JOB_KINDS",
+    "FILE_JOB_KINDS",
+    "ALL_JOB_KINDS",
     "JOB_FILE",
     "PROGRESS_FILE",
     "RESULT_FILE",
@@ -50,10 +54,16 @@ __all__ = [
     "unfinished_jobs",
 ]
 
+#: Jobs whose result is suggestions for the open project (the ledger applies them; each but
+#: ``analyze`` is filtered to its kinds, :data:`KIND_FILTERS`).
 JOB_KINDS = (
     "analyze", "label", "suggest_fx", "mark_problems", "mark_sections", "separate", "cleanup", "sparks", "compare",
     "tuning", "denoise",
 )
+#: Jobs whose result is a new file, not suggestions: no kind filter, nothing in the open project
+#: is written or replaced ("study": a study project of a reference track, opened when done).
+FILE_JOB_KINDS = ("study",)
+ALL_JOB_KINDS = JOB_KINDS + FILE_JOB_KINDS
 JOB_FILE = "job.json"
 PROGRESS_FILE = "progress.json"
 RESULT_FILE = "result.json"
@@ -121,8 +131,8 @@ def _prune(folder: Path) -> None:
 def create_job(kind: str, *, project: dict, selected_track_guids: list[str], selected_item_guids: list[str] | None = None,
                settings_path: str | None = None, folder: Path | None = None, options: dict | None = None) -> Path:
     """Make a job folder with its ``job.json``; returns the folder."""
-    if kind not in JOB_KINDS:
-        raise ValueError(f"unknown job kind {kind!r}: one of {', '.join(JOB_KINDS)}")
+    if kind not in ALL_JOB_KINDS:
+        raise ValueError(f"unknown job kind {kind!r}: one of {', '.join(ALL_JOB_KINDS)}")
     base = folder or private_dir()
     _prune(base)
     job_dir = base / f"{time.strftime('%Y%m%d-%H%M%S')}-{kind}-{uuid.uuid4().hex[:8]}"
@@ -176,8 +186,11 @@ def replace_scope(kind: str, selected_track_guids: list[str]):
     """Which pending suggestions a job's result replaces: those it could have made again.
 
     ``None`` means every pending suggestion (a whole-session analysis); separating
-    replaces only an earlier separation of the same items (same ids).
+    replaces only an earlier separation of the same items (same ids); a file job
+    (:data:`FILE_JOB_KINDS`) replaces nothing.
     """
+    if kind in FILE_JOB_KINDS:
+        return lambda suggestion: False
     kinds = KIND_FILTERS.get(kind)
     if kinds is None:
         return None

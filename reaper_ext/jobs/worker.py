@@ -3,7 +3,8 @@
 Started by an action inside REAPER (:mod:`reaper_ext.reaper.runner`) in the
 package's own virtual environment, so numpy, librosa, torch and demucs never
 load in REAPER's Python. It reads ``job.json``, rebuilds the project
-snapshot, analyses it (or separates the selected items into stems), writes
+snapshot, analyses it (or separates the selected items into stems, or builds
+a study project of a reference track), writes
 ``progress.json`` as it goes and ``result.json`` at the end; ``error.json``
 when it fails or is cancelled (a ``cancel`` file in the job folder, checked
 between tracks). See :mod:`reaper_ext.jobs.protocol` for the files.
@@ -137,7 +138,7 @@ def run_job(job_dir: Path) -> int:
     job = jobs.read_json(job_dir / jobs.JOB_FILE)
     progress = _Progress(job_dir)
     try:
-        if not isinstance(job, dict) or job.get("kind") not in jobs.JOB_KINDS:
+        if not isinstance(job, dict) or job.get("kind") not in jobs.ALL_JOB_KINDS:
             raise WorkerError(f"{job_dir / jobs.JOB_FILE}: missing or not a reaper-ext job; start the action again")
         progress(0.0, "reading the project", force=True)
         if job["kind"] in ("tuning", "denoise"):
@@ -152,6 +153,10 @@ def run_job(job_dir: Path) -> int:
             from reaper_ext.reference.job import run_compare_job
 
             result = run_compare_job(job, progress)
+        elif job["kind"] == "study":
+            from reaper_ext.reference.job import run_study_job
+
+            result = run_study_job(job, progress)
         else:
             result = _separate(job, job_dir, progress) if job["kind"] == "separate" else _analyse(job, job_dir, progress)
         progress(1.0, "done", force=True)

@@ -12,6 +12,10 @@ around it, through :func:`reaper_ext.suggest.ledger.core.apply_suggestions`.
 If the user changed a track while the worker ran (its name, items or FX),
 the user wins: that track's suggestions are dropped, with a message.
 
+A file job (``study``) writes nothing into the open project: no undo block;
+when it is done its new project is opened with ``Main_openProject`` (or its
+path is given when this REAPER lacks the function).
+
 Accept and reject run here directly (pure Python, one undo block).
 Errors never escape into REAPER as tracebacks: they become console messages.
 """
@@ -50,6 +54,7 @@ TITLES = {
     "separate": "Separate selected items into stems",
     "sparks": "Sparks for this section",
     "compare": "Compare with reference",
+    "study": "Study a reference track",
     "cleanup": "Clean up session before mixing",
     "tuning": "Check tuning of selected tracks",
     "denoise": "Clean up noise on selected items",
@@ -61,7 +66,7 @@ TITLES = {
     "cancel": "Cancel running analysis",
     "check": "Check this REAPER",
 }
-WORKER_KINDS = frozenset(jobs.JOB_KINDS)
+WORKER_KINDS = frozenset(jobs.ALL_JOB_KINDS)
 TICK_CODE = "import reaper_ext.reaper.runner as _reaper_ext_runner; _reaper_ext_runner.tick()"
 CONSOLE_EVERY_SEC = 2.0  # progress lines in the console, at most this often
 CANCEL_GRACE_SEC = 10.0  # after this, a cancelled worker that is still running is terminated
@@ -189,6 +194,13 @@ def _start_job(kind: str) -> None:
     if _current is not None and _current.process.poll() is None and _current.cancelled_at is None:
         _say(f"{TITLES[_current.kind]} is still running; run 'Cancel running analysis' to stop it")
         return
+    options: dict | None = None
+    if kind == "study":
+        reference = _file_to_study()
+        if reference is None:
+            _say(f"{TITLES[kind]}: no file chosen; nothing was done")
+            return
+        options = {"reference_path": reference}
     python = find_worker_python()
     session = LiveSession()
     project = session.snapshot()
@@ -196,7 +208,8 @@ def _start_job(kind: str) -> None:
     items = [api.item_guid(item) for item in api.selected_items()] if kind in ("separate", "denoise") else []
     settings_path = os.environ.get("REAPER_EXT_CONFIG")
     # sparks: for the time selection, else the section under the edit cursor
-    options = {"time_selection_sec": api.time_selection(), "cursor_sec": api.cursor_position()} if kind == "sparks" else None
+    if kind == "sparks":
+        options = {"time_selection_sec": api.time_selection(), "cursor_sec": api.cursor_position()}
     job_dir = jobs.create_job(kind, project=project.to_dict(), selected_track_guids=selected,
                               selected_item_guids=items, settings_path=settings_path, options=options)
     process = _start_worker(python, job_dir)
@@ -246,6 +259,9 @@ def _tick(job: RunningJob) -> bool:
         result = jobs.read_json(result_path)
         if result is None:
             _say(f"{TITLES[job.kind]}: the worker's result in {result_path} is unreadable; nothing was changed")
+            return False
+        if job.kind in jobs.FILE_JOB_KINDS:
+            _finish_file_job(job, result)  # a new file: nothing to apply to this project
             return False
         # first tick: read the result and check for user edits; apply on the next tick,
         # so no single defer tick does both (each stays well under 50 ms)
@@ -331,6 +347,58 @@ def _apply(job: RunningJob, result: dict, suggestions: list, messages: list[str]
     _say(f"{title}: done in {time.monotonic() - job.started:.1f} s: {summary}")
     for message in messages:
         _say("  " + message)
+
+
+# -- the study: a file to study, and the project it makes ------------------------------------------
+# REAPER's Python API (tests/data/reaper_api/reaper_python_api.json): GetUserFileNameForRead returns
+# (retval, filename, title, defext); Main_openProject(name) returns nothing.
+# TODO(api.py owner): move these two calls into reaper_ext.reaper.api beside the other adapters.
+_STUDY_DIALOG_TITLE = "reaper-ext: choose a track to study"
+_OPEN_PROJECT = "Main_openProject"
+
+
+def _selected_item_file() -> str | None:
+    """The file under the first selected audio item (a section's parent file), or None."""
+    for item in api.selected_items():
+        take = api.item_take(item)
+        source = api.take_source(take) if take is not None else None
+        while source is not None and api.source_parent(source) is not None:
+            source = api.source_parent(source)  # a SECTION (or reversed) item: its whole file
+        if source is None or api.source_type(source).upper() == "MIDI":
+            continue
+        path = api.source_file_name(source)
+        if path and Path(path).is_file():
+            return path
+    return None
+
+
+def _file_to_study() -> str | None:
+    """The selected item's file, else the one the user picks (``GetUserFileNameForRead``); None if cancelled."""
+    found = _selected_item_file()
+    if found is not None:
+        return found
+    result = api.rpr().RPR_GetUserFileNameForRead("", _STUDY_DIALOG_TITLE, "wav")
+    is_chosen, path = bool(result[0]), str(result[1])
+    return path if is_chosen and path else None
+
+
+def _finish_file_job(job: RunningJob, result: dict) -> None:
+    """A file job's end: its messages, its page as the last report, and the new project opened (or named)."""
+    title = TITLES[job.kind]
+    if result.get("report"):
+        (jobs.private_dir() / LAST_REPORT_FILE).write_text(str(result["report"]), encoding="utf-8")
+    _say(f"{title}: done in {time.monotonic() - job.started:.1f} s; this project was not changed")
+    for message in result.get("messages", []):
+        _say("  " + message)
+    project_path = result.get("project_path")
+    if not project_path:
+        return
+    if api.api_exists(_OPEN_PROJECT):
+        # REAPER opens it in the current project tab (asking first to save unsaved changes)
+        getattr(api.rpr(), "RPR_" + _OPEN_PROJECT)(str(project_path))
+        _say(f"  opened {project_path}")
+    else:
+        _say(f"  open {project_path} with File > Open project")
 
 
 def _accept_or_reject(kind: str) -> None:

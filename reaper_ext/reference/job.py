@@ -1,6 +1,6 @@
 """The worker's side of the actions "Compare with reference" and "Study a reference track".
 
-Neither action asks for anything. The references are the audio items on the
+The compare action asks for nothing. The references are the audio items on the
 project's track(s) named ``Reference`` (case and surrounding spaces ignored);
 the mix is every other track, rendered offline (:mod:`~reaper_ext.reference.render`:
 faders, pans, mutes, item gains; no FX). The comparison page goes to the
@@ -9,8 +9,10 @@ action opens it); the sentences go to the console. No suggestion is written by
 these jobs (the result's list is empty, so no pending suggestion is replaced):
 the gain suggestions and the master chain are on the page.
 
-The study is written beside the project, in ``reaper-ext study/<reference name>/``
-(``study.RPP`` to open, ``study.html`` to read).
+The study asks for its file (or takes the selected item's) and is written beside the
+project, in ``reaper-ext study/<reference name>/`` (``study.RPP``, which the action
+opens, and ``study.html`` to read); a study already there is kept, the new one goes to
+``<reference name> 2``.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-__all__ = ["REFERENCE_TRACK_NAME", "reference_files", "run_compare_job", "run_study_job"]
+__all__ = ["REFERENCE_TRACK_NAME", "reference_files", "run_compare_job", "run_study_job", "study_folder"]
 
 REFERENCE_TRACK_NAME = "reference"
 _RATE_HZ = 44100
@@ -74,20 +76,55 @@ def run_compare_job(job: dict, progress) -> dict:
             "messages": comparison.notes + comparison.sentences + [plan.note, f"the comparison page: {page}"]}
 
 
+def study_folder(base: Path, reference: Path) -> Path:
+    """A new folder for a study of ``reference``: ``<base>/reaper-ext study/<name>`` (``<name> 2``... if taken).
+
+    A study already there is never overwritten: the user may have edited its project.
+    """
+    parent = base / "reaper-ext study"
+    folder = parent / reference.stem
+    n = 2
+    while (folder / "study.RPP").exists():
+        folder = parent / f"{reference.stem} {n}"
+        n += 1
+    return folder
+
+
 def run_study_job(job: dict, progress) -> dict:
-    """Build a study project of the first item on the Reference track; returns the worker's result dict."""
-    from reaper_ext.errors import AnalysisError
+    """Build a study project of a reference track; returns the worker's result dict.
+
+    The reference is ``options["reference_path"]`` (the file the action asked for, or the
+    selected item's), else the first item on the project's ``Reference`` track. The stems
+    come from the settings' separation model; when separation fails the study is made
+    without them and a message says why. The result's ``project_path`` is the study
+    project (the action opens it), ``report`` its study sheet.
+    """
+    from reaper_ext.errors import AnalysisError, MediaError
     from reaper_ext.reference.study import build_study
     from reaper_ext.session.serialize import project_from_dict
+    from reaper_ext.settings import load_settings
 
     project = project_from_dict(job["project"])
-    files = reference_files(project)
-    if not files:
-        raise AnalysisError("no reference: put the track to study as an item on a track named 'Reference'")
-    base = Path(project.path).parent if project.path else files[0].parent
-    out_dir = base / "reaper-ext study" / files[0].stem
-    progress(0.1, f"studying {files[0].name}")
-    result = build_study(files[0], out_dir)
-    return {"suggestions": [], "report": str(result.sheet_path),
-            "messages": [f"study project: {result.project_path} (open it with File > Open project)",
-                         f"study sheet: {result.sheet_path}"]}
+    settings = load_settings(job.get("settings_path"))
+    chosen = (job.get("options") or {}).get("reference_path")
+    if chosen:
+        reference = Path(chosen)
+        if not reference.is_file():
+            raise MediaError(f"{reference}: no such file; choose the track to study again")
+    else:
+        files = reference_files(project)
+        if not files:
+            raise AnalysisError("no reference: choose a file, select an audio item, or put the track to study "
+                                "as an item on a track named 'Reference'")
+        reference = files[0]
+    base = Path(project.path).parent if project.path else reference.parent
+    out_dir = study_folder(base, reference)
+    progress(0.05, f"studying {reference.name}")
+    model_repo = Path(settings.separation_model_repo) if settings.separation_model_repo else None
+    result = build_study(reference, out_dir, separation_model=settings.separation_model, model_repo=model_repo,
+                         device=settings.separation_device, stems_optional=True,
+                         progress=lambda fraction, stage: progress(0.05 + 0.9 * fraction, stage))
+    messages = [*result.notes, f"{len(result.stem_paths)} stem track(s), muted",
+                f"study project: {result.project_path}", f"study sheet: {result.sheet_path}"]
+    return {"suggestions": [], "report": str(result.sheet_path), "project_path": str(result.project_path),
+            "messages": messages}

@@ -37,6 +37,7 @@ class StudyResult:
     project_path: Path
     sheet_path: Path
     stem_paths: tuple[Path, ...]
+    notes: tuple[str, ...] = ()
 
 
 def _guid() -> str:
@@ -77,16 +78,39 @@ def _wav_bytes(samples: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
-def build_study(reference: Path, out_dir: Path, *, separation_model: str | None = None) -> StudyResult:
+def build_study(reference: Path, out_dir: Path, *, separation_model: str | None = None, model_repo: Path | None = None,
+                device: str | None = None, stems_optional: bool = False, progress=None) -> StudyResult:
     """Build the study project and sheet for ``reference`` in ``out_dir``.
+
+    Parameters
+    ----------
+    reference : Path
+        The track to study (any file libsndfile reads).
+    out_dir : Path
+        Created if missing; ``reference.wav``, ``study.RPP``, ``study.html`` and the stems go there.
+    separation_model : str, optional
+        Separate the stems with this model (none: no stem tracks).
+    model_repo, device
+        Where the model's files are, and cuda/mps/cpu (:func:`reaper_ext.separation.arrays.separate_array`).
+    stems_optional : bool
+        A failed separation becomes a note in :attr:`StudyResult.notes` (the study is made
+        without stems) instead of an error: the action's choice, where the model may be missing.
+    progress : callable, optional
+        ``progress(fraction, stage)`` between the stages (it may raise to cancel).
 
     Raises
     ------
     MediaError
         The reference cannot be read.
     SeparationError, ModelNotFoundError
-        Separation was asked for and failed.
+        Separation was asked for and failed (and ``stems_optional`` is false).
     """
+    from reaper_ext.errors import SeparationError
+
+    def report(fraction: float, stage: str) -> None:
+        if progress is not None:
+            progress(fraction, stage)
+
     import soundfile
 
     from reaper_ext.analysis.song import analyze_song
@@ -106,18 +130,27 @@ def build_study(reference: Path, out_dir: Path, *, separation_model: str | None 
     out_dir.mkdir(parents=True, exist_ok=True)
     reference_name = "reference.wav"
     write_atomic(out_dir / reference_name, _wav_bytes(audio), mode=0o644)
+    report(0.1, "sections, tempo and key")
     song = analyze_song(audio, _RATE_HZ)
     series = loudness_series(audio, _RATE_HZ)
     roles = section_roles(song.sections, series)
     profile = spectral_profile(audio, _RATE_HZ)
     stems: dict[str, np.ndarray] = {}
     stem_files: list[tuple[str, str]] = []
+    notes: list[str] = []
     if separation_model:
-        stems = separate_stems(audio, _RATE_HZ, model=separation_model)
+        report(0.4, f"separating the stems ({separation_model})")
+        try:
+            stems = separate_stems(audio, _RATE_HZ, model=separation_model, model_repo=model_repo, device=device)
+        except SeparationError as error:
+            if not stems_optional:
+                raise
+            notes.append(f"no stem tracks: separation with {separation_model} failed ({error})")
         for name, stem in stems.items():
             file_name = f"stem-{name}.wav"
             write_atomic(out_dir / file_name, _wav_bytes(stem), mode=0o644)
             stem_files.append((name, file_name))
+    report(0.9, "writing the study project and sheet")
     length_sec = audio.shape[0] / _RATE_HZ
     regions = [(r.name, r.section.start_sec, r.section.end_sec) for r in roles]
     project_path = out_dir / "study.RPP"
@@ -151,4 +184,4 @@ def build_study(reference: Path, out_dir: Path, *, separation_model: str | None 
              'stroke="#337ab7"/></svg>\n')
     sheet_path = out_dir / "study.html"
     write_atomic(sheet_path, sheet.encode("utf-8"), mode=0o644)
-    return StudyResult(project_path, sheet_path, tuple(out_dir / f for _, f in stem_files))
+    return StudyResult(project_path, sheet_path, tuple(out_dir / f for _, f in stem_files), tuple(notes))
