@@ -113,6 +113,16 @@ class Settings:
     denoise : dict
         Table ``[denoise]``: ``enabled`` (``analyze`` renders capped clean-ups as new takes;
         default false) and the thresholds of :class:`reaper_ext.cleanup.config.CleanupSettings`.
+    references : list of dict
+        Array of tables ``[[references]]``: reference tracks for ``compare`` and the
+        *Compare with reference* action when no ``Reference`` track (or ``--reference``)
+        gives any: ``path`` (relative paths from the settings file's folder) and
+        ``weight`` (> 0, default 1) in the weighted average.
+    platforms : list of dict
+        Array of tables ``[[platforms]]``: the platform card's entries besides or instead
+        of the defaults (Spotify -14 LUFS, Apple Music -16, YouTube -14, all -1 dBTP):
+        ``name``, ``target_lufs``, ``ceiling_dbtp`` (default -1), ``turns_up`` (default
+        true); an entry named like a default replaces it.
     source_path : str or None
         The file these settings came from (None for the defaults).
     """
@@ -135,6 +145,8 @@ class Settings:
     separation_device: str | None = None
     tuning: dict[str, Any] = field(default_factory=lambda: {"enabled": False})
     denoise: dict[str, Any] = field(default_factory=lambda: {"enabled": False})
+    references: list[dict[str, Any]] = field(default_factory=list)
+    platforms: list[dict[str, Any]] = field(default_factory=list)
     source_path: str | None = None
 
     def is_enabled(self, rule: str) -> bool:
@@ -149,7 +161,8 @@ class Settings:
     def cache_key(self) -> str:
         """Return a string that changes whenever a setting that changes the suggestions changes."""
         data = asdict(self)
-        for key in ("source_path", "separation_model", "separation_model_repo", "separation_device"):
+        for key in ("source_path", "separation_model", "separation_model_repo", "separation_device", "references",
+                    "platforms"):
             data.pop(key, None)  # these don't change any analysis or suggestion
         return json.dumps(data, sort_keys=True)
 
@@ -196,6 +209,56 @@ _NUMBER_RANGES: dict[str, tuple[float, float]] = {
     "eq_max_boost_db": (0.0, 24.0),
     "gate_margin_db": (0.0, 40.0),
 }
+
+
+def _array_of_tables(path: Path, key: str, value: Any) -> list[dict]:
+    if not isinstance(value, list) or not all(isinstance(entry, dict) for entry in value):
+        raise _bad(path, key, value, f"an array of tables ([[{key}]] entries)")
+    return value
+
+
+def _references(path: Path, value: Any) -> list[dict[str, Any]]:
+    """``[[references]]``: ``path`` (from the settings file's folder when relative) and ``weight``."""
+    out = []
+    for n, entry in enumerate(_array_of_tables(path, "references", value), start=1):
+        unknown = set(entry) - {"path", "weight"}
+        if unknown:
+            raise SettingsError(f"{path}: unknown key(s) {', '.join(sorted(unknown))} in reference {n}: "
+                                "a reference has path and weight")
+        file = entry.get("path")
+        if not isinstance(file, str) or not file.strip():
+            raise _bad(path, f"references[{n}].path", file, "the path of an audio file")
+        weight = _number(path, f"references[{n}].weight", entry.get("weight", 1.0), 0.0, 100.0)
+        if weight <= 0.0:
+            raise _bad(path, f"references[{n}].weight", weight, "a weight above 0")
+        out.append({"path": str(path.parent / Path(file).expanduser()), "weight": weight})
+    return out
+
+
+def _platforms(path: Path, value: Any) -> list[dict[str, Any]]:
+    """``[[platforms]]``: ``name``, ``target_lufs``, ``ceiling_dbtp`` (-1), ``turns_up`` (true)."""
+    out: list[dict[str, Any]] = []
+    for n, entry in enumerate(_array_of_tables(path, "platforms", value), start=1):
+        unknown = set(entry) - {"name", "target_lufs", "ceiling_dbtp", "turns_up"}
+        if unknown:
+            raise SettingsError(f"{path}: unknown key(s) {', '.join(sorted(unknown))} in platform {n}: "
+                                "a platform has name, target_lufs, ceiling_dbtp and turns_up")
+        name = entry.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise _bad(path, f"platforms[{n}].name", name, "a non-empty name")
+        if name.strip().lower() in (other["name"].lower() for other in out):
+            raise _bad(path, f"platforms[{n}].name", name, "a name not used by another platform entry")
+        if "target_lufs" not in entry:
+            raise SettingsError(f"{path}: platform {n} ({name!r}) has no target_lufs: add its loudness target")
+        turns_up = entry.get("turns_up", True)
+        if not isinstance(turns_up, bool):
+            raise _bad(path, f"platforms[{n}].turns_up", turns_up, "true or false")
+        out.append({"name": name.strip(),
+                    "target_lufs": _number(path, f"platforms[{n}].target_lufs", entry["target_lufs"], -60.0, 0.0),
+                    "ceiling_dbtp": _number(path, f"platforms[{n}].ceiling_dbtp", entry.get("ceiling_dbtp", -1.0),
+                                            -20.0, 0.0),
+                    "turns_up": turns_up})
+    return out
 
 
 def _settings_from_dict(data: dict[str, Any], path: Path) -> Settings:
@@ -250,6 +313,10 @@ def _settings_from_dict(data: dict[str, Any], path: Path) -> Settings:
             except SettingsError as error:
                 raise SettingsError(f"{path}: {error}") from None
             setattr(settings, key, {"enabled": enabled, **table})
+        elif key == "references":
+            settings.references = _references(path, value)
+        elif key == "platforms":
+            settings.platforms = _platforms(path, value)
         elif key == "rules":
             for name, enabled in _table(path, key, value).items():
                 if name not in RULE_NAMES:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 import time
 from argparse import Namespace
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-__all__ = ["add_parsers", "run_compare", "run_master", "run_study", "load_mix"]
+__all__ = ["add_parsers", "run_compare", "run_master", "run_study", "load_mix", "card_platforms", "settings_references"]
 
 _SAMPLE_RATE_HZ = 44100
 
@@ -21,7 +21,8 @@ def add_parsers(subparsers, command: Callable[[str, str, str], None]) -> None:
     """Add ``compare``, ``master`` and ``study`` to the CLI; ``command`` registers each runner."""
     parser = subparsers.add_parser("compare", help="compare a mix with reference tracks (loudness-matched, per section)")
     parser.add_argument("mix", help="a .RPP project (rendered offline: faders, pans, mutes; no FX) or an audio file")
-    parser.add_argument("--reference", action="append", required=True, metavar="REF.wav", help="a reference (repeatable)")
+    parser.add_argument("--reference", action="append", metavar="REF.wav",
+                        help="a reference (repeatable; default: the settings' [[references]])")
     parser.add_argument("--weight", action="append", type=float, metavar="W",
                         help="each reference's weight in the average, in --reference order (default: equal)")
     parser.add_argument("--mix-render", metavar="FILE", help="use this render of the project instead of the offline mix")
@@ -29,6 +30,7 @@ def add_parsers(subparsers, command: Callable[[str, str, str], None]) -> None:
                         "(htdemucs...; the mix uses the session's tracks); time reported apart")
     parser.add_argument("--no-sections", action="store_true", help="compare whole songs only (no section analysis)")
     _add_master_options(parser)
+    parser.add_argument("--settings", metavar="FILE", help="settings TOML (default: the user settings file)")
     parser.add_argument("--json", metavar="OUT.json", help="write the comparison as JSON")
     parser.add_argument("--report", metavar="OUT.html", help="write the comparison page (HTML)")
     command("compare", "reaper_ext.cli.compare", "run_compare")
@@ -36,6 +38,7 @@ def add_parsers(subparsers, command: Callable[[str, str, str], None]) -> None:
     parser = subparsers.add_parser("master", help="check a master: loudness, true peak, platforms, a solved master chain")
     parser.add_argument("mix", help="a .RPP project or an audio file")
     _add_master_options(parser)
+    parser.add_argument("--settings", metavar="FILE", help="settings TOML (default: the user settings file)")
     parser.add_argument("--json", metavar="OUT.json", help="write the check as JSON")
     command("master", "reaper_ext.cli.compare", "run_master")
 
@@ -47,20 +50,65 @@ def add_parsers(subparsers, command: Callable[[str, str, str], None]) -> None:
 
 
 def _add_master_options(parser) -> None:
-    parser.add_argument("--target-lufs", type=float, default=-14.0, help="loudness target of the chain (default -14)")
-    parser.add_argument("--ceiling-dbtp", type=float, default=-1.0, help="true-peak ceiling (default -1)")
+    parser.add_argument("--target-lufs", type=float, help="loudness target of the chain (default: the settings' "
+                        "loudness_target_lufs, -14)")
+    parser.add_argument("--ceiling-dbtp", type=float, help="true-peak ceiling (default: the settings' "
+                        "true_peak_ceiling_dbtp, -1)")
     parser.add_argument("--platform", action="append", default=[], metavar="NAME:LUFS[:DBTP]",
-                        help="a custom platform on the card (repeatable)")
+                        help="a custom platform on the card (repeatable; besides the settings' [[platforms]])")
 
 
-def _platforms(args: Namespace):
+def card_platforms(settings, extra: Sequence[str] = ()) -> tuple:
+    """The platform card: the defaults, the settings' ``[[platforms]]`` (replacing a default of the same name), then ``extra``.
+
+    Raises
+    ------
+    SettingsError
+        An ``extra`` entry is not ``NAME:LUFS[:DBTP]``.
+    """
     from reaper_ext.errors import SettingsError
-    from reaper_ext.reference.master import PLATFORMS, platform_from_text
+    from reaper_ext.reference.master import PLATFORMS, Platform, platform_from_text
 
+    card = {platform.name.lower(): platform for platform in PLATFORMS}
+    for entry in settings.platforms:
+        card[entry["name"].lower()] = Platform(entry["name"], entry["target_lufs"], entry["ceiling_dbtp"], entry["turns_up"])
     try:
-        return (*PLATFORMS, *(platform_from_text(text) for text in args.platform))
+        added = [platform_from_text(text) for text in extra]
     except ValueError as error:
         raise SettingsError(str(error)) from None
+    return (*card.values(), *added)
+
+
+def settings_references(settings) -> tuple[list[str], list[float]]:
+    """The settings' ``[[references]]``: their paths and weights.
+
+    Raises
+    ------
+    MediaError
+        A reference file named in the settings does not exist (the message names the settings file).
+    """
+    from reaper_ext.errors import MediaError
+
+    paths, weights = [], []
+    for n, entry in enumerate(settings.references, start=1):
+        if not Path(entry["path"]).is_file():
+            raise MediaError(f"{settings.source_path}: reference {n} {entry['path']} does not exist: "
+                             "fix its path in [[references]] or remove the entry")
+        paths.append(entry["path"])
+        weights.append(entry["weight"])
+    return paths, weights
+
+
+def _settings(args: Namespace):
+    from reaper_ext.settings import load_settings
+
+    return load_settings(getattr(args, "settings", None))
+
+
+def _target(args: Namespace, settings) -> tuple[float, float]:
+    target = settings.loudness_target_lufs if args.target_lufs is None else args.target_lufs
+    ceiling = settings.true_peak_ceiling_dbtp if args.ceiling_dbtp is None else args.ceiling_dbtp
+    return target, ceiling
 
 
 def _read_audio(path: str):
@@ -125,27 +173,39 @@ def run_compare(args: Namespace) -> int:
     from reaper_ext.reference.compare import compare
     from reaper_ext.reference.stems import separate_stems
 
-    if args.weight and len(args.weight) != len(args.reference):
-        raise SettingsError(f"give one --weight per --reference ({len(args.reference)}), got {len(args.weight)}")
+    settings = _settings(args)
+    if args.reference:
+        reference_paths, weights = list(args.reference), args.weight
+        if weights and len(weights) != len(reference_paths):
+            raise SettingsError(f"give one --weight per --reference ({len(reference_paths)}), got {len(weights)}")
+    else:
+        if args.weight:
+            raise SettingsError("--weight goes with --reference; the settings' references carry their own weights")
+        reference_paths, weights = settings_references(settings)
+        if not reference_paths:
+            where = settings.source_path or "the settings file"
+            raise SettingsError(f"no reference: give --reference REF.wav, or add [[references]] to {where}")
+    target_lufs, ceiling_dbtp = _target(args, settings)
     start = time.perf_counter()
     mix, mix_stems, stem_tracks, notes = load_mix(args.mix, render=args.mix_render)
-    references = [_read_audio(path) for path in args.reference]
+    references = [_read_audio(path) for path in reference_paths]
     reference_stems = None
     separation_sec = 0.0
     if args.separate:
         separation_start = time.perf_counter()
         reference_stems = [separate_stems(ref, _SAMPLE_RATE_HZ, model=args.separate) for ref in references]
         separation_sec = time.perf_counter() - separation_start
-    comparison = compare(mix, references, _SAMPLE_RATE_HZ, weights=args.weight, mix_stems=mix_stems if args.separate else None,
-                         reference_stems=reference_stems, reference_names=[Path(p).name for p in args.reference],
-                         mix_name=Path(args.mix).name, platforms=_platforms(args), stem_tracks=stem_tracks,
+    comparison = compare(mix, references, _SAMPLE_RATE_HZ, weights=weights, mix_stems=mix_stems if args.separate else None,
+                         reference_stems=reference_stems, reference_names=[Path(p).name for p in reference_paths],
+                         mix_name=Path(args.mix).name, platforms=card_platforms(settings, args.platform),
+                         stem_tracks=stem_tracks,
                          analyse_sections=not args.no_sections)
     comparison.notes = notes + comparison.notes
     # the chain's shelves lean toward the references: half the lows/highs difference, within +-3 dB
     section = comparison.sections[0] if len(comparison.sections) == 1 else None
     whole_delta = (section.broad_delta_db if section is not None else
                    comparison.mix.whole().broad_db - _reference_broad(comparison))
-    plan = solve_chain(mix, _SAMPLE_RATE_HZ, target_lufs=args.target_lufs, ceiling_dbtp=args.ceiling_dbtp,
+    plan = solve_chain(mix, _SAMPLE_RATE_HZ, target_lufs=target_lufs, ceiling_dbtp=ceiling_dbtp,
                        low_shelf_db=-0.5 * float(whole_delta[0]), high_shelf_db=-0.5 * float(whole_delta[3]))
     compare_sec = time.perf_counter() - start - separation_sec
     for line in comparison.notes + comparison.sentences + [plan.note]:
@@ -178,9 +238,11 @@ def run_master(args: Namespace) -> int:
     from reaper_ext.reference.chain import solve_chain
     from reaper_ext.reference.master import check_master
 
+    settings = _settings(args)
+    target_lufs, ceiling_dbtp = _target(args, settings)
     mix, _, _, notes = load_mix(args.mix)
-    check = check_master(mix, _SAMPLE_RATE_HZ, platforms=_platforms(args))
-    plan = solve_chain(mix, _SAMPLE_RATE_HZ, target_lufs=args.target_lufs, ceiling_dbtp=args.ceiling_dbtp)
+    check = check_master(mix, _SAMPLE_RATE_HZ, platforms=card_platforms(settings, args.platform))
+    plan = solve_chain(mix, _SAMPLE_RATE_HZ, target_lufs=target_lufs, ceiling_dbtp=ceiling_dbtp)
     for line in notes + check.sentences() + [plan.note]:
         print(line)
     if args.json:

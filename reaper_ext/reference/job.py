@@ -44,10 +44,15 @@ def reference_files(project) -> list[Path]:
 
 
 def run_compare_job(job: dict, progress) -> dict:
-    """Compare the project's mix with its Reference track's items; returns the worker's result dict."""
+    """Compare the project's mix with its references; returns the worker's result dict.
+
+    The references are the items on the ``Reference`` track(s) (equal weights), else the
+    settings' ``[[references]]`` (with their weights). The platform card and the master
+    chain's target and ceiling come from the settings too.
+    """
     from dataclasses import replace
 
-    from reaper_ext.cli.compare import _read_audio
+    from reaper_ext.cli.compare import _read_audio, card_platforms, settings_references
     from reaper_ext.errors import AnalysisError
     from reaper_ext.jobs.protocol import private_dir
     from reaper_ext.reference.chain import solve_chain
@@ -55,21 +60,32 @@ def run_compare_job(job: dict, progress) -> dict:
     from reaper_ext.reference.render import render_project
     from reaper_ext.report.compare import write_comparison_page
     from reaper_ext.session.serialize import project_from_dict
+    from reaper_ext.settings import load_settings
 
     project = project_from_dict(job["project"])
+    settings = load_settings(job.get("settings_path"))
     files = reference_files(project)
+    weights: list[float] | None = None
+    source_note = "the references are the items on the track named 'Reference'"
     if not files:
-        raise AnalysisError("no reference: put the reference track(s) as items on a track named 'Reference'")
+        paths, weights = settings_references(settings)
+        files = [Path(path) for path in paths]
+        source_note = f"the references are the [[references]] of {settings.source_path}"
+    if not files:
+        raise AnalysisError("no reference: put the reference track(s) as items on a track named 'Reference', "
+                            "or list them as [[references]] in the settings file")
     progress(0.1, "rendering the mix")
     mix_project = replace(project, tracks=tuple(t for t in project.tracks if not _is_reference(t.name)))
     rendered = render_project(mix_project, sample_rate_hz=_RATE_HZ, keep_tracks=False)
     progress(0.3, "analysing the mix and the references")
     references = [_read_audio(str(path)) for path in files]
-    comparison = compare(rendered.samples, references, _RATE_HZ, reference_names=[p.name for p in files],
-                         mix_name=Path(project.path).name if project.path else "this project")
-    comparison.notes = rendered.notes + comparison.notes
+    comparison = compare(rendered.samples, references, _RATE_HZ, weights=weights, reference_names=[p.name for p in files],
+                         mix_name=Path(project.path).name if project.path else "this project",
+                         platforms=card_platforms(settings))
+    comparison.notes = [*rendered.notes, source_note + ".", *comparison.notes]
     progress(0.8, "solving the master chain")
-    plan = solve_chain(rendered.samples, _RATE_HZ)
+    plan = solve_chain(rendered.samples, _RATE_HZ, target_lufs=settings.loudness_target_lufs,
+                       ceiling_dbtp=settings.true_peak_ceiling_dbtp)
     page = private_dir() / f"compare-{time.strftime('%Y%m%d-%H%M%S')}.html"
     write_comparison_page(page, comparison, plan)
     return {"suggestions": [], "report": str(page),
