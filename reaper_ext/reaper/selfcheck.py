@@ -7,14 +7,19 @@ Nobody can test reaper-ext in every REAPER, so it checks itself where it runs:
    REAPER version and what it gates (FX names from 6.78, marker GUIDs from
    6.02, marker names from 7.72).
 2. **Every stock plug-in reaper-ext writes** (:data:`PLUGIN_CHECKS`: ReaEQ,
-   ReaComp, ReaGate, and the stock expander that stands in for ReaGate in
-   ``.RPP`` files) is inserted on a temporary track *through the live path*
-   (:func:`reaper_ext.reaper.api.fx_insert`, what suggestions use), with the
-   settings the rules use; each setting is read back as REAPER shows it
+   ReaComp, ReaGate, the stock expander that stands in for ReaGate in
+   ``.RPP`` files, and ReaLimit of the master chain) is inserted on a temporary
+   track *through the live path* (:func:`reaper_ext.reaper.api.fx_insert`, what
+   suggestions use; ReaLimit through its own plan,
+   :func:`reaper_ext.fx.realimit.realimit_live_calls`, until the live path takes
+   it), with the settings the rules use; each setting is read back as REAPER shows it
    (``TrackFX_GetFormattedParamValue``; ReaEQ's through ``TrackFX_GetEQParam``)
    and from the FX state in the track chunk (decoded the way the ``.RPP``
    writer encodes it), and compared with what was meant ("-3.0 dB",
-   "100 Hz", "4.0:1"). Then the track is deleted.
+   "100 Hz", "4.0:1"). Then the track is deleted. ReaLimit is reported as
+   **unverified** (:attr:`PluginCheck.unverified`): FACTS.md lists none of its
+   parameters, so they are found by name and set by their display, and only
+   this read-back says whether that worked on this REAPER.
 3. **The worker**: a short no-op job (an analysis of an empty project) runs in
    the worker process, polled from ``defer`` like every job.
 
@@ -58,6 +63,7 @@ from reaper_ext.fx.live_params import (
     EQ_PARAM_WIDTH,
 )
 from reaper_ext.fx.reacomp import REACOMP_PARAMS
+from reaper_ext.fx.realimit import REALIMIT, REALIMIT_PARAM_WORDS, REALIMIT_UNITS, realimit_live_calls, realimit_spec
 from reaper_ext.fx.spec import EqBand, FxSpec, is_jsfx
 from reaper_ext.jobs import protocol as jobs
 from reaper_ext.reaper import api
@@ -117,6 +123,7 @@ class PluginCheck:
     error: str = ""
     chunk: list[str] = field(default_factory=list)  # its lines in the track chunk, for bug reports
     name_reading: Reading | None = None  # its custom name read back (reported; not a reason to refuse)
+    unverified: str = ""  # why FACTS.md cannot vouch for how it was written (ReaLimit); "" when it can
 
     def first_problem(self) -> str:
         """One line saying what failed first."""
@@ -224,6 +231,11 @@ def _expander_spec() -> FxSpec:
     return spec
 
 
+def _realimit_spec() -> FxSpec:
+    # what the master chain writes: a threshold under 0 dB and a ceiling under the platforms' -1 dBTP
+    return realimit_spec(-6.0, -1.5, release_ms=60.0, custom_name=FX_NAME)
+
+
 _GAIN_KINDS = ("band", "low_shelf", "high_shelf")
 
 
@@ -307,6 +319,23 @@ def _read_reagate(track: str, fx: int, spec: FxSpec, chunk_spec: FxSpec | None) 
     return readings
 
 
+#: Why the ReaLimit check cannot be more than a read-back (the report says it, FACTS.md has nothing more).
+REALIMIT_UNVERIFIED = ("FACTS.md lists no ReaLimit parameters (order, names, scaling): they were found by the "
+                       "words 'threshold', 'ceiling', 'release' and set by the value REAPER displays")
+
+
+def _read_realimit(track: str, fx: int, spec: FxSpec, chunk_spec: FxSpec | None) -> list[Reading]:
+    readings = []
+    for key, meant in spec.params.items():
+        index = api.fx_param_index(track, fx, REALIMIT_PARAM_WORDS[key])
+        name = api.fx_param_name(track, fx, index)
+        readings.append(_number_reading(key, meant, REALIMIT_UNITS[key], api.fx_formatted(track, fx, index),
+                                        f"TrackFX_GetFormattedParamValue (param {index} {name!r})"))
+    readings.append(Reading("saved state", "ReaLimit's chunk kept for the bug report", "not decoded", "FX state chunk", True,
+                            "no verified ReaLimit state layout exists: reaper-ext writes no ReaLimit into .RPP files"))
+    return readings
+
+
 # Expander sliders: the word each slider's name should start with, its unit, and enum labels (FACTS.md).
 _EXPANDER = {
     "slider1": ("thresh", "dB", None),
@@ -350,12 +379,13 @@ PLUGIN_CHECKS: list[tuple[str, Callable[[], FxSpec], Callable]] = [
     ("ReaComp", _reacomp_spec, _read_reacomp),
     (REAGATE, _reagate_spec, _read_reagate),
     (plugin_key("JS:sstillwell/expander"), _expander_spec, _read_expander),
+    (REALIMIT, _realimit_spec, _read_realimit),
 ]
 
 
 def _chunk_spec(lines: list[str], plugin: str) -> tuple[FxSpec | None, Reading | None]:
     """The plug-in's saved state decoded as the .RPP reader decodes it (None for ReaGate: no layout)."""
-    if plugin == REAGATE:
+    if plugin in (REAGATE, REALIMIT):
         return None, None
     from reaper_ext.fx.rpp_block import rpp_lines_to_fx
 
@@ -367,11 +397,30 @@ def _chunk_spec(lines: list[str], plugin: str) -> tuple[FxSpec | None, Reading |
         return None, Reading("saved state", "decodable as reaper-ext writes it", str(error), "FX state chunk", False)
 
 
+def _insert(track: str, spec: FxSpec) -> tuple[int, bool]:
+    """:func:`api.fx_insert`; ReaLimit by its own plan (the live path has no ReaLimit mapping yet), made the same way."""
+    if spec.plugin != REALIMIT:
+        return api.fx_insert(track, spec)
+    from reaper_ext.fx.live_params import TRACK, resolve_args
+
+    calls = realimit_live_calls(spec)
+    fx = int(api.fx_call(calls[0].function, tuple(track if arg is TRACK else arg for arg in calls[0].args)))
+    if fx < 0:
+        return fx, False
+    is_named = True
+    for call in calls[1:]:
+        if call.function == "TrackFX_SetNamedConfigParm" and call.args[2] == "renamed_name":
+            is_named = api.fx_rename(track, fx, call.args[3])
+            continue
+        api.fx_call(call.function, resolve_args(call.args, track=track, fx=fx, api=api))
+    return fx, is_named
+
+
 def _check_one(track: str, plugin: str, make_spec: Callable[[], FxSpec], read: Callable) -> PluginCheck:
     spec = make_spec()
-    check = PluginCheck(plugin_key(plugin), True)
+    check = PluginCheck(plugin_key(plugin), True, unverified=REALIMIT_UNVERIFIED if plugin == REALIMIT else "")
     try:
-        fx, is_named = api.fx_insert(track, spec)
+        fx, is_named = _insert(track, spec)
         if fx < 0:
             check.is_ok, check.error = False, f"REAPER could not add {plugin} (TrackFX_AddByName returned {fx}): is it installed?"
             return check
@@ -548,7 +597,8 @@ def _finish(report: CheckReport) -> None:
     paths = write_report(report)
     _say(f"Check this REAPER: {'all good' if report.is_ok else 'PROBLEMS FOUND'} (REAPER {report.reaper_version})")
     for plugin in report.plugins:
-        _say(f"  {plugin.plugin}: {'ok' if plugin.is_ok else 'FAILED: ' + plugin.first_problem() + ' (live writing refused)'}")
+        state = "ok" if plugin.is_ok else "FAILED: " + plugin.first_problem() + " (live writing refused)"
+        _say(f"  {plugin.plugin}: {state}" + (f" (unverified: {plugin.unverified})" if plugin.unverified else ""))
     names = [plugin.name_reading for plugin in report.plugins]
     for reading in [*report.environment, *names, report.worker, report.project_unchanged]:
         if reading is not None and not reading.is_ok:
@@ -576,6 +626,8 @@ def _text(report: CheckReport) -> str:
     lines += [row(r) for r in report.environment]
     for plugin in report.plugins:
         lines += ["", f"{plugin.plugin}: {'ok' if plugin.is_ok else 'FAILED, live writing refused'}"]
+        if plugin.unverified:
+            lines.append(f"  unverified: {plugin.unverified}")
         if plugin.error:
             lines.append(f"  [FAIL] {plugin.error}")
         lines += [row(r) for r in plugin.readings]
@@ -602,6 +654,8 @@ def _html(report: CheckReport) -> str:
     for plugin in report.plugins:
         state = "ok" if plugin.is_ok else "FAILED: live writing refused"
         parts.append(f"<h2>{html.escape(plugin.plugin)}: {html.escape(state)}</h2>")
+        if plugin.unverified:
+            parts.append(f"<p>Unverified: {html.escape(plugin.unverified)}</p>")
         if plugin.error:
             parts.append(f"<p>{html.escape(plugin.error)}</p>")
         named = [plugin.name_reading] if plugin.name_reading is not None else []

@@ -186,3 +186,63 @@ def test_the_check_stays_pure_python(tmp_path):
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert any("Check this REAPER" in line for line in result["console"])  # it really ran
     assert result["heavy"] == []
+
+
+# -- ReaLimit: FACTS.md lists none of its parameters, so the check is a read-back reported as unverified ----------
+def test_realimit_threshold_and_ceiling_read_back_as_written_and_are_reported_unverified(fake_module, worker_env,
+                                                                                        fast_worker):
+    fake = _open(fake_module)
+    report, folder = _run_check(fake)
+    check, limit = _readings(report, "ReaLimit")
+    assert check["is_ok"] and report["is_ok"], (folder / "check.txt").read_text()
+    # the display texts of the fake (fx_params.REALIMIT: its own scalings, unknown to the product)
+    assert limit["threshold_db"]["meant"] == "-6.0 dB" and limit["threshold_db"]["shown"] == "-6.0"
+    assert limit["ceiling_db"]["meant"] == "-1.5 dB" and limit["ceiling_db"]["shown"] == "-1.5"
+    assert limit["release_ms"]["shown"] == "60.0"
+    assert "'Ceiling'" in limit["ceiling_db"]["source"]  # found by name
+    assert "FACTS.md lists no ReaLimit parameters" in check["unverified"]
+    assert all(c["unverified"] == "" for c in report["plugins"] if c["plugin"] != "ReaLimit")
+    assert any(line.startswith("<VST") and "ReaLimit" in line for line in check["chunk"])
+    assert "unverified: FACTS.md lists no ReaLimit" in (folder / "check.txt").read_text(encoding="utf-8")
+    assert "Unverified:" in (folder / "check.html").read_text(encoding="utf-8")
+    assert any("ReaLimit: ok (unverified:" in line for line in fake.console)
+
+
+def test_a_realimit_that_ignores_its_settings_fails_the_read_back(fake_module, worker_env, fast_worker, monkeypatch):
+    set_param = fake_module.FakeReaper.TrackFX_SetParam
+
+    def deaf_limiter(self, track, index, param, value):
+        fx = self._fx(track, index)
+        if fx is not None and fx.plugin == "ReaLimit":
+            return True  # says yes, keeps its defaults (threshold and ceiling 0 dB)
+        return set_param(self, track, index, param, value)
+
+    monkeypatch.setattr(fake_module.FakeReaper, "TrackFX_SetParam", deaf_limiter)
+    report, _ = _run_check(_open(fake_module))
+    check, limit = _readings(report, "ReaLimit")
+    assert not check["is_ok"] and not report["is_ok"]
+    assert not limit["ceiling_db"]["is_ok"] and limit["ceiling_db"]["shown"] == "0.0"
+    assert not limit["threshold_db"]["is_ok"]
+    assert all(c["is_ok"] for c in report["plugins"] if c["plugin"] != "ReaLimit")
+
+
+def test_a_realimit_without_a_ceiling_parameter_is_named_in_the_report(fake_module, worker_env, fast_worker, monkeypatch):
+    from tests.reaper.fake import fx_params
+
+    renamed = [("Brickwall", show) if name == "Ceiling" else (name, show) for name, show in fx_params.REALIMIT]
+    monkeypatch.setattr(fx_params, "REALIMIT", renamed)
+    fake = _open(fake_module)
+    report, _ = _run_check(fake)
+    check, _ = _readings(report, "ReaLimit")
+    assert not check["is_ok"] and "no parameter named like 'ceiling'" in check["error"]
+    assert "Brickwall" in check["error"]  # what it has, for the bug report
+    assert any("ReaLimit: FAILED" in line and "unverified" in line for line in fake.console)
+
+
+def test_reaper_without_realimit_is_reported(fake_module, worker_env, fast_worker, monkeypatch):
+    for name in ("VST: ReaLimit (Cockos)", "ReaLimit"):
+        monkeypatch.delitem(fake_module._PLUGINS, name)
+    report, _ = _run_check(_open(fake_module))
+    check, _ = _readings(report, "ReaLimit")
+    assert not check["is_ok"] and "could not add ReaLimit" in check["error"]
+    assert _readings(report, "ReaComp")[0]["is_ok"]

@@ -144,3 +144,29 @@ def reaeq_state(bands: list[dict], master_gain: float) -> bytes:
 
 def param_list_state(values: list[float]) -> bytes:
     return struct.pack("<II", 0xDEADBEEF, 0xDEADF00D) + struct.pack(f"<{len(values)}f", *values)
+
+
+# ReaLimit. FACTS.md says only: "ReaLimit is a stock plug-in (threshold and ceiling); no evidence
+# of a true-peak mode." It lists no parameter order, names or scaling. The fake's ReaLimit has
+# parameters named with FACTS's two words; their order, the release parameter and every scaling
+# are the fake's own choice, on purpose not something the product may assume (it must find the
+# parameters by name and set them by their display, as for ReaGate): threshold a linear amplitude
+# (shown in dB), ceiling -20..0 dB linear in the normalised value, release 0..1000 ms.
+REALIMIT = [
+    ("Threshold", show_db),
+    ("Ceiling", lambda v: f"{-20.0 + 20.0 * v:.1f}"),
+    ("Release", lambda v: show_ms(1000.0 * v)),
+]
+REALIMIT_DEFAULTS = [1.0, 1.0, 0.1]
+REALIMIT_ADD_NAMES = ("VST: ReaLimit (Cockos)", "ReaLimit")  # the Cockos plug-ins' "VST: <name> (Cockos)" form
+REALIMIT_ID = int.from_bytes(b"relm", "big")  # the fake's own: no real ReaLimit chunk is known
+
+
+def realimit_chunk(quoted_name: str, values: list[float]) -> tuple[str, list[str]]:
+    """The fake's ReaLimit in a chain: a ``<VST`` line like the other Cockos plug-ins' and a parameter list.
+
+    Only the opener's form (custom name the 4th field, FACTS "Versions") matters to the product,
+    which renames through it before REAPER 6.78; the state is the fake's own and nobody decodes it.
+    """
+    head = f'<VST "{REALIMIT_ADD_NAMES[0]}" realimit.dll 0 {quoted_name} {REALIMIT_ID}<00000000000000000000000000000000> ""'
+    return head, vst_state_lines(REALIMIT_ID, False, 2, param_list_state(values))

@@ -160,6 +160,8 @@ def fx_lines(fx: FakeFx) -> list[str]:
         head = f'<VST "VST: {fx.plugin} (Cockos)" {dll} 0 {name} {plugin_id}<00000000000000000000000000000000> ""'
         values = fx.comp_raw if is_comp else fx.gate_raw
         body = fxp.vst_state_lines(plugin_id, False, 4, fxp.param_list_state(values))
+    elif fx.plugin == "ReaLimit":
+        head, body = fxp.realimit_chunk(name, fx.limit_raw)
     elif fx.plugin.startswith("JS:"):
         head = f"<JS {fx.plugin[3:]} {name}"
         sliders = [fx.sliders.get(f"slider{n}") for n in range(1, 65)]

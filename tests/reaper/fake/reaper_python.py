@@ -40,7 +40,7 @@ BANDTYPE_CODES = fxp.BANDTYPE_BY_KIND
 KIND_BY_CODE = fxp.KIND_BY_BANDTYPE
 _EQ_KIND_BY_PARAM = fxp.KIND_BY_EQPARAM
 _PLUGINS = {"VST: ReaEQ (Cockos)": "ReaEQ", "ReaEQ": "ReaEQ", "VST: ReaComp (Cockos)": "ReaComp", "ReaComp": "ReaComp",
-            "VST: ReaGate (Cockos)": "ReaGate", "ReaGate": "ReaGate"}
+            "VST: ReaGate (Cockos)": "ReaGate", "ReaGate": "ReaGate", **dict.fromkeys(fxp.REALIMIT_ADD_NAMES, "ReaLimit")}
 #: features that arrived with a REAPER version (FACTS.md "Versions")
 RENAMED_NAME_SINCE = (6, 78)
 MARKER_GUID_SINCE = (6, 2)
@@ -510,7 +510,7 @@ class FakeReaper:
         if plugin is None:
             return -1  # not installed
         self._changed("TrackFX_AddByName")
-        display = "VST: ReaGate (Cockos)" if plugin == "ReaGate" else name
+        display = {"ReaGate": "VST: ReaGate (Cockos)", "ReaLimit": fxp.REALIMIT_ADD_NAMES[0]}.get(plugin, name)
         fx = FakeFx(display if not plugin.startswith("JS:") else "JS: " + plugin[3:], plugin=plugin)
         if plugin == "ReaEQ":
             fx.eq_bands = [{"kind": kind, "enabled": True, "freq_hz": freq, "gain_db": 0.0, "bw_oct": 1.0} for kind, freq in DEFAULT_EQ_BANDS]
@@ -521,6 +521,8 @@ class FakeReaper:
             self._gate_to_sliders(fx)
         elif plugin == "JS:sstillwell/expander":
             fx.sliders = {f"slider{n + 1}": value for n, value in enumerate(fxp.EXPANDER_DEFAULTS)}
+        elif plugin == "ReaLimit":
+            fx.limit_raw = list(fxp.REALIMIT_DEFAULTS)
         track.fx.append(fx)
         return len(track.fx) - 1
 
@@ -602,7 +604,8 @@ class FakeReaper:
             table = list(fxp.REACOMP)
             table[1], table[4] = table[4], table[1]
             return table
-        return {"ReaComp": fxp.REACOMP, "ReaGate": fxp.REAGATE, "JS:sstillwell/expander": fxp.EXPANDER}.get(fx.plugin)
+        return {"ReaComp": fxp.REACOMP, "ReaGate": fxp.REAGATE, "JS:sstillwell/expander": fxp.EXPANDER,
+                "ReaLimit": fxp.REALIMIT}.get(fx.plugin)
 
     def _gate_to_sliders(self, fx: FakeFx) -> None:
         # the fake saves a ReaGate through FakeFx.spec(), whose params are the product's named settings
@@ -617,6 +620,8 @@ class FakeReaper:
             return fx.gate_raw
         if fx.plugin == "JS:sstillwell/expander":
             return [fx.sliders.get(f"slider{n + 1}", 0.0) for n in range(len(fxp.EXPANDER))]
+        if fx.plugin == "ReaLimit":
+            return fx.limit_raw
         return None
 
     def _eq_params(self, fx: FakeFx) -> list[tuple[int, int, int]]:
@@ -691,6 +696,10 @@ class FakeReaper:
             self._gate_to_sliders(fx)
         elif fx.plugin.startswith("JS:"):
             fx.sliders[f"slider{param + 1}"] = value
+        elif fx.plugin == "ReaLimit":
+            if not 0 <= param < len(fx.limit_raw):
+                return False
+            fx.limit_raw[param] = min(1.0, max(0.0, value))
         else:
             return False
         return True
@@ -716,7 +725,7 @@ class FakeReaper:
 
     def TrackFX_FormatParamValueNormalized(self, track, index, param, value, buf, sz):
         fx = self._fx(track, index)
-        if fx is None or fx.plugin not in ("ReaComp", "ReaGate"):
+        if fx is None or fx.plugin not in ("ReaComp", "ReaGate", "ReaLimit"):
             return False, {}  # REAPER: Cockos plug-ins only (FACTS "ReaComp")
         text = self._display(fx, param, value)
         return (False, {}) if text is None else (True, {4: text})
