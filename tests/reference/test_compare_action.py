@@ -40,3 +40,27 @@ def test_compare_action_writes_the_page_and_changes_nothing(fake_module, worker_
     pages = list((worker_env / "jobs").glob("compare-*.html"))
     assert len(pages) == 1 and "ref.wav" in pages[0].read_text(encoding="utf-8")
     assert "0 suggestions written" in console  # nothing pending is replaced or added
+
+
+def test_compare_action_takes_the_settings_references_without_a_reference_track(
+        fake_module, worker_env, tmp_path, monkeypatch):  # noqa: F811
+    from tests.reaper.conftest import run_end_to_end
+
+    t = np.arange(4 * SR) / SR
+    soundfile.write(tmp_path / "bass.wav", (0.3 * np.sin(2 * np.pi * 110 * t)).astype(np.float32), SR)
+    (tmp_path / "refs").mkdir()
+    soundfile.write(tmp_path / "refs" / "pro.wav", (0.2 * np.sin(2 * np.pi * 110 * t) + 0.2 * np.sin(2 * np.pi * 880 * t))
+                    .astype(np.float32), SR)
+    settings = tmp_path / "settings.toml"
+    settings.write_text('[[references]]\npath = "refs/pro.wav"\nweight = 2\n'
+                        '[[platforms]]\nname = "Broadcast"\ntarget_lufs = -23\n', encoding="utf-8")
+    monkeypatch.setenv("REAPER_EXT_CONFIG", str(settings))
+    path = tmp_path / "session.RPP"
+    path.write_text('<REAPER_PROJECT 0.1 "7.07/linux-x86_64" 1700000000\n  TEMPO 120 4 4\n'
+                    + _track(1, "Bass", "bass.wav") + ">\n")
+    run = run_end_to_end(path, tmp_path, "Compare with reference")
+    console = "".join(run.console)
+    assert "Compare with reference: done" in console, console
+    assert f"the references are the [[references]] of {settings}" in console
+    page = max((worker_env / "jobs").glob("compare-*.html"), key=lambda p: p.stat().st_mtime).read_text(encoding="utf-8")
+    assert "pro.wav" in page and "<td>Broadcast</td><td>-23.0 LUFS</td>" in page
