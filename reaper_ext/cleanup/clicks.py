@@ -35,15 +35,20 @@ _ORDER = 24
 _PIECE = 512  # samples per local spread estimate (11.6 ms at 44.1 kHz)
 
 
+def _autocorrelation(x: np.ndarray, order: int) -> np.ndarray:
+    """``r[0..order]`` of ``x``: only the lags the model needs (a full correlation is O(n^2))."""
+    n = x.size
+    return np.array([np.dot(x[: n - k], x[k:]) for k in range(order + 1)])
+
+
 def _ar_coefficients(block: np.ndarray, order: int) -> np.ndarray:
     """``[1, a1..ap]`` of the prediction-error filter (autocorrelation method, slightly regularised)."""
     from scipy.linalg import solve_toeplitz
 
     x = block * np.hanning(block.size)
-    r = np.correlate(x, x, mode="full")[x.size - 1 : x.size + order]
+    r = _autocorrelation(x, order)
     if r[0] <= 0:
         return np.concatenate([[1.0], np.zeros(order)])
-    r = r.copy()
     r[0] *= 1.0 + 1e-6  # white-noise correction: keeps the system well conditioned
     a = solve_toeplitz(r[:order], -r[1 : order + 1])
     return np.concatenate([[1.0], a])
@@ -68,9 +73,7 @@ def find_clicks(
         residual = lfilter(coeffs, [1.0], block)[start - lo :]
         # Spread per 512-sample piece (the largest of it and its neighbours): a block that is half
         # silence must not make the other half's ordinary prediction error look like clicks.
-        n_pieces = int(np.ceil(residual.size / _PIECE))
-        padded = np.pad(np.abs(residual), (0, n_pieces * _PIECE - residual.size), constant_values=np.nan)
-        piece_spread = 1.4826 * np.nanmedian(padded.reshape(n_pieces, _PIECE), axis=1)
+        piece_spread = 1.4826 * _piece_medians(np.abs(residual), _PIECE)
         piece_spread = np.maximum.reduce([piece_spread, np.roll(piece_spread, 1), np.roll(piece_spread, -1)])
         spread = np.repeat(piece_spread, _PIECE)[: residual.size]
         # Floors on the spread: a clean synthetic or digitally silent block predicts almost perfectly,
@@ -87,6 +90,15 @@ def find_clicks(
     clicks = [(a, b) for a, b in clicks if b - a <= max_len]
     clicks = _drop_onsets(x, clicks, sample_rate_hz)
     return _drop_periodic(clicks, sample_rate_hz)
+
+
+def _piece_medians(values: np.ndarray, piece: int) -> np.ndarray:
+    """The median of each ``piece`` samples of ``values`` (the last piece may be shorter)."""
+    n_full = values.size // piece
+    medians = np.median(values[: n_full * piece].reshape(n_full, piece), axis=1) if n_full else np.zeros(0)
+    if values.size > n_full * piece:
+        medians = np.append(medians, np.median(values[n_full * piece :]))
+    return medians
 
 
 def _drop_onsets(

