@@ -83,6 +83,7 @@ class SectionContext:
     melody: dict[float, int]  # strong-beat melody notes: quarter-note position -> pitch
     tempo_map: TempoMap
     groove: GrooveFingerprint | None = None
+    song_pitch_classes: frozenset[int] | None = None  # every detected chord's tones over the whole song
 
 
 def roman_numeral(root_pc: int, quality: str, tonic_pc: int, mode: str) -> str:
@@ -163,6 +164,12 @@ def _diatonic_progression(context: SectionContext) -> list[tuple[int, str]]:
         # the song never raises the seventh (natural minor, or a major song read as its relative minor):
         # neither does this idea, so it stays inside the song's own scale
         palette = [chord for chord in palette if leading_tone not in chord_pitch_classes(*chord)]
+    if context.song_pitch_classes:
+        # only the song's own notes: should the key be misread (a neighbour a fifth away), the chords
+        # of the key that use a note the song never plays are left out
+        own = [chord for chord in palette if set(chord_pitch_classes(*chord)) <= context.song_pitch_classes]
+        if len(own) >= 3:
+            palette = own
     per_bar = []
     for n, detected in enumerate(context.chords):
         melody = _bar_melody(context, n)

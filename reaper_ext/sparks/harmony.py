@@ -1,14 +1,16 @@
 """Chords bar by bar: chroma templates and a key-aware hidden Markov model.
 
 Each bar's chroma (the harmonic half of the song analysis's chroma, averaged
-over the bar on the project's tempo map) is compared with chord templates
+over the bar on the project's tempo map, its floor taken off) is compared with chord templates
 (major, minor, diminished, dominant seventh on all 12 roots: Fujishima 1999's
 pitch-class-profile templates, the root weighted up because the bass plays it).
 The cosine similarities are the HMM's emissions; the transitions favour chords
 of the song's key and root motion by fourths/fifths, the usual smoothing of
 chord recognisers (Sheh & Ellis 2003; Bello & Pickens 2005 use a key-informed
 transition matrix). Viterbi gives the sequence; the forward-backward posterior
-of each bar's chord is its confidence.
+of each bar's chord is its confidence. The recognised sequence then confirms
+the key (:func:`key_from_chord_sequence`: the key whose own chords explain the
+most bars).
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from reaper_ext.analysis.song.results import PITCH_CLASS_NAMES, KeyEstimate
 from reaper_ext.errors import AnalysisError
 
 __all__ = ["QUALITIES", "CHORD_LABELS", "BarChord", "chord_name", "chord_pitch_classes", "diatonic_chords",
-           "key_scale", "bar_chroma", "bass_chroma", "recognise_chords", "key_from_chords"]
+           "key_scale", "bar_chroma", "bass_chroma", "recognise_chords", "key_from_chords",
+           "key_from_chord_sequence"]
 
 #: Qualities and their intervals above the root, in semitones.
 QUALITIES: dict[str, tuple[int, ...]] = {"maj": (0, 4, 7), "min": (0, 3, 7), "dim": (0, 3, 6), "7": (0, 4, 7, 10)}
@@ -35,7 +38,9 @@ _IN_KEY_LOG_PRIOR = 1.2  # how much more a chord of the key is expected (log uni
 _FIFTH_MOTION_LOG_BONUS = 0.3  # root down a fifth / up a fourth: the commonest motion (V-I, ii-V)
 _STAY_LOG_BONUS = 0.4  # the same chord again next bar
 _BASS_ROOT_WEIGHT = 4.0  # log units per unit of the bass's pitch-class share on the chord's root
-_SEVENTH_LOG_PENALTY = 1.5  # a seventh needs its seventh clearly there, not a passing melody note
+_SEVENTH_LOG_PENALTY = 0.5  # a seventh needs its seventh clearly there, not a passing melody note
+_FLOOR_QUANTILE = 0.25  # each bar's floor: this quantile of its 12 pitch classes (see bar_chroma)
+_COMPRESSION = 0.7  # power on the bar's chroma above its floor
 
 
 @dataclass(frozen=True)
@@ -111,7 +116,14 @@ def _templates() -> np.ndarray:
 
 
 def bar_chroma(chroma: np.ndarray, frames_per_sec: float, bars_sec: list[tuple[float, float]]) -> np.ndarray:
-    """Mean chroma per bar, ``(n_bars, 12)``, each row L2-normalised (zeros where silent)."""
+    """Mean chroma per bar, ``(n_bars, 12)``, each row L2-normalised (zeros where silent).
+
+    Each bar's mean is scaled to its loudest pitch class, its floor (the 25th
+    percentile of its pitch classes: spectral leakage, drums' residue, partials)
+    taken off, and the rest compressed by a power of 0.7. Without the floor a
+    seventh's pitch class stands barely above the others (a V7 read as V and
+    back); a square root flattened it further.
+    """
     n_frames = chroma.shape[1]
     rows = np.zeros((len(bars_sec), 12))
     for n, (start_sec, end_sec) in enumerate(bars_sec):
@@ -119,8 +131,10 @@ def bar_chroma(chroma: np.ndarray, frames_per_sec: float, bars_sec: list[tuple[f
         last = int(np.clip(round(end_sec * frames_per_sec), first, n_frames))
         if last > first:
             rows[n] = chroma[:, first:last].mean(axis=1)
-    # square-root compression: loud sustained notes should not drown the rest of the chord
-    rows = np.sqrt(np.maximum(rows, 0.0))
+    rows = np.maximum(rows, 0.0)
+    peaks = rows.max(axis=1, keepdims=True)
+    rows = np.divide(rows, peaks, out=np.zeros_like(rows), where=peaks > 1e-12)
+    rows = np.maximum(rows - np.quantile(rows, _FLOOR_QUANTILE, axis=1, keepdims=True), 0.0) ** _COMPRESSION
     norms = np.linalg.norm(rows, axis=1, keepdims=True)
     return np.divide(rows, norms, out=np.zeros_like(rows), where=norms > 1e-12)
 
@@ -267,6 +281,53 @@ def key_from_chords(
         log_prior, log_transition = _log_transitions(key)
         scores.append(float(np.logaddexp.reduce(_forward(log_emission, log_prior, log_transition)[-1])))
     return candidates[int(np.argmax(scores))], scores
+
+
+def key_from_chord_sequence(chords: list[BarChord], *, prefer: KeyEstimate | None = None) -> KeyEstimate:
+    """The key whose own chords explain the most bars of a recognised sequence.
+
+    Each of the 24 keys scores the bars whose chord (root and quality) is one of
+    its :func:`diatonic_chords`. Ties go to ``prefer`` (the key the chroma suggested), then to the key
+    whose tonic chord opens or closes the sequence most often. This is the
+    check the chroma's key needs: a song whose chords are all diatonic in one key
+    gets that key, so ideas built "in the key" use only the song's own scale.
+
+    Parameters
+    ----------
+    chords : list of BarChord
+        The recognised sequence (:func:`recognise_chords`).
+    prefer : KeyEstimate, optional
+        The key to keep when another explains no more bars.
+
+    Returns
+    -------
+    KeyEstimate
+        ``confidence``: the fraction of bars the key explains.
+
+    Raises
+    ------
+    AnalysisError
+        ``chords`` is empty.
+    """
+    if not chords:
+        raise AnalysisError("no chords to find the key of")
+    sequence = [(chord.root_pc, chord.quality) for chord in chords]
+    best: tuple | None = None
+    for mode in ("major", "minor"):
+        for tonic in range(12):
+            palette = set(diatonic_chords(tonic, mode))
+            n_explained = sum(chord in palette for chord in sequence)
+            tonic_chord = (tonic, "maj" if mode == "major" else "min")
+            n_tonic_edges = (sequence[0] == tonic_chord) + (sequence[-1] == tonic_chord)
+            n_tonic = sum(chord == tonic_chord for chord in sequence)
+            is_preferred = prefer is not None and prefer.tonic == PITCH_CLASS_NAMES[tonic] and prefer.mode == mode
+            score = (n_explained, is_preferred, n_tonic_edges, n_tonic)
+            if best is None or score > best[0]:
+                best = (score, tonic, mode)
+    assert best is not None
+    (n_explained, *_), tonic, mode = best
+    correlation = prefer.correlation if prefer is not None else 0.0
+    return KeyEstimate(PITCH_CLASS_NAMES[tonic], mode, n_explained / len(sequence), correlation)
 
 
 def _decode(log_emission, log_prior, log_transition, bars_sec, first_bar) -> list[BarChord]:

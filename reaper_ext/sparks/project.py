@@ -28,7 +28,14 @@ from reaper_ext.session.rpp.document import RppDocument
 from reaper_ext.session.rpp.midi import MidiNote, TempoMap, midi_item_spec, tempo_map_from_document
 from reaper_ext.sparks.generate import IDEA_KINDS, SectionContext, Spark, generate_sparks
 from reaper_ext.sparks.groove import GrooveFingerprint, measure_groove
-from reaper_ext.sparks.harmony import BarChord, bass_chroma, key_from_chords, recognise_chords
+from reaper_ext.sparks.harmony import (
+    BarChord,
+    bass_chroma,
+    chord_pitch_classes,
+    key_from_chord_sequence,
+    key_from_chords,
+    recognise_chords,
+)
 from reaper_ext.suggest.model import TARGET_PROJECT, Suggestion, make_suggestion_id
 
 __all__ = ["SparksResult", "SPARKS_TRACK_PREFIX", "IDEA_COLORS", "song_sparks", "project_sparks", "sparks_for_project",
@@ -138,6 +145,12 @@ def song_sparks(
     if chord_key.name != key.name:
         key = KeyEstimate(chord_key.tonic, chord_key.mode, key.confidence, key.correlation)
     chords = recognise_chords(features.chroma, features.frames_per_sec, bars_sec, key=key, bass=bass)
+    # the chords confirm the key: the key whose own chords explain the most bars (ties keep the chroma's)
+    chord_sequence_key = key_from_chord_sequence(chords, prefer=key)
+    if chord_sequence_key.name != key.name:
+        key = KeyEstimate(chord_sequence_key.tonic, chord_sequence_key.mode, key.confidence, key.correlation)
+        chords = recognise_chords(features.chroma, features.frames_per_sec, bars_sec, key=key, bass=bass)
+    song_pcs = frozenset(pc for chord in chords for pc in chord_pitch_classes(chord.root_pc, chord.quality))
     messages: list[str] = []
 
     if time_range_sec is not None:
@@ -182,7 +195,8 @@ def song_sparks(
             melody = {round(q, 6): p for q, p in strong_beat_notes(
                 lead, sample_rate_hz, tempo_map, first_bar=first, n_bars=n_bars, beats_per_bar=beats_per_bar).items()}
         context = SectionContext(label, first, n_bars, beats_per_bar, tonic_pc, key.mode,
-                                 [(c.root_pc, c.quality) for c in chords[first: first + n_bars]], melody, tempo_map, groove)
+                                 [(c.root_pc, c.quality) for c in chords[first: first + n_bars]], melody, tempo_map, groove,
+                                 song_pcs)
         result.sparks += generate_sparks(context, kinds)
     return result
 

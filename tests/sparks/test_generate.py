@@ -124,3 +124,16 @@ def test_an_idea_differs_even_when_the_melody_fits_only_the_detected_chord():
     context = SectionContext("A", 0, 1, 4, 0, "major", [(0, "maj")], {0.0: 79, 2.0: 76}, tempo_map)
     for spark in generate_sparks(context, ("diatonic", "modal", "reharm")):
         assert spark.chords != [(0, "maj")], spark.kind
+
+
+def test_the_diatonic_idea_keeps_to_the_songs_notes_when_the_key_is_misread():
+    # the song is in D major (D A Bm G) but the key was read as G major, a fifth away: G major's C
+    # chord (and Am, with its C) uses a note the song never plays; the idea must not use them
+    tempo_map = TempoMap.constant(100.0, (4, 4))
+    detected = [(2, "maj"), (9, "maj"), (11, "min"), (7, "maj")] * 2
+    song_pcs = frozenset({2, 6, 9, 1, 4, 11, 7})
+    # no melody to cover: nothing but the palette keeps C (the subdominant of G) out of the idea
+    context = SectionContext("A", 0, 8, 4, 7, "major", detected, {}, tempo_map, None, song_pcs)
+    spark = generate_sparks(context, ("diatonic",))[0]
+    assert spark.chords != detected
+    assert all(note.pitch % 12 in song_pcs for note in spark.notes), spark.chords

@@ -30,7 +30,7 @@ def test_job_makes_sparks_for_the_time_selection(tmp_path, song_4_4):
     assert stages
 
 
-def test_action_writes_muted_midi_tracks_and_reject_all_removes_them(fake_module, worker_env, tmp_path, song_4_4):
+def test_action_writes_muted_midi_tracks_and_reject_all_removes_them(fake_module, worker_env, tmp_path, song_4_4):  # noqa: F811
     from tests.reaper.conftest import run_action_script, run_end_to_end
 
     path = write_song_project(song_4_4, tmp_path)
