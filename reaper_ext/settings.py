@@ -78,10 +78,13 @@ class Settings:
     working_level_dbfs : float
         Level the gain rule brings every track's reference (``gain_reference``) to.
     gain_reference : str
-        ``"peak"`` (sample peak, the default: a track then peaks at the working level,
-        leaving 18 dB of headroom) or ``"rms"`` (average level).
+        ``"rms"`` (the default, as engineers stage: the average level while the track
+        plays goes to the working level, -18 dBFS RMS = 0 VU on analogue-modelled
+        plug-ins, under a -6 dBFS peak ceiling, applied before the FX as take volume)
+        or ``"peak"`` (the older rule: the sample peak goes to the working level).
     gain_tolerance_db : float
-        No gain suggestion within this distance of the working level.
+        No gain suggestion within this distance of the working level (the ``"rms"``
+        rule never suggests less than 3 dB).
     loudness_target_lufs : float
         Integrated loudness of a finished mix (reported, not applied to tracks).
     true_peak_ceiling_dbtp : float
@@ -128,7 +131,7 @@ class Settings:
     """
 
     working_level_dbfs: float = -18.0
-    gain_reference: str = "peak"
+    gain_reference: str = "rms"
     gain_tolerance_db: float = 2.0
     loudness_target_lufs: float = -14.0
     true_peak_ceiling_dbtp: float = -1.0

@@ -49,6 +49,8 @@ __all__ = [
     "set_take_value",
     "item_chunk",
     "set_item_chunk",
+    "item_takes",
+    "master_track",
     "fx_custom_name",
     "fx_rename",
     "fx_param_count",
@@ -867,3 +869,15 @@ def defer(code: str) -> None:
     import __main__
 
     __main__.RPR_defer(code)
+
+
+# -- takes and the master track (pre-FX gain, master chain suggestions) -----------------------
+def item_takes(item: str) -> list[str | None]:
+    """Every take of an item, in order (``CountTakes`` / ``GetTake``; None for an empty take)."""
+    api = rpr()
+    return [_pointer(api.RPR_GetTake(item, n)) for n in range(int(api.RPR_CountTakes(item)))]
+
+
+def master_track() -> str:
+    """The project's master track (``GetMasterTrack``): its FX chain takes ``TrackFX_*`` calls like any track's."""
+    return str(rpr().RPR_GetMasterTrack(ACTIVE_PROJECT))

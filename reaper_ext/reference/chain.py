@@ -52,6 +52,7 @@ __all__ = [
     "GLUE_RATIO",
     "GLUE_REDUCTION_DB",
     "GLUE_MIN_LIFT_DB",
+    "WRITTEN_PLUGINS",
     "ChainSettings",
     "ChainPlan",
     "shelf_sos",
@@ -77,6 +78,8 @@ LIMITER_LOOKAHEAD_MS = 1.5
 LIMITER_RELEASE_MS = 60.0
 _DETECTOR_BLOCK_SEC = 0.005  # ReaComp's default RMS size is 5 ms
 _SOLVE_ITERATIONS = 12
+#: Plug-ins a master_chain suggestion inserts (their settings are verified in .RPP and live); others are described.
+WRITTEN_PLUGINS = ("ReaEQ", "ReaComp")
 _SOLVE_AIM_LU = 0.2  # aim well inside the tolerance
 
 
@@ -288,6 +291,35 @@ class ChainPlan:
             specs.append(realimit_spec(min(0.0, s.limiter_threshold_db), s.limiter_ceiling_dbfs,
                                        release_ms=LIMITER_RELEASE_MS, custom_name="reaper-ext: limiter").to_dict())
         return specs
+
+    def suggestion(self):
+        """The chain as a ``master_chain`` suggestion on the master track (switched off), or None.
+
+        None for a note ("do no harm") and for a mix that only needs the master fader
+        turned down (no plug-in to insert: the note says how far). Accepting it enables
+        the plug-ins; the why quotes the simulated prediction.
+        """
+        from reaper_ext.suggest.model import TARGET_MASTER, Suggestion, make_suggestion_id
+
+        specs = self.fx_specs()
+        if not specs:
+            return None
+        s = self.settings
+        # ReaLimit's saved state and parameter layout are not verified (fx/realimit.py): it is
+        # not inserted; its settings stay in the params and the why, for the user to set
+        written = [spec for spec in specs if spec["plugin"] in WRITTEN_PLUGINS]
+        by_hand = [spec for spec in specs if spec["plugin"] not in WRITTEN_PLUGINS]
+        params = {"fx": written, "by_hand": by_hand, "target_lufs": self.target_lufs, "ceiling_dbtp": self.ceiling_dbtp,
+                  "predicted_lufs": round(self.predicted_lufs, 2),
+                  "predicted_true_peak_dbtp": round(self.predicted_true_peak_dbtp, 2), "trim_db": round(s.trim_db, 2)}
+        why = "Master chain, simulated offline on the mix: " + self.note
+        if by_hand:
+            names = " and ".join(spec["plugin"] for spec in by_hand)
+            why += (f" {names} is not inserted (its saved settings are not verified): add it after the "
+                    "suggested plug-ins with the settings above.")
+        confidence = 0.8 if self.meets_target else 0.5
+        return Suggestion(make_suggestion_id("master_chain", TARGET_MASTER), "master_chain", TARGET_MASTER, "MASTER",
+                          params, why, confidence)
 
     def to_dict(self) -> dict:
         """JSON-ready form."""

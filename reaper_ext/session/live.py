@@ -30,7 +30,7 @@ from reaper_ext.reaper import api
 from reaper_ext.session import reaper_keys as keys
 from reaper_ext.session.media_paths import resolve_media
 from reaper_ext.session.model import SNAPSHOT_EXT_SECTIONS, FxInfo, Item, Marker, Project, Track
-from reaper_ext.session.protocols import LEDGER_SECTION
+from reaper_ext.session.protocols import LEDGER_SECTION, MASTER_TRACK
 
 __all__ = ["LiveSession", "FIELD_KEYS", "MAX_EQ_BANDS"]
 
@@ -119,6 +119,8 @@ class LiveSession:
                 self._tracks[api.track_guid(track)] = track
 
     def _track(self, guid: str) -> str | None:
+        if guid == MASTER_TRACK:  # the FX methods also act on the master (GetMasterTrack)
+            return api.master_track()
         track = self._tracks.get(guid)
         if track is None or api.track_index(track) < 0:
             self._refresh_tracks()
@@ -379,6 +381,26 @@ class LiveSession:
         self._tracks.pop(track_guid, None)
         self._items = None
         return True
+
+    # -- take volume (pre-FX gain) ------------------------------------------------------------------
+    def get_take_volumes(self, item_guid: str) -> list[float] | None:
+        item = self._item(item_guid)
+        if item is None:
+            return None
+        return [1.0 if take is None else api.take_value(take, keys.TAKE_VOLUME) for take in api.item_takes(item)]
+
+    def set_take_volume(self, item_guid: str, take: int, volume: float) -> str | None:
+        item = self._item(item_guid)
+        takes = [] if item is None else api.item_takes(item)
+        if not 0 <= take < len(takes) or takes[take] is None:
+            raise SuggestionError(f"no take {take} on item {item_guid}")
+        api.set_take_value(str(takes[take]), keys.TAKE_VOLUME, float(volume))
+        return None
+
+    def restore_take_volume(self, item_guid: str, take: int, volume: float, token: str | None) -> None:
+        volumes = self.get_take_volumes(item_guid)
+        if volumes is not None and take < len(volumes):
+            self.set_take_volume(item_guid, take, volume)
 
     # -- FX ---------------------------------------------------------------------------------------
     def _fx_index(self, track: str, fx_guid: str) -> int | None:

@@ -31,7 +31,11 @@ from typing import Any, Protocol
 from reaper_ext.fx.spec import FxSpec
 from reaper_ext.session.model import LEDGER_SECTION, Project
 
-__all__ = ["SessionReader", "SessionWriter", "TRACK_FIELDS", "LEDGER_SECTION"]
+__all__ = ["SessionReader", "SessionWriter", "TRACK_FIELDS", "LEDGER_SECTION", "MASTER_TRACK"]
+
+#: The track id the FX methods take for the project's master track (its chain is
+#: ``<MASTERFXLIST`` in an ``.RPP``, ``GetMasterTrack`` live); no other method takes it.
+MASTER_TRACK = "master"
 
 # Track properties a suggestion may change, with their value types.
 TRACK_FIELDS = {
@@ -90,6 +94,15 @@ class SessionWriter(SessionReader, Protocol):
     def restore_item_mute(self, item_guid: str, is_muted: bool, token: str | None) -> None:
         """Put back what :meth:`set_item_mute` replaced."""
 
+    def get_take_volumes(self, item_guid: str) -> list[float] | None:
+        """Each take's volume (linear, ``D_VOL``; negative = polarity flipped), in take order; None when the item is gone."""
+
+    def set_take_volume(self, item_guid: str, take: int, volume: float) -> str | None:
+        """Set one take's volume (linear): gain *before* the track's FX; returns a restore token."""
+
+    def restore_take_volume(self, item_guid: str, take: int, volume: float, token: str | None) -> None:
+        """Put back what :meth:`set_take_volume` replaced."""
+
     def move_track(self, track_guid: str, new_index: int) -> None:
         """Move a track so it ends up at ``new_index``."""
 
@@ -101,7 +114,7 @@ class SessionWriter(SessionReader, Protocol):
     def remove_track(self, track_guid: str) -> bool:
         """Delete a track; False when it is already gone."""
 
-    # -- FX --------------------------------------------------------------------
+    # -- FX (``track_guid`` may be :data:`MASTER_TRACK`) --------------------------------
     def add_fx(self, track_guid: str, spec: FxSpec) -> tuple[str, str]:
         """Append a plug-in with its settings (bypassed when ``spec.bypassed``).
 

@@ -10,6 +10,7 @@ How a kind arrives in a session (its *form*), as the ledger writes it:
 
 - ``label``: written at once (names, colours: labels only; the original is kept);
 - ``fx``: a stock plug-in inserted bypassed, named ``reaper-ext: ...``;
+- ``master``: stock plug-ins inserted bypassed on the *master track* (target ``"master"``), named ``reaper-ext: ...``;
 - ``marker``: a marker or region in the suggestion colour, named ``reaper-ext: ...``;
 - ``pending``: nothing audible changes until accepted; it waits in the ledger;
 - ``stems``: stem tracks in a folder under the source track, muted;
@@ -40,7 +41,7 @@ __all__ = [
 ]
 
 #: How a suggestion arrives in a session (see the module docstring), in the order the docs list them.
-FORMS = ("label", "fx", "marker", "pending", "stems", "sparks", "envelope", "take")
+FORMS = ("label", "fx", "master", "marker", "pending", "stems", "sparks", "envelope", "take")
 
 #: Job kinds (``reaper_ext.jobs.protocol.JOB_KINDS``) that make only some suggestion kinds;
 #: ``analyze`` makes every kind and has no filter.
@@ -101,11 +102,16 @@ SUGGESTION_KINDS: tuple[SuggestionKind, ...] = (
     SuggestionKind("gate", "fx (FxSpec dict), threshold_db, attack_ms, release_ms, ratio, floor_dbfs", "fx", _FX),
     SuggestionKind("deesser", "fx (FxSpec dict: ReaComp sidechain-filtered), freq_hz, threshold_db, n_bursts", "fx", _FX),
     SuggestionKind("compressor", "fx (FxSpec dict: ReaComp), threshold_db, ratio, attack_ms, release_ms", "fx", _FX),
+    SuggestionKind("master_chain", "fx (list of FxSpec dicts in chain order: ReaEQ shelves, ReaComp glue), by_hand "
+                   "(ReaLimit: described, not inserted), target_lufs, ceiling_dbtp, predicted_lufs, "
+                   "predicted_true_peak_dbtp, trim_db: on the master track (target 'master')", "master", ("compare",)),
     SuggestionKind("notch", "fx (FxSpec dict: ReaEQ notches), freq_hz (list), base_hz", "fx", (*_FX, "denoise")),
     SuggestionKind("marker", "position_sec, end_sec (None for a marker), name, problem_kind", "marker", ("mark_problems", "tuning")),
     SuggestionKind("section", "position_sec, end_sec, name (A/B/C...)", "marker", ("mark_sections",)),
     SuggestionKind("key", "key (e.g. 'F# minor'): written as a project marker at 0", "marker", ("mark_sections",)),
-    SuggestionKind("gain", "gain_db (float, change to apply to the track volume), target_dbfs", "pending", ("cleanup", "compare")),
+    SuggestionKind("gain", "gain_db (float, change to the take volume of the track's audio items: before its FX), "
+                   "target_dbfs, measured_dbfs, peak_dbfs, reference (rms or peak), stage ('pre_fx')", "pending",
+                   ("cleanup", "compare")),
     SuggestionKind("polarity", "is_inverted (bool): flip the track's phase button; partner", "pending"),
     SuggestionKind("mute_track", "is_muted (bool): the track is silent", "pending", ("cleanup",)),
     SuggestionKind("mute_item", "item_guid, is_muted (bool): a silent item", "pending", ("cleanup",)),

@@ -13,9 +13,11 @@ from typing import Any
 from reaper_ext.storage.cache import digest_bytes
 from reaper_ext.suggest.kinds import SUGGESTION_KINDS, check_kind
 
-__all__ = ["Suggestion", "KINDS", "TARGET_PROJECT", "make_suggestion_id"]
+__all__ = ["Suggestion", "KINDS", "TARGET_PROJECT", "TARGET_MASTER", "make_suggestion_id"]
 
 TARGET_PROJECT = "project"
+#: The master track (its FX chain): the id the session writers take for it (session.protocols.MASTER_TRACK).
+TARGET_MASTER = "master"
 
 #: Every kind a suggestion may have, and what its params hold (units in key names):
 #: a view of the one registry, :data:`reaper_ext.suggest.kinds.SUGGESTION_KINDS`.
@@ -43,7 +45,7 @@ class Suggestion:
         A registered kind (:mod:`reaper_ext.suggest.kinds`); any other raises
         :class:`~reaper_ext.suggest.kinds.UnknownKindError`.
     target : str
-        A track GUID, or ``"project"``.
+        A track GUID, ``"project"`` or ``"master"`` (the master track's FX chain).
     track_name : str
         The target track's current name ("" for the project).
     params : dict

@@ -165,3 +165,32 @@ def test_times_are_calibrated_to_the_middle_of_what_reaper_displays(fake_module)
     # ReaComp attack (FACTS: ms/500, uncertain, so calibrated live): "10.0" covers 9.95..10.05 ms
     session.add_fx(track.guid, FxSpec("ReaComp", params={"attack_ms": 10.0}))
     assert 500.0 * track.fx[-1].comp_raw[2] == pytest.approx(10.0, abs=0.001)
+
+
+def test_accepting_gain_live_moves_every_take_volume_not_the_fader(fake_module):
+    """Pre-FX gain inside REAPER: ``SetMediaItemTakeInfo_Value(take, "D_VOL")`` on every take (FACTS: D_VOL linear)."""
+    from reaper_ext.session.live import LiveSession
+    from reaper_ext.suggest.ledger.core import Selection, accept, apply_suggestions
+    from reaper_ext.suggest.model import Suggestion, make_suggestion_id
+    from tests.reaper.fake.project import FakeTake
+
+    fake = _open(fake_module)
+    track = next(t for t in fake.project.tracks if t.items)
+    track.items[0].takes.append(FakeTake("second take", 0.5))  # a comp take: staged too
+    volumes = [[take.volume for take in item.takes] for item in track.items]
+    fader = track.volume
+    session = LiveSession()
+    gain = Suggestion(make_suggestion_id("gain", track.guid), "gain", track.guid, track.name,
+                      {"gain_db": -6.0, "stage": "pre_fx"}, "why", 0.9)
+    apply_suggestions(session, [gain])
+    assert [[take.volume for take in item.takes] for item in track.items] == volumes  # pending: nothing moved
+    result = accept(session, Selection(is_all=True))
+    assert not result.messages
+    factor = 10 ** (-6.0 / 20)
+    staged = [take.volume for item in track.items for take in item.takes]
+    assert staged == pytest.approx([v * factor for item in volumes for v in item], rel=1e-9)
+    assert track.volume == fader
+    assert session.get_take_volumes(track.items[0].guid) == pytest.approx([v * factor for v in volumes[0]], rel=1e-9)
+    token = session.set_take_volume(track.items[0].guid, 1, 0.25)
+    session.restore_take_volume(track.items[0].guid, 1, 0.5 * factor, token)
+    assert track.items[0].takes[1].volume == pytest.approx(0.5 * factor)

@@ -164,3 +164,92 @@ def test_chain_as_stock_plugin_specs():
     assert limiter["threshold_db"] == pytest.approx(limiter["ceiling_db"] - plan.settings.drive_db, abs=0.1)
     note_only = solve_chain(sine_at_lufs(-14.2, 4), SR)
     assert note_only.is_note_only and note_only.to_dict()["fx"] == []
+
+
+@pytest.fixture(scope="module")
+def chain_suggestion():
+    mix = music_like(8, 4) * np.float32(10 ** (-22 / 20))
+    plan = solve_chain(mix, SR, target_lufs=-14.0, ceiling_dbtp=-1.0, allow_note=False, high_shelf_db=2.0)
+    return plan, plan.suggestion()
+
+
+def test_master_chain_suggestion_quotes_the_prediction(chain_suggestion):
+    from reaper_ext.fx.spec import FxSpec
+
+    plan, suggestion = chain_suggestion
+    assert suggestion.kind == "master_chain" and suggestion.target == "master"
+    assert [FxSpec.from_dict(fx).plugin for fx in suggestion.params["fx"]] == ["ReaEQ", "ReaComp"]
+    assert [fx["plugin"] for fx in suggestion.params["by_hand"]] == ["ReaLimit"]  # no verified saved state
+    assert f"{plan.predicted_lufs:.1f} LUFS" in suggestion.why and "ReaLimit" in suggestion.why
+    assert solve_chain(sine_at_lufs(-14.2, 4), SR).suggestion() is None  # do no harm: a note, no suggestion
+
+
+def _corpus(name):
+    from tests.conftest import corpus_files
+
+    return next(path for path in corpus_files() if path.name == name)
+
+
+@pytest.mark.parametrize(("name", "n_before"), [("ZoeB__midi-tools__test.RPP", 0),  # an empty <MASTERFXLIST
+                                               ("Ultraschall__ultraschall-portable__StudioLink.RPP", 1),  # a bypassed JS limiter
+                                               ("trainer17__filtros2__test.rpp", 1),  # a VST3 analyser
+                                               ("Perlence__rpp__vst.RPP", None)])  # no <MASTERFXLIST at all
+def test_master_chain_goes_into_masterfxlist_bypassed(chain_suggestion, name, n_before):
+    from reaper_ext.session.rpp import parse_rpp
+    from reaper_ext.session.rpp.writer import RppSessionWriter
+    from reaper_ext.suggest.ledger.core import TAG, Selection, accept, apply_suggestions, read_ledger, reject
+
+    _, suggestion = chain_suggestion
+    path = _corpus(name)
+    original = path.read_bytes()
+    doc = parse_rpp(original, path=path)
+    had_chain = doc.root.find("MASTERFXLIST") is not None
+    assert had_chain == (n_before is not None)
+    result = apply_suggestions(RppSessionWriter(doc), [suggestion])
+    assert result.done == [suggestion.id], result.messages
+    written = parse_rpp(doc.to_bytes(), path=path)  # parses again
+    chain = written.root.find("MASTERFXLIST")
+    assert chain is not None and not any(track.find("FXCHAIN") is not None and TAG in "".join(written.chunk_lines(track))
+                                         for track in written.root.find_all("TRACK"))
+    text = "".join(written.chunk_lines(chain))
+    assert text.count(TAG) == 2 and "ReaEQ" in text and "ReaComp" in text
+    assert text.count("\n    BYPASS ") == (n_before or 0) + 2  # the user's FX stay
+    writer = RppSessionWriter(written)
+    changes = read_ledger(writer)[0][0].changes
+    assert [writer.fx_state("master", c["fx_guid"])[0] for c in changes] == [False, False]  # switched off
+    assert reject(writer, Selection(is_all=True)).done == [suggestion.id]
+    assert written.to_bytes() == original  # reject-all: the exact bytes, an added <MASTERFXLIST gone again
+    doc = parse_rpp(original, path=path)
+    apply_suggestions(RppSessionWriter(doc), [suggestion])
+    writer = RppSessionWriter(doc)
+    changes = read_ledger(writer)[0][0].changes
+    assert not accept(writer, Selection(is_all=True)).messages
+    states = [writer.fx_state("master", c["fx_guid"]) for c in changes]
+    assert all(is_enabled and not custom.startswith(TAG) for is_enabled, custom in states)
+    tracks_before = [track for track in parse_rpp(original).root.find_all("TRACK")]
+    assert len(doc.root.find_all("TRACK")) == len(tracks_before)
+    if not had_chain:  # a new chain goes where REAPER writes it: before the tracks
+        tracks = doc.root.find_all("TRACK")
+        assert not tracks or doc.root.find("MASTERFXLIST").start < tracks[0].start
+
+
+def test_master_chain_live_goes_on_getmastertrack(chain_suggestion, fake_module):
+    from reaper_ext.session.live import LiveSession
+    from reaper_ext.suggest.ledger.core import Selection, accept, apply_suggestions, reject
+    from tests.reaper.fake.project import load_rpp
+
+    _, suggestion = chain_suggestion
+    fake = fake_module.install(fake_module.FakeReaper(load_rpp(_corpus("Ultraschall__ultraschall-portable__StudioLink.RPP"))))
+    master = fake.project.master
+    before = [fx.display_name for fx in master.fx]
+    assert before == ["JS: loser/MGA_JSLimiter"]  # the project's own master FX, loaded by the fake
+    session = LiveSession()
+    assert apply_suggestions(session, [suggestion]).done == [suggestion.id]
+    added = master.fx[len(before):]
+    assert [fx.plugin for fx in added] == ["ReaEQ", "ReaComp"] and not any(fx.is_enabled for fx in added)
+    assert all(not any(fx in track.fx for fx in added) for track in fake.project.tracks)
+    assert reject(session, Selection(is_all=True)).done == [suggestion.id]
+    assert [fx.display_name for fx in master.fx] == before
+    apply_suggestions(session, [suggestion])
+    accept(session, Selection(is_all=True))
+    assert all(fx.is_enabled for fx in master.fx[len(before):])

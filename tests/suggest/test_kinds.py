@@ -29,7 +29,7 @@ def _kinds_made_in_code() -> set[str]:
     found: set[str] = set()
     for path in [*(REPO / "reaper_ext" / "suggest" / "rules").glob("*.py"), REPO / "reaper_ext" / "suggest" / "stems.py",
                  REPO / "reaper_ext" / "sparks" / "project.py", REPO / "reaper_ext" / "tuning" / "session.py",
-                 REPO / "reaper_ext" / "cleanup" / "session.py"]:
+                 REPO / "reaper_ext" / "cleanup" / "session.py", REPO / "reaper_ext" / "reference" / "chain.py"]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.keyword) and node.arg == "kind" and isinstance(node.value, ast.Constant):
                 found.add(node.value.value)
@@ -54,7 +54,7 @@ def test_each_kind_has_one_form_and_the_forms_partition_the_registry():
 def test_the_ledger_kind_sets_are_the_registry_forms():
     from reaper_ext.suggest.ledger import core
 
-    assert core.FX_KINDS == kinds_of_form("fx")
+    assert core.FX_KINDS == kinds_of_form("fx") | kinds_of_form("master")  # plug-ins on a track or on the master
     assert core.MARKER_KINDS == kinds_of_form("marker")
     assert core.PENDING_KINDS == kinds_of_form("pending")
     assert core.LABEL_KINDS == kinds_of_form("label")

@@ -13,6 +13,7 @@ from reaper_ext.settings import Settings
 from reaper_ext.suggest.engine import suggest
 from reaper_ext.suggest.model import KINDS
 from reaper_ext.suggest.rules import suggest_eq, suggest_highpass
+from reaper_ext.suggest.rules.gain import PEAK_CEILING_DBFS, active_rms_dbfs
 from reaper_ext.suggest.rules.naming import is_generic_name
 
 from .conftest import QUIET_PEAK_DBFS, RUMBLE_HZ, SILENT_ITEM_GUID
@@ -48,19 +49,37 @@ def test_ids_are_stable_across_runs(rendered_session, session_suggestions):
 
 
 def test_too_quiet_track_is_raised_to_the_working_level(rendered_session, session_suggestions):
+    # the default stages the average level (-18 dBFS RMS) under the -6 dBFS peak ceiling, before the FX
     (gain,) = _of(session_suggestions, "gain", rendered_session.guid(7))
-    expected_db = Settings().working_level_dbfs - QUIET_PEAK_DBFS
-    assert abs(gain.params["gain_db"] - expected_db) <= 1.0
-    assert "-40 dBFS" in gain.why and "22 dB" in gain.why
+    measured = rendered_session.analysis.track(rendered_session.guid(7)).measurements
+    assert measured.sample_peak_dbfs == pytest.approx(QUIET_PEAK_DBFS, abs=0.5)
+    settings = Settings()
+    expected_db = min(settings.working_level_dbfs - active_rms_dbfs(measured), PEAK_CEILING_DBFS - measured.sample_peak_dbfs)
+    assert gain.params["gain_db"] == pytest.approx(expected_db, abs=0.1)
+    assert gain.params["stage"] == "pre_fx" and gain.params["reference"] == "rms"
+    assert "RMS" in gain.why and "before its FX" in gain.why and f"{abs(gain.params['gain_db']):.0f} dB" in gain.why
 
 
-def test_gain_accounts_for_the_track_volume(rendered_session):
+def test_peak_reference_still_stages_the_peak(rendered_session):
+    settings = Settings()
+    settings.gain_reference = "peak"
+    (gain,) = _of(suggest(rendered_session.project, rendered_session.analysis, settings), "gain", rendered_session.guid(7))
+    assert abs(gain.params["gain_db"] - (settings.working_level_dbfs - QUIET_PEAK_DBFS)) <= 1.0
+    assert "-40 dBFS" in gain.why and "22 dB" in gain.why and gain.params["stage"] == "pre_fx"
 
+
+def test_gain_accounts_for_the_track_volume_only_by_peak(rendered_session):
     project = rendered_session.project
     tracks = tuple(replace(t, volume_gain=10 ** (10 / 20)) if t.guid == rendered_session.guid(7) else t for t in project.tracks)
     changed = replace(project, tracks=tracks)
-    (gain,) = _of(suggest(changed, rendered_session.analysis, Settings()), "gain", rendered_session.guid(7))
-    assert abs(gain.params["gain_db"] - (Settings().working_level_dbfs - QUIET_PEAK_DBFS - 10)) <= 1.0
+    peak = Settings()
+    peak.gain_reference = "peak"
+    (gain,) = _of(suggest(changed, rendered_session.analysis, peak), "gain", rendered_session.guid(7))
+    assert abs(gain.params["gain_db"] - (peak.working_level_dbfs - QUIET_PEAK_DBFS - 10)) <= 1.0
+    # staging by the average level happens before the FX: the fader after them does not count
+    (staged,) = _of(suggest(changed, rendered_session.analysis, Settings()), "gain", rendered_session.guid(7))
+    (unchanged,) = _of(suggest(project, rendered_session.analysis, Settings()), "gain", rendered_session.guid(7))
+    assert staged.params["gain_db"] == unchanged.params["gain_db"]
 
 
 def test_rumble_gets_a_highpass_between_rumble_and_content(rendered_session, session_suggestions):
@@ -180,8 +199,9 @@ def test_example_session(example_session):
     project, analysis = example_session
     made = suggest(project, analysis, Settings())
     by_name = {t.name: t.guid for t in project.tracks}
-    (gain,) = _of(made, "gain", by_name["Audio 08"])  # synth lead at -40 dBFS
-    assert abs(gain.params["gain_db"] - 22.0) <= 1.0
+    (gain,) = _of(made, "gain", by_name["Audio 08"])  # synth lead peaking at -40 dBFS: raised to the -6 dBFS ceiling
+    assert gain.params["peak_dbfs"] == pytest.approx(-40.0, abs=0.5)
+    assert gain.params["gain_db"] == pytest.approx(PEAK_CEILING_DBFS - gain.params["peak_dbfs"], abs=0.1)
     (notch,) = _of(made, "notch", by_name["Audio 07"])  # vocal with 50 Hz hum
     assert notch.params["base_hz"] == 50.0 and 50.0 in notch.params["freq_hz"]
     (hpf,) = _of(made, "highpass", by_name["Audio 07"])  # rumble at 22 + 31 Hz

@@ -103,22 +103,41 @@ def add_marker(
     return guid
 
 
-def add_fx_lines(doc: RppDocument, chunk: Chunk, fx_lines: list[str]) -> None:
+def _master_chain_position(doc: RppDocument) -> int:
+    """Where REAPER writes ``<MASTERFXLIST``: after the ``MASTER_*`` lines, before the envelopes and tracks."""
+    root = doc.root
+    last_master = None
+    for index in doc.own_lines(root):
+        if doc.first_word(index).startswith("MASTER"):
+            last_master = index
+    if last_master is not None:
+        return last_master + 1
+    anchor = root.find("MASTERPLAYSPEEDENV") or root.find("TEMPOENVEX") or root.find("TRACK") or root.find("EXTSTATE")
+    return anchor.start if anchor is not None else root.end
+
+
+def add_fx_lines(doc: RppDocument, chunk: Chunk, fx_lines: list[str], *, chain_tag: str = "FXCHAIN") -> None:
     """Append one plug-in's lines (``BYPASS``, ``<VST ...>``, ``FXID``...) to a track's FX chain.
 
     ``fx_lines`` are contents without indentation or line endings; they are
     indented to the chain's depth. A chain is created (before the track's
-    first item, where REAPER writes it) when the track has none.
+    first item, where REAPER writes it) when the track has none. With
+    ``chain_tag="MASTERFXLIST"`` and the project's root as ``chunk``, the
+    plug-in goes on the master track (a chain made after the ``MASTER_*`` lines,
+    as in the corpus' projects).
     """
-    chain = chunk.find("FXCHAIN")
+    chain = chunk.find(chain_tag)
     if chain is None:
-        first_item = chunk.find("ITEM")
-        position = first_item.start if first_item is not None else chunk.end
+        if chain_tag == "MASTERFXLIST":
+            position = _master_chain_position(doc)
+        else:
+            first_item = chunk.find("ITEM")
+            position = first_item.start if first_item is not None else chunk.end
         indent = doc.child_indent(chunk)
-        header = [indent + "<FXCHAIN" + doc.newline]
+        header = [indent + "<" + chain_tag + doc.newline]
         header += [indent + "  " + join_tokens(values) + doc.newline for values in FXCHAIN_HEADER]
         doc.insert_lines(position, [*header, indent + ">" + doc.newline])
-        chain = chunk.find("FXCHAIN")
+        chain = chunk.find(chain_tag)
         assert chain is not None
     indent = doc.child_indent(chain)
     depth = 0

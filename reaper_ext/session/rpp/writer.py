@@ -12,6 +12,7 @@ from reaper_ext.errors import ProjectError, SuggestionError
 from reaper_ext.fx.rpp_block import fx_to_rpp_lines
 from reaper_ext.fx.spec import FxSpec
 from reaper_ext.session import reaper_keys as keys
+from reaper_ext.session.protocols import MASTER_TRACK
 from reaper_ext.session.rpp.document import Chunk, line_ending
 from reaper_ext.session.rpp.edit import (
     add_fx_lines,
@@ -24,6 +25,7 @@ from reaper_ext.session.rpp.edit import (
     track_chunks,
 )
 from reaper_ext.session.rpp.reader import FX_TAGS, RppSessionReader, read_track_properties
+from reaper_ext.session.rpp.takes import TakeRange, take_ranges
 from reaper_ext.session.rpp.tokens import join_tokens
 
 __all__ = ["RppSessionWriter"]
@@ -137,6 +139,78 @@ class RppSessionWriter(RppSessionReader):
         if item is not None:
             self._restore_line(item, "MUTE", token)
 
+    # -- take volume (pre-FX gain) -------------------------------------------------
+    def _take_volume_line(self, item: Chunk, take: int) -> tuple[int | None, int, TakeRange]:
+        """``(line, value position, take range)`` of a take's volume.
+
+        The first take's volume is the third value of the item's ``VOLPAN`` (item
+        volume, take pan, take volume, pan law); every later take has its own
+        ``TAKEVOLPAN pan volume pan-law`` line after its ``NAME`` (FACTS.md; the
+        corpus' ``noisefarm__201205_1424__test.RPP``).
+        """
+        ranges = take_ranges(self.doc, item)
+        if not 0 <= take < len(ranges):
+            raise SuggestionError(f"item {self.doc.field(item, 'IGUID')} has no take {take}")
+        span = ranges[take]
+        key, position = ("VOLPAN", 2) if take == 0 else ("TAKEVOLPAN", 1)
+        line = next((index for index in self.doc.own_lines(item)
+                     if span.start <= index < span.end and self.doc.first_word(index) == key), None)
+        return line, position, span
+
+    def get_take_volumes(self, item_guid: str) -> list[float] | None:
+        item = self._item_chunk(item_guid)
+        if item is None:
+            return None
+        volumes = []
+        for take in range(len(take_ranges(self.doc, item))):
+            line, position, _ = self._take_volume_line(item, take)
+            values = self.doc.tokens(line)[1:] if line is not None else []
+            try:
+                volumes.append(float(values[position]) if len(values) > position else 1.0)
+            except ValueError:
+                volumes.append(1.0)
+        return volumes
+
+    def set_take_volume(self, item_guid: str, take: int, volume: float) -> str | None:
+        doc = self.doc
+        item = self._item_chunk(item_guid)
+        if item is None:
+            raise SuggestionError(f"no item with GUID {item_guid}")
+        line, position, span = self._take_volume_line(item, take)
+        if line is not None:
+            token = doc.lines[line]
+            values = doc.tokens(line)
+            defaults = ["1", "0", "1", "-1"] if take == 0 else ["0", "1", "-1"]
+            values += defaults[len(values) - 1:]
+            values[position + 1] = format_number(float(volume))
+            doc.lines[line] = doc.indent_of(line) + join_tokens(values) + line_ending(token)
+            return token
+        if take == 0:
+            values = ["VOLPAN", "1", "0", format_number(float(volume)), "-1"]
+        else:
+            values = ["TAKEVOLPAN", "0", format_number(float(volume)), "-1"]
+        # after the take's NAME (where REAPER writes it), else first in the take
+        name = next((index for index in doc.own_lines(item)
+                     if span.start <= index < span.end and doc.first_word(index) == "NAME"), None)
+        anchor = name if name is not None else (span.start if span.has_take_line else item.start)
+        doc.insert_lines(anchor + 1, [doc.make_line(item, values)])
+        return ABSENT
+
+    def restore_take_volume(self, item_guid: str, take: int, volume: float, token: str | None) -> None:
+        item = self._item_chunk(item_guid)
+        if item is None:
+            return
+        if token is None:
+            self.set_take_volume(item_guid, take, volume)
+            return
+        line, _, _ = self._take_volume_line(item, take)
+        if line is None:
+            return
+        if token == ABSENT:
+            self.doc.delete_lines(line, 1)
+        else:
+            self.doc.lines[line] = token
+
     def set_tempo(self, tempo_bpm: float) -> str | None:
         root = self.doc.root
         current = self.doc.field(root, "TEMPO") or ["120", "4", "4"]
@@ -207,13 +281,19 @@ class RppSessionWriter(RppSessionReader):
         return True
 
     # -- FX ------------------------------------------------------------------------
+    def _chain(self, track_guid: str) -> Chunk | None:
+        """The FX chain of a track (``<FXCHAIN``) or of the master (``<MASTERFXLIST``); None when it has none."""
+        if track_guid == MASTER_TRACK:
+            return self.doc.root.find("MASTERFXLIST")
+        try:
+            return track_chunk(self.doc, track_guid).find("FXCHAIN")
+        except ProjectError:
+            return None
+
     def _fx_block(self, track_guid: str, fx_guid: str) -> tuple[Chunk, Chunk, int, int] | None:
         """(chain, plug-in chunk, first line, last line) of the plug-in with FXID ``fx_guid``."""
         doc = self.doc
-        try:
-            chain = track_chunk(doc, track_guid).find("FXCHAIN")
-        except ProjectError:
-            return None
+        chain = self._chain(track_guid)
         if chain is None:
             return None
         plugins = [child for child in chain.children if child.tag in FX_TAGS]
@@ -231,11 +311,16 @@ class RppSessionWriter(RppSessionReader):
         return None
 
     def add_fx(self, track_guid: str, spec: FxSpec) -> tuple[str, str]:
-        """Append a plug-in; returns ``(fx_guid, token)``: the token says whether the chain was new."""
-        chunk = track_chunk(self.doc, track_guid)
-        created = chunk.find("FXCHAIN") is None
+        """Append a plug-in; returns ``(fx_guid, token)``: the token says whether the chain was new.
+
+        ``track_guid`` :data:`~reaper_ext.session.protocols.MASTER_TRACK`: the master's ``<MASTERFXLIST``.
+        """
+        is_master = track_guid == MASTER_TRACK
+        chunk = self.doc.root if is_master else track_chunk(self.doc, track_guid)
+        created = self._chain(track_guid) is None
         fx_guid = new_guid()
-        add_fx_lines(self.doc, chunk, fx_to_rpp_lines(spec, indent="", fxid_guid=fx_guid))
+        add_fx_lines(self.doc, chunk, fx_to_rpp_lines(spec, indent="", fxid_guid=fx_guid),
+                     chain_tag="MASTERFXLIST" if is_master else "FXCHAIN")
         return fx_guid, "new-chain" if created else ""
 
     def fx_state(self, track_guid: str, fx_guid: str) -> tuple[bool, str] | None:
@@ -283,7 +368,7 @@ class RppSessionWriter(RppSessionReader):
         doc = self.doc
         doc.delete_lines(first, last - first + 1)
         if token == "new-chain":
-            emptied = track_chunk(doc, track_guid).find("FXCHAIN")
+            emptied = self._chain(track_guid)
             if emptied is not None and not emptied.children:
                 doc.delete_lines(emptied.start, emptied.end - emptied.start + 1)
         return True

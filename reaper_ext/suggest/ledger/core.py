@@ -8,7 +8,10 @@ written for it with the original value and the backend's restore token.
 
 How each kind arrives ("switched off"):
 - ``name``, ``color``: written at once (labels only; the original is kept).
-- FX kinds: the plug-in is inserted bypassed, its name tagged "reaper-ext: ".
+- FX kinds: the plug-in is inserted bypassed, its name tagged "reaper-ext: ";
+  ``master_chain`` inserts its plug-ins (ReaEQ, ReaComp, ReaLimit) that way on the
+  master track (target ``"master"``: ``<MASTERFXLIST`` in a file, ``GetMasterTrack``
+  live); accept enables them all, reject removes them all.
 - ``marker``, ``section``, ``key``: a marker/region in the suggestion colour,
   its name tagged "reaper-ext: ".
 - ``stems``: the stem tracks are added in a folder under the source track,
@@ -19,6 +22,8 @@ How each kind arrives ("switched off"):
   untrusted input: its ledger alone can never delete anything).
 - ``gain``, ``polarity``, ``mute_track``, ``mute_item``, ``folder``, ``order``,
   ``tempo``: nothing audible changes until accepted; they wait in the ledger.
+  Accepting ``gain`` changes the take volume of the track's audio items (before
+  its FX), not the fader.
 
 Accept makes a suggestion ordinary content (FX enabled, tags removed, pending
 changes applied). Reject removes what was written and restores the
@@ -77,7 +82,7 @@ TAG = "reaper-ext: "
 # Suggestion markers: a violet no REAPER default uses (native 0x00BBGGRR | custom flag).
 MARKER_COLOR = 0x1000000 | (0xD0 << 16) | (0x40 << 8) | 0xB0
 # How each kind arrives, from the one registry of kinds (reaper_ext.suggest.kinds)
-FX_KINDS = kinds_of_form("fx")
+FX_KINDS = kinds_of_form("fx") | kinds_of_form("master")  # plug-ins on a track, or on the master track
 MARKER_KINDS = kinds_of_form("marker")
 PENDING_KINDS = kinds_of_form("pending")
 LABEL_KINDS = kinds_of_form("label")
@@ -243,12 +248,21 @@ def _apply_one(writer: SessionWriter, suggestion: Suggestion, marker_numbers: se
         token = writer.set_track_value(target, field_name, value)
         return [{"op": "track", "field": field_name, "before": before, "after": value, "token": token}]
     if kind in FX_KINDS:
-        spec = FxSpec.from_dict(params["fx"])
-        spec.bypassed = True
-        if not (spec.custom_name or "").startswith(TAG):
-            spec.custom_name = TAG + (spec.custom_name or kind)
-        fx_guid, token = writer.add_fx(target, spec)
-        return [{"op": "fx", "fx_guid": fx_guid, "token": token, "name": spec.custom_name}]
+        # one plug-in, or a chain of them (master_chain): each bypassed, tagged, one change each
+        changes: list[dict] = []
+        for fx in (params["fx"] if isinstance(params["fx"], list) else [params["fx"]]):
+            spec = FxSpec.from_dict(fx)
+            spec.bypassed = True
+            if not (spec.custom_name or "").startswith(TAG):
+                spec.custom_name = TAG + (spec.custom_name or kind)
+            try:
+                fx_guid, token = writer.add_fx(target, spec)
+            except SuggestionError:
+                for change in reversed(changes):  # all of the chain or none of it
+                    writer.remove_fx(target, change["fx_guid"], change["token"])
+                raise
+            changes.append({"op": "fx", "fx_guid": fx_guid, "token": token, "name": spec.custom_name})
+        return changes
     if kind in MARKER_KINDS:
         number = max(marker_numbers | {FIRST_MARKER_NUMBER - 1}) + 1
         marker_numbers.add(number)
@@ -380,12 +394,8 @@ def _accept_pending(writer: SessionWriter, suggestion: Suggestion) -> str | None
     """Apply a pending suggestion now; returns a message when it can't be."""
     kind, target, params = suggestion.kind, suggestion.target, suggestion.params
     if kind == "gain":
-        volume = writer.get_track_value(target, "volume")
-        if volume is None:
-            return f"{suggestion.id}: track {suggestion.track_name!r} is gone; gain not applied"
-        new_volume = volume * 10 ** (float(params["gain_db"]) / 20)
-        writer.set_track_value(target, "volume", new_volume)
-    elif kind == "polarity":
+        return _accept_gain(writer, suggestion)
+    if kind == "polarity":
         writer.set_track_value(target, "phase", bool(params.get("is_inverted", True)))
     elif kind == "mute_track":
         writer.set_track_value(target, "mute", bool(params.get("is_muted", True)))
@@ -402,6 +412,38 @@ def _accept_pending(writer: SessionWriter, suggestion: Suggestion) -> str | None
         writer.move_track(target, int(params["new_index"]))
     elif kind == "folder":
         return _accept_folder(writer, suggestion)
+    return None
+
+
+def _accept_gain(writer: SessionWriter, suggestion: Suggestion) -> str | None:
+    """Stage the track before its FX: every take of its audio items times ``10^(gain_db/20)``.
+
+    The take volume (``D_VOL`` of each take, ``VOLPAN``/``TAKEVOLPAN`` in a file) acts
+    before the track's FX, so a suggested EQ, compressor or gate hears the staged
+    level; every take moves, so switching takes keeps the staging. MIDI items are
+    left alone (their volume is not audio gain before an instrument). A ledger entry
+    written before gain went pre-FX (no ``stage`` in its params) still moves the fader.
+    """
+    target, params = suggestion.target, suggestion.params
+    factor = 10 ** (float(params["gain_db"]) / 20)
+    if params.get("stage") != "pre_fx":
+        volume = writer.get_track_value(target, "volume")
+        if volume is None:
+            return f"{suggestion.id}: track {suggestion.track_name!r} is gone; gain not applied"
+        writer.set_track_value(target, "volume", volume * factor)
+        return None
+    track = writer.snapshot().track_by_guid(target)
+    if track is None:
+        return f"{suggestion.id}: track {suggestion.track_name!r} is gone; gain not applied"
+    n_takes = 0
+    for item in track.items:
+        if item.source_type.upper() == "MIDI":
+            continue
+        for take, volume in enumerate(writer.get_take_volumes(item.guid) or []):
+            writer.set_take_volume(item.guid, take, volume * factor)
+            n_takes += 1
+    if not n_takes:
+        return f"{suggestion.id}: track {suggestion.track_name!r} has no audio items; gain not applied"
     return None
 
 

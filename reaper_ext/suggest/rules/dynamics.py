@@ -5,6 +5,14 @@
   attack, 100 ms release: ReaGate inside REAPER; in a saved ``.RPP`` the stock
   downward expander, honestly named (``reaper_ext.fx.gate``: ReaGate's saved state
   has no known layout, and the expander cannot gate).
+* **Gate for bleed** (issue 11), on a tom close mic (:data:`BLEED_GATE_CLASSES`) whose
+  energy between hits is the rest of the kit: it sounds most of the time
+  (active regions over :data:`MIN_BLEED_ACTIVE_SHARE` of it, where a clean tom is
+  active only on its fills), with hits well over that (crest factor at least
+  :data:`MIN_BLEED_CREST_DB`, peak :data:`MIN_HITS_OVER_BLEED_DB` over the quietest
+  tenth of the track, the *bleed floor*, quoted in the why). Threshold halfway, in dB,
+  between the bleed floor and the hits' peak; 0.5 ms attack, 50 ms hold, 150 ms
+  release for the tom's ring. Arrives bypassed like every FX.
 * **De-esser**, from ``sibilance`` problems (at least ``MIN_SIBILANTS`` bursts, or
   one of high severity): ReaComp with its detector band-passed on the measured
   sibilance band (5-10 kHz), threshold 3 dB under the quietest harsh burst's band
@@ -14,6 +22,11 @@
   others 20 dB; drums are left to their transients). Threshold 6 dB above the
   integrated loudness (so the loud phrases, not the average, are reduced), the
   class ratio, and the class attack/release (voice 10/100 ms, bass 20/150 ms).
+
+Every threshold is set for the **staged** level: the measured level plus the gain the
+gain rule puts before the FX (:func:`reaper_ext.suggest.rules.gain.pre_fx_gain_db`,
+take volume), since that is what a plug-in on the track will hear once both are
+accepted; the why says so, and ``params["staged_gain_db"]`` holds the gain.
 """
 
 from __future__ import annotations
@@ -28,8 +41,9 @@ from reaper_ext.session.model import Project
 from reaper_ext.settings import Settings
 from reaper_ext.suggest.model import Suggestion, make_suggestion_id
 from reaper_ext.suggest.rules.common import FX_PREFIX, TrackView, clamp, level_or_none, usable_tracks
+from reaper_ext.suggest.rules.gain import pre_fx_gain_db
 
-__all__ = ["suggest_dynamics", "CREST_LIMIT_DB"]
+__all__ = ["suggest_dynamics", "staged_note", "CREST_LIMIT_DB", "BLEED_GATE_CLASSES"]
 
 MIN_SIBILANTS = 3
 #: Crest factor (dB) above which a coarse class gets a compressor; absent = never.
@@ -40,9 +54,22 @@ CREST_LIMIT_DB: dict[str, float] = {
 _RATIO = {"vocals": 3.0, "bass": 4.0}
 _TIMES_MS = {"vocals": (10.0, 100.0), "bass": (20.0, 150.0)}
 THRESHOLD_ABOVE_LOUDNESS_DB = 6.0
+#: Close mics a gate is suggested for when the energy between their hits is bleed (issue 11).
+BLEED_GATE_CLASSES = ("toms",)
+MIN_BLEED_ACTIVE_SHARE = 0.5  # sounding at least half the time: the hits alone are a few % of it
+MIN_BLEED_CREST_DB = 12.0  # hits standing well out of the track
+MIN_HITS_OVER_BLEED_DB = 24.0  # peak over the quietest tenth of the track
+BLEED_RELEASE_MS = 150.0
 
 
-def _gate(view: TrackView, settings: Settings) -> Suggestion | None:
+def staged_note(gain_db: float) -> str:
+    """The words a why adds when its levels are the staged ones ("" when no gain is staged)."""
+    if not gain_db:
+        return ""
+    return f" (levels as staged: {gain_db:+.1f} dB of take volume before the FX, as the gain suggestion stages it)"
+
+
+def _gate(view: TrackView, settings: Settings, gain_db: float) -> Suggestion | None:
     gaps = view.problems("noise_floor")
     if not gaps:
         return None
@@ -50,9 +77,10 @@ def _gate(view: TrackView, settings: Settings) -> Suggestion | None:
     if not floors:
         return None
     floor_dbfs = float(max(floors))
-    threshold_db = round(floor_dbfs + settings.gate_margin_db, 1)
+    staged_floor_dbfs = floor_dbfs + gain_db
+    threshold_db = round(staged_floor_dbfs + settings.gate_margin_db, 1)
     loudness = level_or_none(view.measurements.loudness_lufs)
-    if loudness is not None and threshold_db >= loudness:
+    if loudness is not None and threshold_db >= loudness + gain_db:
         return None  # the gate would eat the music itself: noise is too close to it
     params = {"threshold_db": threshold_db, "attack_ms": 1.0, "release_ms": 100.0, "ratio": GATE_RATIO}
     total_sec = sum(gap.end_sec - gap.start_sec for gap in gaps)
@@ -62,15 +90,53 @@ def _gate(view: TrackView, settings: Settings) -> Suggestion | None:
         kind="gate",
         target=view.guid,
         track_name=view.name,
-        params={"fx": fx, **params, "floor_dbfs": round(floor_dbfs, 1)},
-        why=(f"{len(gaps)} gaps between phrases ({total_sec:.1f} s) carry steady noise at up to {floor_dbfs:.0f} dBFS: "
-             f"gate at {threshold_db:.0f} dB, {settings.gate_margin_db:.0f} dB above it (ReaGate inside REAPER; "
-             "a saved .RPP gets a downward expander, ~1:2 below the threshold: it lowers the noise, it does not silence it)."),
+        params={"fx": fx, **params, "floor_dbfs": round(floor_dbfs, 1), "staged_gain_db": gain_db},
+        why=(f"{len(gaps)} gaps between phrases ({total_sec:.1f} s) carry steady noise at up to {floor_dbfs:.0f} dBFS"
+             + (f", {staged_floor_dbfs:.0f} dBFS once staged" if gain_db else "")
+             + f": gate at {threshold_db:.0f} dB, {settings.gate_margin_db:.0f} dB above it{staged_note(gain_db)} "
+             "(ReaGate inside REAPER; a saved .RPP gets a downward expander, ~1:2 below the threshold: it lowers the "
+             "noise, it does not silence it)."),
         confidence=clamp(0.5 + 0.1 * len(gaps), 0.5, 0.85),
     )
 
 
-def _deesser(view: TrackView) -> Suggestion | None:
+def _bleed_gate(view: TrackView, gain_db: float) -> Suggestion | None:
+    """A gate for a tom close mic whose energy between hits is the rest of the kit (module docstring)."""
+    if view.fine_class not in BLEED_GATE_CLASSES:
+        return None
+    m = view.measurements
+    floor = level_or_none(m.noise_floor_dbfs)
+    peak = level_or_none(m.sample_peak_dbfs)
+    crest = level_or_none(m.crest_factor_db)
+    if floor is None or peak is None or crest is None or m.duration_sec <= 0:
+        return None
+    active_share = sum(end - start for start, end in m.active_regions) / m.duration_sec
+    # a clean tom is silent between its hits (active only on them): nothing for a gate to remove
+    if active_share < MIN_BLEED_ACTIVE_SHARE or crest < MIN_BLEED_CREST_DB or peak - floor < MIN_HITS_OVER_BLEED_DB:
+        return None
+    staged_floor, staged_peak = floor + gain_db, peak + gain_db
+    threshold_db = round((staged_floor + staged_peak) / 2.0, 1)  # halfway, in dB, from the bleed floor to the hits
+    fx = gate_spec(threshold_db, attack_ms=0.5, release_ms=BLEED_RELEASE_MS, hold_ms=50.0,
+                   custom_name=f"{FX_PREFIX}tom gate {threshold_db:.0f} dB").to_dict()
+    params = {"threshold_db": threshold_db, "attack_ms": 0.5, "release_ms": BLEED_RELEASE_MS, "ratio": GATE_RATIO}
+    return Suggestion(
+        id=make_suggestion_id("gate", view.guid),
+        kind="gate",
+        target=view.guid,
+        track_name=view.name,
+        params={"fx": fx, **params, "floor_dbfs": round(floor, 1), "bleed_floor_dbfs": round(floor, 1),
+                "active_share": round(active_share, 2), "reason": "bleed", "staged_gain_db": gain_db},
+        why=(f"Between its hits this {view.noun} track is not silent: it sounds {active_share:.0%} of the time, its quietest "
+             f"tenth at {floor:.0f} dBFS against hits peaking at {peak:.1f} dBFS ({crest:.0f} dB crest factor): that is "
+             f"the rest of the kit leaking in (bleed). Gate at {threshold_db:.0f} dB, halfway between the bleed floor and "
+             f"the hits{staged_note(gain_db)}, {BLEED_RELEASE_MS:.0f} ms release for the tom's ring; listen to the fills "
+             "with it on (ReaGate inside REAPER; a saved .RPP gets a downward expander, which lowers the bleed, it does "
+             "not silence it)."),
+        confidence=clamp(0.4 + 0.4 * view.label_confidence, 0.4, 0.75),
+    )
+
+
+def _deesser(view: TrackView, gain_db: float) -> Suggestion | None:
     bursts = view.problems("sibilance")
     if len(bursts) < MIN_SIBILANTS and not any(burst.severity == "high" for burst in bursts):
         return None
@@ -80,7 +146,7 @@ def _deesser(view: TrackView) -> Suggestion | None:
         return None
     low_hz = float(measured[0]["low_hz"])
     high_hz = float(measured[0]["high_hz"])
-    threshold_db = round(min(levels) - 3.0, 1)
+    threshold_db = round(min(levels) + gain_db - 3.0, 1)
     excess = max(m["excess_db"] or 0.0 for m in measured)
     params = {"threshold_db": threshold_db, "ratio": 6.0, "attack_ms": 1.0, "release_ms": 60.0,
               "detector_hipass_hz": low_hz, "detector_lowpass_hz": high_hz}
@@ -91,14 +157,14 @@ def _deesser(view: TrackView) -> Suggestion | None:
         target=view.guid,
         track_name=view.name,
         params={"fx": fx, "freq_hz": round(float(np.sqrt(low_hz * high_hz))), "threshold_db": threshold_db,
-                "n_bursts": len(bursts)},
+                "n_bursts": len(bursts), "staged_gain_db": gain_db},
         why=(f"{len(bursts)} sibilant bursts where {low_hz / 1000:.0f}-{high_hz / 1000:.0f} kHz is up to {excess:.1f} dB "
-             f"louder than the voice itself: de-ess that band at {threshold_db:.0f} dB, 6:1."),
+             f"louder than the voice itself: de-ess that band at {threshold_db:.0f} dB, 6:1{staged_note(gain_db)}."),
         confidence=clamp(0.5 + 0.05 * len(bursts), 0.5, 0.85) * (0.5 + 0.5 * view.label_confidence),
     )
 
 
-def _compressor(view: TrackView) -> Suggestion | None:
+def _compressor(view: TrackView, gain_db: float) -> Suggestion | None:
     limit = CREST_LIMIT_DB.get(view.coarse_class)
     crest = level_or_none(view.measurements.crest_factor_db)
     loudness = level_or_none(view.measurements.loudness_lufs)
@@ -106,10 +172,13 @@ def _compressor(view: TrackView) -> Suggestion | None:
         return None
     ratio = _RATIO.get(view.coarse_class, 2.0)
     attack_ms, release_ms = _TIMES_MS.get(view.coarse_class, (15.0, 150.0))
+    loudness += gain_db  # what the compressor will hear once the gain is staged
     threshold_db = round(loudness + THRESHOLD_ABOVE_LOUDNESS_DB, 1)
     peak = level_or_none(view.measurements.sample_peak_dbfs)
-    if peak is not None and threshold_db >= peak:
-        return None
+    if peak is not None:
+        peak += gain_db
+        if threshold_db >= peak:
+            return None
     params = {"threshold_db": threshold_db, "ratio": ratio, "attack_ms": attack_ms, "release_ms": release_ms}
     fx = FxSpec("ReaComp", params=dict(params), custom_name=f"{FX_PREFIX}comp {ratio:.0f}:1 at {threshold_db:.0f} dB").to_dict()
     what = view.noun
@@ -118,9 +187,9 @@ def _compressor(view: TrackView) -> Suggestion | None:
         kind="compressor",
         target=view.guid,
         track_name=view.name,
-        params={"fx": fx, **params, "crest_factor_db": crest},
-        why=(f"Crest factor is {crest:.0f} dB (peak {peak:.0f} dBFS, loudness {loudness:.0f} LUFS), above the {limit:.0f} dB "
-             f"usual for a {what}: compress {ratio:.0f}:1 from {threshold_db:.0f} dB to steady it."),
+        params={"fx": fx, **params, "crest_factor_db": crest, "staged_gain_db": gain_db},
+        why=(f"Crest factor is {crest:.0f} dB (peak {peak:.0f} dBFS, loudness {loudness:.0f} LUFS{staged_note(gain_db)}), "
+             f"above the {limit:.0f} dB usual for a {what}: compress {ratio:.0f}:1 from {threshold_db:.0f} dB to steady it."),
         confidence=clamp(0.5 + (crest - limit) / 20.0, 0.5, 0.85) * (0.5 + 0.5 * view.label_confidence),
     )
 
@@ -131,7 +200,9 @@ def suggest_dynamics(project: Project, analysis: SessionAnalysis, settings: Sett
     for view in usable_tracks(project, analysis):
         if view.is_silent:
             continue
-        for made in (_gate(view, settings), _deesser(view) if view.coarse_class == "vocals" else None, _compressor(view)):
+        gain_db = pre_fx_gain_db(view, settings)
+        gate = _gate(view, settings, gain_db) or _bleed_gate(view, gain_db)
+        for made in (gate, _deesser(view, gain_db) if view.coarse_class == "vocals" else None, _compressor(view, gain_db)):
             if made is not None:
                 suggestions.append(made)
     return suggestions

@@ -2,18 +2,21 @@
 
 Two references (``gain_reference``):
 
-* ``"rms"``, as engineers stage (issue 11): the *average* level while the track plays
+* ``"rms"`` (the default), as engineers stage (issue 11): the *average* level while the track plays
   (its RMS over its active regions, so a tom track's silence between fills does not
   count) goes to the working level, -18 dBFS RMS by default, the level analogue-modelled
   plug-ins read as 0 VU; peaks stay well above it, under a ceiling of
   :data:`PEAK_CEILING_DBFS` (-6 dBFS): a track that would peak higher is staged lower.
-  The change is meant *before* the FX (item/take gain or a trim at the head of the
-  chain), so what a suggested EQ, compressor or gate hears is the staged level; the
-  track fader does not count. Nothing within ``max(gain_tolerance_db, 3)`` dB: on a
+  The change is made *before* the FX (take volume), so what a suggested EQ,
+  compressor or gate hears is the staged level; the track fader does not count. Nothing within ``max(gain_tolerance_db, 3)`` dB: on a
   well-recorded session most tracks need no change.
 * ``"peak"`` (the older rule): the sample peak *after* the current track volume goes to
-  the working level; nothing within ``gain_tolerance_db``; the change goes on the
-  track volume (``D_VOL``).
+  the working level; nothing within ``gain_tolerance_db``.
+
+Either way the change is made before the FX: accepting it multiplies the take volume
+of every take of the track's audio items (``reaper_ext.suggest.ledger.core``), so
+``params["stage"]`` is ``"pre_fx"``. The dynamics rule sets its thresholds for the
+staged level (:func:`staged_gain_db`).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from reaper_ext.settings import Settings
 from reaper_ext.suggest.model import Suggestion, make_suggestion_id
 from reaper_ext.suggest.rules.common import db, usable_tracks
 
-__all__ = ["suggest_gain", "staged_gain_db", "active_rms_dbfs", "PEAK_CEILING_DBFS", "RMS_TOLERANCE_DB"]
+__all__ = ["suggest_gain", "staged_gain_db", "pre_fx_gain_db", "active_rms_dbfs", "PEAK_CEILING_DBFS", "RMS_TOLERANCE_DB"]
 
 PEAK_CEILING_DBFS = -6.0  # no track staged to peak above this (headroom for the FX and the mix bus)
 RMS_TOLERANCE_DB = 3.0  # the smallest change worth making when staging by the average level
@@ -62,19 +65,51 @@ def staged_gain_db(measurements, settings: Settings) -> float | None:
     return round(gain_db, 1)
 
 
+def _peak_gain_db(view, settings: Settings) -> float | None:
+    """The ``"peak"`` rule's change: sample peak after the track volume to the working level (None within tolerance)."""
+    level = view.measurements.sample_peak_dbfs
+    if not math.isfinite(level):
+        return None
+    volume_db = gain_to_db(abs(view.track.volume_gain)) if view.track.volume_gain else -150.0
+    gain_db = round(settings.working_level_dbfs - (level + volume_db), 1)
+    return None if abs(gain_db) <= settings.gain_tolerance_db else gain_db
+
+
+def pre_fx_gain_db(view, settings: Settings) -> float:
+    """The gain (dB) the gain rule puts before this track's FX; 0 when it suggests none (or is switched off).
+
+    What a plug-in at the head of the chain will hear once the suggestions are
+    accepted is the measured level plus this: the dynamics rule sets its
+    thresholds for it.
+    """
+    if not settings.is_enabled("gain") or view.is_silent:
+        return 0.0
+    if settings.gain_reference == "peak":
+        gain_db = _peak_gain_db(view, settings)
+    else:
+        gain_db = staged_gain_db(view.measurements, settings)
+    return 0.0 if gain_db is None else float(gain_db)
+
+
 def _staged_suggestion(view, settings: Settings) -> Suggestion | None:
     gain_db = staged_gain_db(view.measurements, settings)
     if gain_db is None:
         return None
     level = active_rms_dbfs(view.measurements)
     peak = float(view.measurements.sample_peak_dbfs)
-    by_ceiling = gain_db < round(settings.working_level_dbfs - level, 1) - 0.05
+    offset_db = settings.working_level_dbfs - level
+    by_ceiling = gain_db < round(offset_db, 1) - 0.05
     verb = "raise" if gain_db > 0 else "lower"
-    reason = (f"its peak would pass {db(PEAK_CEILING_DBFS)} dBFS" if by_ceiling else
-              f"{db(abs(level - settings.working_level_dbfs))} dB {'below' if gain_db > 0 else 'above'} the "
-              f"{db(settings.working_level_dbfs)} dBFS RMS working level (0 VU on analogue-modelled plug-ins)")
+    working = f"the {db(settings.working_level_dbfs)} dBFS RMS working level (0 VU on analogue-modelled plug-ins)"
+    if not by_ceiling:
+        reason = f"{db(abs(offset_db))} dB {'below' if offset_db > 0 else 'above'} {working}"
+    elif gain_db > 0:
+        reason = (f"{db(offset_db)} dB below {working}, but its peak may rise only to the {db(PEAK_CEILING_DBFS)} dBFS "
+                  "ceiling")
+    else:
+        reason = f"its peak is over the {db(PEAK_CEILING_DBFS)} dBFS ceiling"
     why = (f"Average level while playing is {db(level)} dBFS RMS (peak {db(peak)} dBFS), {reason}: "
-           f"{verb} it {db(abs(gain_db))} dB before its FX (item/take gain), so EQ, compressor and gate "
+           f"{verb} it {db(abs(gain_db))} dB before its FX (take volume), so EQ, compressor and gate "
            f"see the staged level; engineers stage the average near {db(settings.working_level_dbfs)} dBFS "
            f"with peaks above it, under {db(PEAK_CEILING_DBFS)} dBFS.")
     confidence = 0.6 if view.problems("clipping") else 0.9
@@ -103,19 +138,17 @@ def suggest_gain(project: Project, analysis: SessionAnalysis, settings: Settings
             if staged is not None:
                 suggestions.append(staged)
             continue
-        level = view.measurements.sample_peak_dbfs
-        if not math.isfinite(level):
+        gain_db = _peak_gain_db(view, settings)
+        if gain_db is None:
             continue
         volume_db = gain_to_db(abs(view.track.volume_gain)) if view.track.volume_gain else -150.0
-        effective_dbfs = level + volume_db
-        gain_db = round(settings.working_level_dbfs - effective_dbfs, 1)
-        if abs(gain_db) <= settings.gain_tolerance_db:
-            continue
+        effective_dbfs = view.measurements.sample_peak_dbfs + volume_db
         fader = f" with the fader at {db(volume_db)} dB" if abs(volume_db) >= 0.05 else ""
         direction = "below" if gain_db > 0 else "above"
         verb = "raise" if gain_db > 0 else "lower"
         why = (f"{word} is {db(effective_dbfs)} dBFS{fader}, {db(abs(gain_db))} dB {direction} the "
-               f"{db(settings.working_level_dbfs)} dBFS working level: {verb} the track {db(abs(gain_db))} dB.")
+               f"{db(settings.working_level_dbfs)} dBFS working level: {verb} it {db(abs(gain_db))} dB before its FX "
+               "(take volume).")
         # a clipped peak understates the true level, so the change is less certain
         confidence = 0.6 if view.problems("clipping") else 0.95
         suggestions.append(Suggestion(
@@ -124,7 +157,7 @@ def suggest_gain(project: Project, analysis: SessionAnalysis, settings: Settings
             target=view.guid,
             track_name=view.name,
             params={"gain_db": gain_db, "target_dbfs": settings.working_level_dbfs, "measured_dbfs": round(effective_dbfs, 2),
-                    "reference": settings.gain_reference},
+                    "reference": settings.gain_reference, "stage": "pre_fx"},
             why=why,
             confidence=confidence,
         ))

@@ -122,6 +122,7 @@ class FakeProject:
     ext_state: dict[str, dict[str, str]] = field(default_factory=dict)
     notes: str = ""
     file_version: str = ""  # the "version/platform" of the REAPER that saved the file ("" = no header)
+    master: FakeTrack = field(default_factory=lambda: FakeTrack(guid="", name="MASTER"))  # its FX: <MASTERFXLIST
 
 
 def load_rpp(path: Path, *, platform: str = "win64") -> FakeProject:
@@ -243,6 +244,14 @@ def save_rpp(project: FakeProject, path: Path) -> None:
                                            str(flags), str(marker.color), "1", order, marker.guid, "0"]))
         if marker.is_region:
             out.append("  " + rpp_loader.line(["MARKER", str(marker.number), rpp_loader.number(marker.end_sec), "", "1"]))
+    master = project.master
+    if master.fx or master.chain_header is not None:  # REAPER writes the master's chain before the tracks
+        out.append("  <MASTERFXLIST")
+        out += ["    " + line for line in (master.chain_header if master.chain_header is not None
+                                           else ["SHOW 0", "LASTSEL 0", "DOCKED 0"])]
+        for fx in master.fx:
+            out += ["    " + line for line in fx_lines(fx)]
+        out.append("  >")
     for track in project.tracks:
         out += track_lines(track, "  ", project.platform)
     if project.ext_state:

@@ -237,6 +237,9 @@ class FakeReaper:
         return True, {3: keys[idx], 5: value[: max(val_sz - 1, 0)]}
 
     # -- tracks -------------------------------------------------------------------------------------
+    def GetMasterTrack(self, proj):
+        return self.project.master
+
     def CountTracks(self, proj):
         return len(self._tracks())
 
@@ -272,6 +275,8 @@ class FakeReaper:
         if key == "I_SOLO":
             return float(self.solo.get(id(track), 0))
         if key == "IP_TRACKNUMBER":
+            if track is self.project.master:
+                return -1.0  # the master track
             return float(self._tracks().index(track) + 1) if track in self._tracks() else 0.0
         return float(getattr(track, self._TRACK_ATTRS[key])) if key in self._TRACK_ATTRS else 0.0
 

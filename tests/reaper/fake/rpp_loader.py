@@ -208,6 +208,9 @@ def load_into(fake_project, path: Path, *, classes, platform: str = "win64") -> 
             }
     fake_project.markers = _markers(root, classes.FakeMarker, classes.new_guid, platform)
     fake_project.tracks = [_track(block, classes, platform) for block in root.blocks("TRACK")]
+    fake_project.master = classes.FakeTrack(guid="", name="MASTER")
+    for chain in root.blocks("MASTERFXLIST"):
+        _fx_chain(chain, fake_project.master, classes)
 
 
 def _markers(root: Block, marker_class, new_guid, platform: str) -> list:
