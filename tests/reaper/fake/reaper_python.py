@@ -83,9 +83,6 @@ class FakeReaper:
         # the file dialog's answers (a path, or None for Cancel), and the projects opened
         self.file_answers: list[str | None] = []
         self.opened_projects: list[str] = []
-        # the file dialog's answers (a path, or None for Cancel), and the projects opened
-        self.file_answers: list[str | None] = []
-        self.opened_projects: list[str] = []
 
     # -- test helpers --------------------------------------------------------------------------
     def missing(self) -> set[str]:
@@ -857,17 +854,6 @@ class FakeReaper:
 
     def Main_OnCommand(self, command, flag):
         self.commands.append(int(command))
-
-    # -- a file dialog and opening a project (the Study action) -------------------------------------
-    def GetUserFileNameForRead(self, file_name, title, default_ext):
-        # REAPER shows an open-file dialog; the test answers it (file_answers), Cancel when none is left
-        answer = self.file_answers.pop(0) if self.file_answers else None
-        return (False, {}) if answer is None else (True, {0: str(answer)})
-
-    def Main_openProject(self, name):
-        # REAPER replaces the project in the current tab with the file (the fake's own loader reads it)
-        self.opened_projects.append(name)
-        self.project = load_rpp(Path(name), platform=self.platform)
 
     # -- a file dialog and opening a project (the Study action) -------------------------------------
     def GetUserFileNameForRead(self, file_name, title, default_ext):
