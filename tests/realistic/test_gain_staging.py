@@ -8,10 +8,12 @@ only the tracks whose peaks would pass -6 dBFS, or which were made too quiet, ar
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from reaper_ext_testkit.sessions import render_session
 
 from reaper_ext.analysis.measure import measure_track
+from reaper_ext.fx.spec import FxSpec
 from reaper_ext.settings import Settings
 from reaper_ext.suggest.rules.gain import PEAK_CEILING_DBFS, active_rms_dbfs, staged_gain_db
 
@@ -48,3 +50,128 @@ def test_a_quiet_track_is_raised_by_its_average_level(session):
     expected = min(settings.working_level_dbfs - active_rms_dbfs(measured), PEAK_CEILING_DBFS - measured.sample_peak_dbfs)
     assert gain_db == pytest.approx(expected, abs=0.1)
     assert gain_db == pytest.approx(12.0, abs=3.5)
+
+
+# -- the whole path on a realistic session written as a project ---------------------------------------------
+def _write_project(tracks, sample_rate_hz: int, folder) -> object:
+    """The tracks as WAV files on tracks of a new ``.RPP`` (one item each, unity take volume)."""
+    import soundfile
+
+    lines = ['<REAPER_PROJECT 0.1 "7.27/linux-x86_64" 1700000000', "  TEMPO 120 4 4"]
+    for n, (name, audio) in enumerate(tracks):
+        file_name = f"t{n:02d}.wav"
+        soundfile.write(folder / file_name, audio, sample_rate_hz, subtype="FLOAT")
+        guid = f"{{{n + 1:08X}-0000-0000-0000-{n + 1:012X}}}"
+        lines += [f"  <TRACK {guid}", f'    NAME "{name}"', "    PEAKCOL 16576", "    VOLPAN 1 0 -1 -1 1",
+                  "    MUTESOLO 0 0 0", "    ISBUS 0 0", f"    TRACKID {guid}", "    <ITEM", "      POSITION 0",
+                  f"      LENGTH {audio.shape[0] / sample_rate_hz!r}", f"      IGUID {{{n + 1:08X}-1111-0000-0000-{n + 1:012X}}}",
+                  f"      NAME {file_name}", "      VOLPAN 1 0 1 -1", "      SOFFS 0", "      <SOURCE WAVE",
+                  f'        FILE "{file_name}"', "      >", "    >", "  >"]
+    (folder / "p.RPP").write_text("\n".join(lines + [">"]) + "\n", encoding="utf-8")
+    return folder / "p.RPP"
+
+
+@pytest.fixture(scope="module")
+def staged_project(session, tmp_path_factory):
+    from reaper_ext.pipeline.session import analyze_project
+    from reaper_ext.session.rpp import load_project
+
+    path = _write_project([(t.name, t.audio) for t in session.tracks], session.sample_rate_hz, tmp_path_factory.mktemp("staged"))
+    _, project = load_project(path)
+    return path, project, analyze_project(project, cache=None)
+
+
+def test_before_and_after_on_a_realistic_session(session, staged_project):
+    """Staging by the sample peak asked every track for 9-14 dB less; by the average level, few or none change."""
+    from reaper_ext.suggest.engine import suggest
+
+    _, project, analysis = staged_project
+    peak = Settings()
+    peak.gain_reference = "peak"
+    by_peak = [s for s in suggest(project, analysis, peak) if s.kind == "gain"]
+    by_rms = [s for s in suggest(project, analysis, Settings()) if s.kind == "gain"]
+    assert len(by_peak) >= len(project.tracks) - 1 and all(-14.5 <= s.params["gain_db"] <= -8.5 for s in by_peak)
+    assert len(by_rms) <= len(project.tracks) // 2
+    for s in by_rms:
+        assert abs(s.params["gain_db"]) > 3.0 and s.params["stage"] == "pre_fx"
+        assert "-18 dBFS" in s.why and "before its FX" in s.why
+
+
+def test_accepting_the_gain_changes_the_take_volume_and_the_dynamics_see_the_staged_level(session, staged_project):
+    """A track made 12 dB too quiet is raised before its FX; its compressor threshold moves with the gain."""
+    from dataclasses import replace
+
+    from reaper_ext.session.rpp import load_document, read_project
+    from reaper_ext.session.rpp.writer import RppSessionWriter
+    from reaper_ext.suggest.ledger.core import Selection, accept, apply_suggestions
+    from reaper_ext.suggest.rules.dynamics import suggest_dynamics
+    from reaper_ext.suggest.rules.gain import suggest_gain
+
+    path, project, analysis = staged_project
+    vox = next(t for t in project.tracks if t.name == "Lead Vox")
+    result = analysis.track(vox.guid)
+    quiet = replace(result.measurements, rms_dbfs=result.measurements.rms_dbfs - 12.0,
+                    sample_peak_dbfs=result.measurements.sample_peak_dbfs - 12.0,
+                    loudness_lufs=result.measurements.loudness_lufs - 12.0)
+    result.measurements = quiet
+    try:
+        (gain,) = [s for s in suggest_gain(project, analysis, Settings()) if s.target == vox.guid]
+        assert gain.params["gain_db"] == pytest.approx(
+            min(-18.0 - active_rms_dbfs(quiet), PEAK_CEILING_DBFS - quiet.sample_peak_dbfs), abs=0.1)
+        settings = Settings()
+        staged = {s.kind: s for s in suggest_dynamics(project, analysis, settings) if s.target == vox.guid}
+        settings.rules["gain"] = False
+        unstaged = {s.kind: s for s in suggest_dynamics(project, analysis, settings) if s.target == vox.guid}
+    finally:
+        result.measurements = replace(quiet, rms_dbfs=quiet.rms_dbfs + 12.0, sample_peak_dbfs=quiet.sample_peak_dbfs + 12.0,
+                                      loudness_lufs=quiet.loudness_lufs + 12.0)
+    assert staged.keys() == unstaged.keys() and "compressor" in staged
+    for kind, made in staged.items():
+        assert made.params["threshold_db"] == pytest.approx(unstaged[kind].params["threshold_db"] + gain.params["gain_db"], abs=0.15)
+        assert made.params["staged_gain_db"] == gain.params["gain_db"] and "as staged" in made.why
+    doc = load_document(path)
+    apply_suggestions(RppSessionWriter(doc), [gain])
+    assert not accept(RppSessionWriter(doc), Selection(is_all=True)).messages
+    after = read_project(doc).track_by_guid(vox.guid)
+    assert after.volume_gain == 1.0  # the fader is untouched
+    assert after.items[0].take_gain == pytest.approx(10 ** (gain.params["gain_db"] / 20), rel=1e-6)
+
+
+def _hits_only(audio, sample_rate_hz, *, below_peak_db=30.0):
+    """The same tom recorded alone: everything outside its hits (20 ms blocks under peak - 30 dB, held 100 ms) silenced."""
+    block = int(0.02 * sample_rate_hz)
+    mono = audio.mean(axis=1)
+    n_blocks = mono.size // block
+    level = np.sqrt(np.mean(mono[: n_blocks * block].reshape(n_blocks, block) ** 2, axis=1)) + 1e-12
+    keep = 20 * np.log10(level / level.max()) > -below_peak_db
+    held = np.convolve(keep.astype(float), np.ones(5), mode="full")[:n_blocks] > 0  # the ring after each hit
+    mask = np.repeat(held, block)
+    out = np.zeros_like(audio)
+    out[: mask.size][mask] = audio[: mask.size][mask]
+    return out
+
+
+def test_a_tom_with_bleed_gets_a_gate_and_the_same_tom_recorded_clean_does_not(session, tmp_path):
+    from dataclasses import replace
+
+    from reaper_ext.pipeline.session import analyze_project
+    from reaper_ext.session.rpp import load_project
+    from reaper_ext.suggest.rules.dynamics import suggest_dynamics
+
+    tom = next(t for t in session.tracks if t.role == "tom")
+    overhead = next(t for t in session.tracks if t.role == "overheads")
+    clean = _hits_only(tom.audio, session.sample_rate_hz)
+    path = _write_project([("Tom", tom.audio), ("Tom clean", clean), ("OH", overhead.audio)], session.sample_rate_hz, tmp_path)
+    _, project = load_project(path)
+    analysis = analyze_project(project, cache=None)
+    # the labeller is not under test here: every track carries its true class
+    for result, fine in zip(analysis.tracks, ("toms", "toms", "overheads"), strict=True):
+        result.label = replace(result.label, fine_class=fine, coarse_class="drums", confidence=0.9)
+    gates = {s.track_name: s for s in suggest_dynamics(project, analysis, Settings()) if s.kind == "gate"}
+    assert set(gates) == {"Tom"}, {name: s.why for name, s in gates.items()}
+    gate = gates["Tom"]
+    measured = analysis.tracks[0].measurements
+    assert gate.params["bleed_floor_dbfs"] == pytest.approx(measured.noise_floor_dbfs, abs=0.06)
+    assert f"{measured.noise_floor_dbfs:.0f} dBFS" in gate.why and "bleed" in gate.why
+    assert measured.noise_floor_dbfs < gate.params["threshold_db"] < measured.sample_peak_dbfs
+    assert FxSpec.from_dict(gate.params["fx"]).bypassed  # arrives switched off
