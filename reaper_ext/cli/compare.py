@@ -50,6 +50,11 @@ def add_parsers(subparsers, command: Callable[[str, str, str], None]) -> None:
 
 
 def _add_master_options(parser) -> None:
+    target = parser.add_mutually_exclusive_group()
+    target.add_argument("--write", metavar="OUT.RPP", help="a .RPP mix: write the project with the master chain "
+                        "suggestion (plug-ins on the master track, bypassed) to a new file")
+    target.add_argument("--in-place", action="store_true", help="a .RPP mix: record the master chain suggestion in "
+                        "the project itself (atomically, keeping a backup)")
     parser.add_argument("--target-lufs", type=float, help="loudness target of the chain (default: the settings' "
                         "loudness_target_lufs, -14)")
     parser.add_argument("--ceiling-dbtp", type=float, help="true-peak ceiling (default: the settings' "
@@ -222,7 +227,25 @@ def run_compare(args: Namespace) -> int:
         from reaper_ext.report.compare import write_comparison_page
 
         write_comparison_page(Path(args.report), comparison, plan)
+    _record_chain(args, plan)
     return 0
+
+
+def _record_chain(args: Namespace, plan) -> None:
+    """``--write``/``--in-place``: the master chain into the project's ledger (reference.master.write_master_chain)."""
+    if not (args.write or args.in_place):
+        return
+    from reaper_ext.cli.commands import check_outputs
+    from reaper_ext.errors import SettingsError
+    from reaper_ext.reference.master import write_master_chain
+    from reaper_ext.session.rpp import load_project
+
+    if not args.mix.lower().endswith(".rpp"):
+        raise SettingsError(f"{args.mix}: --write/--in-place record the master chain in a project: give a .RPP mix")
+    check_outputs(Path(args.mix), load_project(args.mix)[1], [("--write", args.write)])
+    messages, backup = write_master_chain(args.mix, plan, out=args.write)
+    for line in messages + ([f"backup at {backup}"] if backup else []):
+        print(line)
 
 
 def _reference_broad(comparison):
@@ -247,6 +270,7 @@ def run_master(args: Namespace) -> int:
         print(line)
     if args.json:
         _write_json(args.json, {**check.to_dict(), "chain": plan.to_dict(), "notes": notes})
+    _record_chain(args, plan)
     return 0
 
 

@@ -21,12 +21,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from reaper_ext.reference.dynamics import Dynamics, measure_dynamics
 
-__all__ = ["Platform", "PLATFORMS", "PlatformVerdict", "MasterCheck", "check_master", "platform_card", "platform_from_text"]
+__all__ = ["Platform", "PLATFORMS", "PlatformVerdict", "MasterCheck", "check_master", "platform_card", "platform_from_text",
+           "write_master_chain"]
 
 
 @dataclass(frozen=True)
@@ -175,3 +177,44 @@ def check_master(samples: np.ndarray, sample_rate_hz: float, *, platforms: Seque
     """
     dynamics = measure_dynamics(samples, sample_rate_hz)
     return MasterCheck(dynamics, platform_card(dynamics, platforms))
+
+
+def write_master_chain(project_path: str | Path, plan, *, out: str | Path | None = None) -> tuple[list[str], Path | None]:
+    """Record a solved master chain in a project's ledger: its plug-ins on the master track, bypassed.
+
+    The plan's ``master_chain`` suggestion (:meth:`reaper_ext.reference.chain.ChainPlan.suggestion`)
+    is written like every other suggestion (``reaper_ext.suggest.ledger.core``): the plug-ins
+    arrive bypassed in the project's ``<MASTERFXLIST``; ``reaper-ext accept`` enables them,
+    ``reject`` removes them. A pending master chain from an earlier run is replaced (also by
+    nothing, when the mix now needs no chain); every other suggestion stays. The project is
+    saved (atomically, with a backup) to ``out``, or in place, only when something changed.
+
+    Returns
+    -------
+    tuple
+        ``(messages, backup path or None)``; the messages say what was written.
+    """
+    from reaper_ext.session.rpp import load_document, read_project, save_document
+    from reaper_ext.session.rpp.project_file import rebase_media_paths
+    from reaper_ext.session.rpp.writer import RppSessionWriter
+    from reaper_ext.suggest.ledger.core import apply_suggestions
+
+    project_path = Path(project_path)
+    target = Path(out) if out else project_path
+    doc = load_document(project_path)
+    before = doc.to_bytes()
+    suggestion = plan.suggestion()
+    result = apply_suggestions(RppSessionWriter(doc), [suggestion] if suggestion is not None else [],
+                               replace_where=lambda old: old.kind == "master_chain")
+    messages = list(result.messages)
+    if suggestion is not None and suggestion.id in result.done:
+        names = ", ".join(fx["plugin"] for fx in suggestion.params["fx"]) or "no plug-in (see the why)"
+        messages.insert(0, f"master chain recorded in {target}: {names} on the master track, bypassed "
+                           f"(accept: reaper-ext accept {target} --kind master_chain)")
+    if doc.to_bytes() == before and target == project_path:
+        return messages or ["nothing to write: no master chain suggested"], None
+    if target != project_path:
+        folder = read_project(doc).folder
+        if folder is not None:
+            rebase_media_paths(doc, folder, target.parent if str(target.parent) else Path("."))
+    return messages, save_document(doc, target, keep_backup=True)

@@ -253,3 +253,40 @@ def test_master_chain_live_goes_on_getmastertrack(chain_suggestion, fake_module)
     apply_suggestions(session, [suggestion])
     accept(session, Selection(is_all=True))
     assert all(fx.is_enabled for fx in master.fx[len(before):])
+
+
+def test_master_command_records_the_chain_in_the_project_and_reject_gives_the_bytes_back(tmp_path, capsys):
+    import soundfile
+
+    from reaper_ext.cli.main import main
+    from reaper_ext.session.rpp import load_document
+    from reaper_ext.session.rpp.writer import RppSessionWriter
+    from reaper_ext.suggest.ledger.core import read_ledger
+
+    mix = music_like(6, 5) * np.float32(10 ** (-20 / 20))  # quiet: the chain has to lift it
+    soundfile.write(tmp_path / "mix.wav", mix, SR)
+    guid = "{00000000-0000-0000-0000-000000000001}"
+    path = tmp_path / "song.RPP"
+    path.write_text('<REAPER_PROJECT 0.1 "7.07/linux-x86_64" 1700000000\n  TEMPO 120 4 4\n  MASTER_VOLUME 1 0 -1 -1 1\n'
+                    f'  <TRACK {guid}\n    NAME "Mix"\n    VOLPAN 1 0 -1 -1 1\n    MUTESOLO 0 0 0\n    ISBUS 0 0\n'
+                    f"    TRACKID {guid}\n    <ITEM\n      POSITION 0\n      LENGTH 6\n"
+                    "      IGUID {10000000-0000-0000-0000-000000000001}\n      NAME mix.wav\n      VOLPAN 1 0 1 -1\n"
+                    '      <SOURCE WAVE\n        FILE "mix.wav"\n      >\n    >\n  >\n>\n')
+    original = path.read_bytes()
+    copy = tmp_path / "copy.RPP"
+    assert main(["master", str(path), "--write", str(copy)]) == 0
+    assert path.read_bytes() == original  # --write leaves the project alone
+    assert main(["master", str(path), "--in-place"]) == 0
+    assert "master chain recorded" in capsys.readouterr().out
+    for written in (path, copy):
+        doc = load_document(written)
+        (entry,), _ = read_ledger(RppSessionWriter(doc))
+        assert entry.suggestion.kind == "master_chain" and entry.changes
+        chain = doc.root.find("MASTERFXLIST")
+        assert chain is not None and chain.start < doc.root.find("TRACK").start
+        assert all(RppSessionWriter(doc).fx_state("master", c["fx_guid"])[0] is False for c in entry.changes)
+    assert main(["master", str(path), "--in-place"]) == 0  # again: replaced, not stacked
+    (entry,), _ = read_ledger(RppSessionWriter(load_document(path)))
+    assert main(["reject", str(path), "--all"]) == 0
+    assert path.read_bytes() == original
+    assert main(["master", str(tmp_path / "mix.wav"), "--in-place"]) == 1  # a plain file has no master track
