@@ -50,7 +50,7 @@ def clean_track(
 
     ``render=False`` measures and decides only (no file is written, no
     ``denoise`` suggestion made; the decision is in the plans and a message):
-    for a backend that cannot add takes yet (inside REAPER).
+    for a run whose suggestions are not written into a project (``analyze --json``).
 
     Returns
     -------
@@ -86,8 +86,8 @@ def clean_track(
         if not plan.is_suggested:
             continue
         if not render:
-            messages.append(f"item at {item.position_sec:.2f} s: {plan.why}; the cleaned take is written from the "
-                            "command line for now (reaper-ext analyze PROJECT.RPP --in-place, with [denoise] enabled)")
+            messages.append(f"item at {item.position_sec:.2f} s: {plan.why}; not rendered (this run writes no "
+                            "suggestions into the project)")
             continue
         source = Path(item.media.resolved_path)
         target = cleaned_path_for(source, project.folder)

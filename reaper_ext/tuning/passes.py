@@ -83,9 +83,10 @@ def run_passes(
     item_guids : set of str, optional
         Only these items.
     take_forms : bool
-        False where the backend cannot write take envelopes or takes yet
-        (inside REAPER): the tuning markers are still made, the envelopes and
-        cleaned takes are not (no file is rendered), and messages say so.
+        False where the backend cannot write take envelopes or takes: the
+        tuning markers are still made, the envelopes and cleaned takes are not
+        (no file is rendered), and messages say so. Both backends can now
+        (the live one through the items' state chunks).
     render : bool
         False when the suggestions will not be written into a project (``analyze``
         with ``--json`` only): no cleaned file is rendered, the plans say what would be.
@@ -142,8 +143,7 @@ def run_passes(
                 out.suggestions += tuning_suggestions(checked, envelopes=take_forms)
                 if not take_forms and any(result.flagged for _, result in checked.items):
                     out.messages.append(f"track {track.name!r}: off notes marked; the correcting pitch envelope is "
-                                        "written from the command line for now (reaper-ext analyze PROJECT.RPP "
-                                        "--in-place, with [tuning] enabled)")
+                                        "not written (take forms switched off for this run)")
                 entry["intonation"] = checked.to_dict()
                 out.messages += [f"track {track.name!r}: {message}" for message in checked.messages]
         step += int(tuning_on)
@@ -179,8 +179,10 @@ def run_job(job: dict, progress: Callable[[float, str], None]) -> dict:
     The selected tracks (all when none are selected), or for ``denoise`` the
     selected items, are checked without the session analysis (no labels: every
     chosen track; no song key: targets from a guide or the nearest semitone).
-    Jobs come from REAPER, whose backend cannot write take envelopes or takes
-    yet, so ``take_forms`` is off: markers and measured numbers only.
+    Jobs come from REAPER, whose backend writes the take envelopes and the
+    cleaned takes through the items' state chunks
+    (:mod:`reaper_ext.session.live_takes`), so both forms are made: the
+    cleaned file is rendered here, in the worker, and the runner adds it as a take.
     """
     from reaper_ext.session.serialize import project_from_dict
     from reaper_ext.settings import load_settings
@@ -195,13 +197,12 @@ def run_job(job: dict, progress: Callable[[float, str], None]) -> dict:
     else:
         tracks = selected_tracks or {track.guid for track in project.tracks}
     out = run_passes(project, None, settings, tuning=kind == "tuning", denoise=kind == "denoise", track_guids=tracks,
-                     item_guids=(selected_items or None) if kind == "denoise" else None, progress=progress, take_forms=False)
+                     item_guids=(selected_items or None) if kind == "denoise" else None, progress=progress)
     messages = list(out.messages)
     for guid, entry in out.per_track.items():
         name = next((track.name for track in project.tracks if track.guid == guid), guid)
         if "intonation" in entry:
             messages.insert(0, f"track {name!r}: {entry['intonation']['summary']}")
-        for plan in entry.get("cleanup", []):
-            if not plan["suggested"]:
-                messages.append(f"track {name!r}: {plan['why']}")
+        for plan in entry.get("cleanup", []):  # the numbers, suggested or not, in REAPER's console
+            messages.append(f"track {name!r}: {plan['why']}")
     return {"suggestions": [s.to_dict() for s in out.suggestions], "messages": messages, "report": None}

@@ -83,8 +83,8 @@ def check_track(
 def tuning_suggestions(checked: TrackIntonation, *, envelopes: bool = True) -> list:
     """One ``tuning`` suggestion per item with flagged notes, and one ``marker`` per flagged note.
 
-    ``envelopes=False`` gives the markers only (a backend that cannot write
-    take envelopes yet: inside REAPER).
+    ``envelopes=False`` gives the markers only (for a backend that cannot
+    write take envelopes; the ``.RPP`` and the live backends both can).
     """
     from reaper_ext.suggest.model import Suggestion, make_suggestion_id
 

@@ -30,15 +30,15 @@ def test_nothing_runs_unless_switched_on(tmp_path):
     assert out.suggestions == [] and out.per_track == {}
 
 
-def test_inside_reaper_markers_only_and_no_file_rendered(tmp_path):
+def test_without_take_forms_markers_only_and_no_file_rendered(tmp_path):
     _, project = _project(tmp_path)
     settings = SimpleNamespace(tuning={"enabled": True, "off_cents": 25}, denoise={"enabled": True, "min_gap_sec": 0.3})
     guid = project.tracks[0].guid
     out = run_passes(project, None, settings, track_guids={guid}, take_forms=False)
     assert [s.kind for s in out.suggestions] == ["marker"]
     assert out.suggestions[0].params["name"].startswith("tuning: E4 at 0:02.")
-    assert any("pitch envelope is written from the command line" in m for m in out.messages)
-    assert any("cleaned take is written from the command line" in m for m in out.messages)
+    assert any("pitch envelope is not written" in m for m in out.messages)
+    assert any("not rendered" in m for m in out.messages)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["song.RPP", "vox.wav"]  # nothing rendered
     data = out.add_to_json({"tracks": [{"guid": guid}]})
     track = data["tracks"][0]
@@ -55,7 +55,7 @@ def test_merged_replaces_same_ids_only():
     assert merged == [other, ours]
 
 
-def test_worker_jobs_give_markers_and_numbers(tmp_path, monkeypatch):
+def test_worker_jobs_give_the_envelope_markers_and_numbers(tmp_path, monkeypatch):
     from reaper_ext.tuning.passes import run_job
 
     _, project = _project(tmp_path)
@@ -65,7 +65,9 @@ def test_worker_jobs_give_markers_and_numbers(tmp_path, monkeypatch):
     job = {"kind": "tuning", "project": project.to_dict(), "selected_track_guids": [], "selected_item_guids": [],
            "settings_path": str(settings_file)}
     result = run_job(job, lambda fraction, stage: seen.append(stage))
-    assert [s["kind"] for s in result["suggestions"]] == ["marker"]
+    # inside REAPER too: the bypassed pitch envelope (the live take editor writes it) and the off note's marker
+    assert [s["kind"] for s in result["suggestions"]] == ["tuning", "marker"]
+    assert result["suggestions"][0]["params"]["item_guid"] == "{22222222-2222-2222-2222-222222222222}"
     assert result["messages"][0].startswith("track 'Vox': ") and "held notes within ±15 cents" in result["messages"][0]
     assert seen and seen[0].startswith("tuning")
     job.update(kind="denoise", selected_item_guids=["{22222222-2222-2222-2222-222222222222}"])
