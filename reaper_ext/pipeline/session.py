@@ -117,6 +117,7 @@ def analyze_project(
 
     report(n_cached / (len(chosen) + 1), f"{len(pending)} tracks to analyse ({n_cached} from cache)")
     run_track_jobs(pending, on_done)
+    _labels_in_context(results)
     track_keys.sort()  # completion order varies with parallel workers; the session key must not
     analysis = SessionAnalysis(None if project.path is None else str(project.path), results, n_tracks_from_cache=n_cached)
     report(len(chosen) / (len(chosen) + 1), "song: tempo, key, sections; polarity across tracks")
@@ -142,6 +143,18 @@ def analyze_project(
     analysis.elapsed_sec = time.perf_counter() - started
     report(1.0, "done")
     return analysis
+
+def _labels_in_context(results: list[TrackAnalysis]) -> None:
+    """Make the session's labels consistent with one miked drum kit (:mod:`reaper_ext.labels.context`).
+
+    Run on every analysis, cached tracks included (the per-track cache holds each
+    track's own label; the session decides the rest, cheaply, every time).
+    """
+    from reaper_ext.labels.context import labels_in_session
+
+    for result, label in zip(results, labels_in_session([r.label for r in results]), strict=True):
+        result.label = label
+
 
 def _read_session_entry(entry: dict | None) -> tuple[SongAnalysis | None, dict[str, list[Problem]]] | None:
     """Read the song and the polarity problems of a cached session entry; None if absent or unreadable."""
