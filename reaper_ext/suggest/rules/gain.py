@@ -100,7 +100,7 @@ def _staged_suggestion(view, settings: Settings) -> Suggestion | None:
     offset_db = settings.working_level_dbfs - level
     by_ceiling = gain_db < round(offset_db, 1) - 0.05
     verb = "raise" if gain_db > 0 else "lower"
-    working = f"the {db(settings.working_level_dbfs)} dBFS RMS working level (0 VU on analogue-modelled plug-ins)"
+    working = f"the {db(settings.working_level_dbfs)} dBFS RMS working level"
     if not by_ceiling:
         reason = f"{db(abs(offset_db))} dB {'below' if offset_db > 0 else 'above'} {working}"
     elif gain_db > 0:
@@ -109,9 +109,9 @@ def _staged_suggestion(view, settings: Settings) -> Suggestion | None:
     else:
         reason = f"its peak is over the {db(PEAK_CEILING_DBFS)} dBFS ceiling"
     why = (f"Average level while playing is {db(level)} dBFS RMS (peak {db(peak)} dBFS), {reason}: "
-           f"{verb} it {db(abs(gain_db))} dB before its FX (take volume), so EQ, compressor and gate "
-           f"see the staged level; engineers stage the average near {db(settings.working_level_dbfs)} dBFS "
-           f"with peaks above it, under {db(PEAK_CEILING_DBFS)} dBFS.")
+           f"{verb} it {db(abs(gain_db))} dB before its FX (take volume), so its EQ, compressor and gate hear the "
+           f"staged level. Engineers stage the average near {db(settings.working_level_dbfs)} dBFS RMS (0 VU on "
+           f"analogue-modelled plug-ins), peaks above it but under {db(PEAK_CEILING_DBFS)} dBFS.")
     confidence = 0.6 if view.problems("clipping") else 0.9
     return Suggestion(
         id=make_suggestion_id("gain", view.guid),
