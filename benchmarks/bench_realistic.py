@@ -78,6 +78,25 @@ def predict(trainer, tracks: list, weights: dict) -> list[tuple[str, float, np.n
     return out
 
 
+def in_context(tracks: list, predictions: list[tuple[str, float, np.ndarray]]) -> list[tuple[str, float, np.ndarray]]:
+    """The predictions after the session-context step the analysis runs (:mod:`reaper_ext.labels.context`)."""
+    from reaper_ext.labels.context import assign_in_session, distribution_from_alternatives
+
+    out = list(predictions)
+    sessions: dict[str, list[int]] = {}
+    for k, track in enumerate(tracks):
+        sessions.setdefault(track.session, []).append(k)
+    for members in sessions.values():
+        # as in the product: each label carries its top three classes, not the whole distribution
+        given = [None if not predictions[k][2].any() else distribution_from_alternatives(
+            [(FINE_CLASSES[int(c)], float(predictions[k][2][c])) for c in np.argsort(predictions[k][2])[::-1][:3]])
+            for k in members]
+        for k, before, after in zip(members, given, assign_in_session(given), strict=True):
+            if after is not None and after is not before:
+                out[k] = (FINE_CLASSES[int(np.argmax(after))], float(after.max()), after)
+    return out
+
+
 def ece(confidence: np.ndarray, correct: np.ndarray, n_bins: int = 10) -> float:
     """Expected calibration error: bin-weighted |accuracy - mean confidence| over equal-width bins."""
     if confidence.size == 0:
@@ -178,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         from reaper_ext.labels.model import load_weights
 
         weights = load_weights()
-        rows = _rows(tracks, predict(trainer, tracks, weights))
+        rows = _rows(tracks, in_context(tracks, predict(trainer, tracks, weights)))
         results["current"] = report("CURRENT shipped weights (FluidR3 and TimGM6mb rows were in its training: not held out)",
                                     rows, threshold=RENAME_CONFIDENCE)
     if args.lolo:
@@ -189,12 +208,12 @@ def main(argv: list[str] | None = None) -> int:
                                                         ensemble=args.ensemble, epochs=args.epochs, n_workers=args.workers)
             _, _, _, held = trainer.library_dataset(exclude=(library,), n_clips=args.train_clips,
                                                     n_sessions=args.train_sessions, n_workers=args.workers)
-            held_predictions = predict(trainer, held, weights)
+            held_predictions = in_context(held, predict(trainer, held, weights))
             held_conf = np.array([c for _, c, _ in held_predictions])
             held_right = np.array([p == t.fine_class for t, (p, _, _) in zip(held, held_predictions, strict=True)], float)
             thresholds[library] = rename_threshold(held_conf, held_right)
             fold = [t for t in tracks if t.library == library]
-            all_rows += _rows(fold, predict(trainer, fold, weights))
+            all_rows += _rows(fold, in_context(fold, predict(trainer, fold, weights)))
             print(f"fold {library}: trained without it on {sum(metadata['examples_per_class'].values())} rows "
                   f"(T={metadata['temperature']}, rename threshold {thresholds[library]} from training-side tracks) "
                   f"in {time.time() - fold_started:.0f} s", flush=True)

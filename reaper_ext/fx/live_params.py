@@ -199,6 +199,10 @@ def live_calls(spec: FxSpec) -> list[ApiCall]:
     "Versions"): the live backend replaces that call with an edit of the
     track chunk on older REAPERs (:func:`reaper_ext.reaper.api.fx_rename`).
     """
+    if spec.plugin == "ReaLimit":  # its own plan: parameters found by name, set by their display (fx.realimit)
+        from reaper_ext.fx.realimit import realimit_live_calls
+
+        return realimit_live_calls(spec)
     if spec.plugin == "ReaEQ":
         body = _reaeq_calls(spec)
     elif spec.plugin == "ReaComp":
@@ -208,7 +212,7 @@ def live_calls(spec: FxSpec) -> list[ApiCall]:
     elif is_jsfx(spec.plugin):
         body = _jsfx_calls(spec)
     else:
-        raise SuggestionError(f"no live mapping for plug-in {spec.plugin!r}: ReaEQ, ReaComp, ReaGate or 'JS:path'")
+        raise SuggestionError(f"no live mapping for plug-in {spec.plugin!r}: ReaEQ, ReaComp, ReaGate, ReaLimit or 'JS:path'")
     # instantiate -1: always add a new instance at the end of the chain.
     calls = [
         ApiCall("TrackFX_AddByName", (TRACK, _add_name(spec), False, -1)),

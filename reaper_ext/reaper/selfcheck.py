@@ -10,9 +10,8 @@ Nobody can test reaper-ext in every REAPER, so it checks itself where it runs:
    ReaComp, ReaGate, the stock expander that stands in for ReaGate in
    ``.RPP`` files, and ReaLimit of the master chain) is inserted on a temporary
    track *through the live path* (:func:`reaper_ext.reaper.api.fx_insert`, what
-   suggestions use; ReaLimit through its own plan,
-   :func:`reaper_ext.fx.realimit.realimit_live_calls`, until the live path takes
-   it), with the settings the rules use; each setting is read back as REAPER shows it
+   suggestions use; for ReaLimit that path follows
+   :func:`reaper_ext.fx.realimit.realimit_live_calls`), with the settings the rules use; each setting is read back as REAPER shows it
    (``TrackFX_GetFormattedParamValue``; ReaEQ's through ``TrackFX_GetEQParam``)
    and from the FX state in the track chunk (decoded the way the ``.RPP``
    writer encodes it), and compared with what was meant ("-3.0 dB",
@@ -63,7 +62,7 @@ from reaper_ext.fx.live_params import (
     EQ_PARAM_WIDTH,
 )
 from reaper_ext.fx.reacomp import REACOMP_PARAMS
-from reaper_ext.fx.realimit import REALIMIT, REALIMIT_PARAM_WORDS, REALIMIT_UNITS, realimit_live_calls, realimit_spec
+from reaper_ext.fx.realimit import REALIMIT, REALIMIT_PARAM_WORDS, REALIMIT_UNITS, realimit_spec
 from reaper_ext.fx.spec import EqBand, FxSpec, is_jsfx
 from reaper_ext.jobs import protocol as jobs
 from reaper_ext.reaper import api
@@ -397,30 +396,11 @@ def _chunk_spec(lines: list[str], plugin: str) -> tuple[FxSpec | None, Reading |
         return None, Reading("saved state", "decodable as reaper-ext writes it", str(error), "FX state chunk", False)
 
 
-def _insert(track: str, spec: FxSpec) -> tuple[int, bool]:
-    """:func:`api.fx_insert`; ReaLimit by its own plan (the live path has no ReaLimit mapping yet), made the same way."""
-    if spec.plugin != REALIMIT:
-        return api.fx_insert(track, spec)
-    from reaper_ext.fx.live_params import TRACK, resolve_args
-
-    calls = realimit_live_calls(spec)
-    fx = int(api.fx_call(calls[0].function, tuple(track if arg is TRACK else arg for arg in calls[0].args)))
-    if fx < 0:
-        return fx, False
-    is_named = True
-    for call in calls[1:]:
-        if call.function == "TrackFX_SetNamedConfigParm" and call.args[2] == "renamed_name":
-            is_named = api.fx_rename(track, fx, call.args[3])
-            continue
-        api.fx_call(call.function, resolve_args(call.args, track=track, fx=fx, api=api))
-    return fx, is_named
-
-
 def _check_one(track: str, plugin: str, make_spec: Callable[[], FxSpec], read: Callable) -> PluginCheck:
     spec = make_spec()
     check = PluginCheck(plugin_key(plugin), True, unverified=REALIMIT_UNVERIFIED if plugin == REALIMIT else "")
     try:
-        fx, is_named = _insert(track, spec)
+        fx, is_named = api.fx_insert(track, spec)
         if fx < 0:
             check.is_ok, check.error = False, f"REAPER could not add {plugin} (TrackFX_AddByName returned {fx}): is it installed?"
             return check
