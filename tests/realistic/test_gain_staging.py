@@ -175,3 +175,6 @@ def test_a_tom_with_bleed_gets_a_gate_and_the_same_tom_recorded_clean_does_not(s
     assert f"{measured.noise_floor_dbfs:.0f} dBFS" in gate.why and "bleed" in gate.why
     assert measured.noise_floor_dbfs < gate.params["threshold_db"] < measured.sample_peak_dbfs
     assert FxSpec.from_dict(gate.params["fx"]).bypassed  # arrives switched off
+    # a label too unsure to rename the track by is too unsure to put a gate on it
+    analysis.tracks[0].label = replace(analysis.tracks[0].label, confidence=0.3)
+    assert not [s for s in suggest_dynamics(project, analysis, Settings()) if s.kind == "gate"]

@@ -5,8 +5,8 @@
   attack, 100 ms release: ReaGate inside REAPER; in a saved ``.RPP`` the stock
   downward expander, honestly named (``reaper_ext.fx.gate``: ReaGate's saved state
   has no known layout, and the expander cannot gate).
-* **Gate for bleed** (issue 11), on a tom close mic (:data:`BLEED_GATE_CLASSES`) whose
-  energy between hits is the rest of the kit: it sounds most of the time
+* **Gate for bleed** (issue 11), on a tom close mic (:data:`BLEED_GATE_CLASSES`, a label
+  confident enough to rename the track by) whose energy between hits is the rest of the kit: it sounds most of the time
   (active regions over :data:`MIN_BLEED_ACTIVE_SHARE` of it, where a clean tom is
   active only on its fills), with hits well over that (crest factor at least
   :data:`MIN_BLEED_CREST_DB`, peak :data:`MIN_HITS_OVER_BLEED_DB` over the quietest
@@ -36,6 +36,7 @@ import numpy as np
 from reaper_ext.analysis.problems.base import NoiseFloorMeasured, SibilanceMeasured
 from reaper_ext.fx import FxSpec
 from reaper_ext.fx.gate import GATE_RATIO, gate_spec
+from reaper_ext.labels.doubt import is_confident
 from reaper_ext.pipeline.results import SessionAnalysis
 from reaper_ext.session.model import Project
 from reaper_ext.settings import Settings
@@ -102,7 +103,8 @@ def _gate(view: TrackView, settings: Settings, gain_db: float) -> Suggestion | N
 
 def _bleed_gate(view: TrackView, gain_db: float) -> Suggestion | None:
     """A gate for a tom close mic whose energy between hits is the rest of the kit (module docstring)."""
-    if view.fine_class not in BLEED_GATE_CLASSES:
+    # the class decides, so it must be one the labeller would rename the track by (labels.doubt)
+    if view.fine_class not in BLEED_GATE_CLASSES or view.label is None or not is_confident(view.label_confidence):
         return None
     m = view.measurements
     floor = level_or_none(m.noise_floor_dbfs)
