@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 
 from reaper_ext.errors import LedgerError, SuggestionError
 from reaper_ext.fx.spec import FxSpec
+from reaper_ext.session.model import Project
 from reaper_ext.session.writer import LEDGER_SECTION, SessionWriter
 from reaper_ext.suggest.kinds import kinds_of_form
 from reaper_ext.suggest.ledger.files import FileRemoval
@@ -390,11 +391,11 @@ def _drop_ledger_if_empty(writer: SessionWriter) -> None:
 
 
 # -- accept ----------------------------------------------------------------------
-def _accept_pending(writer: SessionWriter, suggestion: Suggestion) -> str | None:
+def _accept_pending(writer: SessionWriter, suggestion: Suggestion, snapshot: Callable[[], Project]) -> str | None:
     """Apply a pending suggestion now; returns a message when it can't be."""
     kind, target, params = suggestion.kind, suggestion.target, suggestion.params
     if kind == "gain":
-        return _accept_gain(writer, suggestion)
+        return _accept_gain(writer, suggestion, snapshot)
     if kind == "polarity":
         writer.set_track_value(target, "phase", bool(params.get("is_inverted", True)))
     elif kind == "mute_track":
@@ -415,7 +416,7 @@ def _accept_pending(writer: SessionWriter, suggestion: Suggestion) -> str | None
     return None
 
 
-def _accept_gain(writer: SessionWriter, suggestion: Suggestion) -> str | None:
+def _accept_gain(writer: SessionWriter, suggestion: Suggestion, snapshot: Callable[[], Project]) -> str | None:
     """Stage the track before its FX: every take of its audio items times ``10^(gain_db/20)``.
 
     The take volume (``D_VOL`` of each take, ``VOLPAN``/``TAKEVOLPAN`` in a file) acts
@@ -423,6 +424,8 @@ def _accept_gain(writer: SessionWriter, suggestion: Suggestion) -> str | None:
     level; every take moves, so switching takes keeps the staging. MIDI items are
     left alone (their volume is not audio gain before an instrument). A ledger entry
     written before gain went pre-FX (no ``stage`` in its params) still moves the fader.
+    ``snapshot`` gives the project as this accept found it (read once for all its gains:
+    a live snapshot reads every track; accepting never changes which items a track has).
     """
     target, params = suggestion.target, suggestion.params
     factor = 10 ** (float(params["gain_db"]) / 20)
@@ -432,7 +435,7 @@ def _accept_gain(writer: SessionWriter, suggestion: Suggestion) -> str | None:
             return f"{suggestion.id}: track {suggestion.track_name!r} is gone; gain not applied"
         writer.set_track_value(target, "volume", volume * factor)
         return None
-    track = writer.snapshot().track_by_guid(target)
+    track = snapshot().track_by_guid(target)
     if track is None:
         return f"{suggestion.id}: track {suggestion.track_name!r} is gone; gain not applied"
     n_takes = 0
@@ -470,6 +473,13 @@ def _accept_folder(writer: SessionWriter, suggestion: Suggestion) -> str | None:
 def accept(writer: SessionWriter, selection: Selection) -> LedgerResult:
     """Make the selected suggestions ordinary project content."""
     result = LedgerResult()
+    taken: list[Project] = []
+
+    def snapshot() -> Project:
+        if not taken:
+            taken.append(writer.snapshot())
+        return taken[0]
+
     entries, damaged = read_ledger(writer)
     result.messages += damaged
     selection = resolve_track(writer, selection, entries)
@@ -509,7 +519,7 @@ def accept(writer: SessionWriter, selection: Selection) -> LedgerResult:
         if suggestion.kind == "stems" and writer.get_track_value(suggestion.target, "mute") is not None:
             writer.set_track_value(suggestion.target, "mute", True)
         if suggestion.kind in PENDING_KINDS:
-            message = _accept_pending(writer, suggestion)
+            message = _accept_pending(writer, suggestion, snapshot)
             if message:
                 result.messages.append(message)
         writer.delete_ext_state(LEDGER_SECTION, _ENTRY_PREFIX + suggestion.id)
