@@ -128,7 +128,7 @@ def test_accepting_the_gain_changes_the_take_volume_and_the_dynamics_see_the_sta
     assert staged.keys() == unstaged.keys() and "compressor" in staged
     for kind, made in staged.items():
         assert made.params["threshold_db"] == pytest.approx(unstaged[kind].params["threshold_db"] + gain.params["gain_db"], abs=0.15)
-        assert made.params["staged_gain_db"] == gain.params["gain_db"] and "as staged" in made.why
+        assert made.params["staged_gain_db"] == gain.params["gain_db"] and "for the staged level" in made.why
     doc = load_document(path)
     apply_suggestions(RppSessionWriter(doc), [gain])
     assert not accept(RppSessionWriter(doc), Selection(is_all=True)).messages

@@ -64,10 +64,11 @@ BLEED_RELEASE_MS = 150.0
 
 
 def staged_note(gain_db: float) -> str:
-    """The words a why adds when its levels are the staged ones ("" when no gain is staged)."""
+    """The sentence a why ends with when its threshold is for the staged level ("" when no gain is staged)."""
     if not gain_db:
         return ""
-    return f" (levels as staged: {gain_db:+.1f} dB of take volume before the FX, as the gain suggestion stages it)"
+    return (f" The threshold is for the staged level: the gain suggestion puts {gain_db:+.1f} dB of take volume "
+            "before the FX.")
 
 
 def _gate(view: TrackView, settings: Settings, gain_db: float) -> Suggestion | None:
@@ -94,9 +95,9 @@ def _gate(view: TrackView, settings: Settings, gain_db: float) -> Suggestion | N
         params={"fx": fx, **params, "floor_dbfs": round(floor_dbfs, 1), "staged_gain_db": gain_db},
         why=(f"{len(gaps)} gaps between phrases ({total_sec:.1f} s) carry steady noise at up to {floor_dbfs:.0f} dBFS"
              + (f", {staged_floor_dbfs:.0f} dBFS once staged" if gain_db else "")
-             + f": gate at {threshold_db:.0f} dB, {settings.gate_margin_db:.0f} dB above it{staged_note(gain_db)} "
+             + f": gate at {threshold_db:.0f} dB, {settings.gate_margin_db:.0f} dB above it "
              "(ReaGate inside REAPER; a saved .RPP gets a downward expander, ~1:2 below the threshold: it lowers the "
-             "noise, it does not silence it)."),
+             "noise, it does not silence it)." + staged_note(gain_db)),
         confidence=clamp(0.5 + 0.1 * len(gaps), 0.5, 0.85),
     )
 
@@ -131,9 +132,9 @@ def _bleed_gate(view: TrackView, gain_db: float) -> Suggestion | None:
         why=(f"Between its hits this {view.noun} track is not silent: it sounds {active_share:.0%} of the time, its quietest "
              f"tenth at {floor:.0f} dBFS against hits peaking at {peak:.1f} dBFS ({crest:.0f} dB crest factor): that is "
              f"the rest of the kit leaking in (bleed). Gate at {threshold_db:.0f} dB, halfway between the bleed floor and "
-             f"the hits{staged_note(gain_db)}, {BLEED_RELEASE_MS:.0f} ms release for the tom's ring; listen to the fills "
+             f"the hits, {BLEED_RELEASE_MS:.0f} ms release for the tom's ring; listen to the fills "
              "with it on (ReaGate inside REAPER; a saved .RPP gets a downward expander, which lowers the bleed, it does "
-             "not silence it)."),
+             "not silence it)." + staged_note(gain_db)),
         confidence=clamp(0.4 + 0.4 * view.label_confidence, 0.4, 0.75),
     )
 
@@ -161,7 +162,7 @@ def _deesser(view: TrackView, gain_db: float) -> Suggestion | None:
         params={"fx": fx, "freq_hz": round(float(np.sqrt(low_hz * high_hz))), "threshold_db": threshold_db,
                 "n_bursts": len(bursts), "staged_gain_db": gain_db},
         why=(f"{len(bursts)} sibilant bursts where {low_hz / 1000:.0f}-{high_hz / 1000:.0f} kHz is up to {excess:.1f} dB "
-             f"louder than the voice itself: de-ess that band at {threshold_db:.0f} dB, 6:1{staged_note(gain_db)}."),
+             f"louder than the voice itself: de-ess that band at {threshold_db:.0f} dB, 6:1." + staged_note(gain_db)),
         confidence=clamp(0.5 + 0.05 * len(bursts), 0.5, 0.85) * (0.5 + 0.5 * view.label_confidence),
     )
 
@@ -190,8 +191,9 @@ def _compressor(view: TrackView, gain_db: float) -> Suggestion | None:
         target=view.guid,
         track_name=view.name,
         params={"fx": fx, **params, "crest_factor_db": crest, "staged_gain_db": gain_db},
-        why=(f"Crest factor is {crest:.0f} dB (peak {peak:.0f} dBFS, loudness {loudness:.0f} LUFS{staged_note(gain_db)}), "
-             f"above the {limit:.0f} dB usual for a {what}: compress {ratio:.0f}:1 from {threshold_db:.0f} dB to steady it."),
+        why=(f"Crest factor is {crest:.0f} dB (peak {peak:.0f} dBFS, loudness {loudness:.0f} LUFS"
+             + (" once staged" if gain_db else "") + f"), above the {limit:.0f} dB usual for a {what}: compress "
+             f"{ratio:.0f}:1 from {threshold_db:.0f} dB to steady it." + staged_note(gain_db)),
         confidence=clamp(0.5 + (crest - limit) / 20.0, 0.5, 0.85) * (0.5 + 0.5 * view.label_confidence),
     )
 
