@@ -13,7 +13,7 @@ from typing import Any
 
 from reaper_ext.analysis.measure import TrackMeasurements
 from reaper_ext.analysis.problems.base import Problem
-from reaper_ext.analysis.song.results import Section, SongAnalysis
+from reaper_ext.analysis.song.results import ChordEstimate, Section, SongAnalysis
 from reaper_ext.errors import AnalysisError
 from reaper_ext.labels.model import Label
 
@@ -21,7 +21,7 @@ __all__ = ["ANALYSIS_VERSION", "SCHEMA_VERSION", "SessionAnalysis", "TrackAnalys
 
 
 # Bump when any analysis code changes its results: old cache entries then miss.
-ANALYSIS_VERSION = "2"  # 2: calibrated labels with their runners-up, 8 kHz polarity copies
+ANALYSIS_VERSION = "3"  # 2: calibrated labels with their runners-up, 8 kHz polarity copies; 3: the song's chords, tempo octave from the drums, key from bars and bass
 
 #: Version of the JSON form of a session analysis (``analyze --json``, README): bump when its shape changes.
 SCHEMA_VERSION = 1
@@ -99,7 +99,7 @@ class TrackAnalysis:
 
 @dataclass
 class SessionAnalysis:
-    """The analysis of a whole project; tempo, key and sections come from ``song``."""
+    """The analysis of a whole project; tempo, key, sections and chords come from ``song``."""
 
     project_path: str | None
     tracks: list[TrackAnalysis]
@@ -123,6 +123,11 @@ class SessionAnalysis:
         """The song's sections, none when the song was not analysed."""
         return [] if self.song is None else list(self.song.sections)
 
+    @property
+    def chords(self) -> list[ChordEstimate]:
+        """The chord of every bar of the song, none when the song was not analysed."""
+        return [] if self.song is None else list(self.song.chords)
+
     def track(self, guid: str) -> TrackAnalysis | None:
         """Return the result of the track with ``guid``, None if it was not analysed."""
         return next((track for track in self.tracks if track.guid == guid), None)
@@ -137,6 +142,7 @@ class SessionAnalysis:
             "tempo_bpm": song.get("tempo_bpm"),
             "key": song.get("key"),
             "sections": song.get("sections", []),
+            "chords": song.get("chords", []),
             "song": song,
             "tracks": [track.to_dict() for track in self.tracks],
             "messages": self.messages,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from reaper_ext_testkit.songbook import ComposedSong, compose_song
 
 

@@ -46,7 +46,7 @@ def test_sections_boundaries_and_repeat_letters(analysed_songs, index):
 def test_to_dict_reports_the_measurements(analysed_songs):
     song, analysis = analysed_songs[0]
     summary = analysis.to_dict()
-    assert set(summary) == {"tempo_bpm", "tempo_confidence", "key", "key_confidence", "sections"}
+    assert set(summary) == {"tempo_bpm", "tempo_confidence", "key", "key_confidence", "sections", "chords"}
     assert summary["key"] == "A minor"
     assert summary["tempo_bpm"] == pytest.approx(96, rel=0.02)
     assert [s["label"] for s in summary["sections"]] == ["A", "B", "A", "B"]

@@ -113,6 +113,7 @@ def test_to_dict_of_a_hand_made_analysis():
         "key": "F# minor",
         "key_confidence": 0.7,
         "sections": [{"label": "A", "start_sec": 0.0, "end_sec": 12.346}],
+        "chords": [],
     }
 
 

@@ -1,6 +1,7 @@
 """Short-time features of a mix, computed once and shared by the tempo, key and section estimators.
 
-A log-mel spectrogram (window ~93 ms) gives the spectral-flux onset strength and MFCCs;
+A log-mel spectrogram (window ~93 ms) gives the spectral-flux onset strength (of the whole
+spectrum, and of the kick, snare-body and hi-hat bands) and MFCCs;
 a chroma vector (window ~186 ms, harmonic part only: the time-median half of
 median-filter HPSS, Fitzgerald 2010). Computed in chunks of frames so memory stays
 bounded for long mixes.
@@ -34,11 +35,14 @@ _HPSS_KERNEL_FRAMES = 17  # ~0.4 s at 43 frames/s: longer than a drum hit, short
 
 _CHROMA_MAX_HZ = 2100.0  # chords and bass live below; above is mostly overtones and cymbals
 
+# kick (fundamental and body), snare body, hi-hat and cymbals: the drums' voices in a mix
+_DRUM_BANDS_HZ = ((30.0, 180.0), (180.0, 2000.0), (5000.0, 11025.0))
+
 _SILENCE_RMS = 1e-5  # -100 dBFS: below this the mix holds nothing to analyse
 
 @dataclass
 class SongFeatures:
-    """Short-time features of one mix, shared by the three estimators."""
+    """Short-time features of one mix, shared by the tempo, key, chord and section estimators."""
 
     sample_rate_hz: int
     hop_length: int
@@ -47,6 +51,8 @@ class SongFeatures:
     mfcc: np.ndarray  # (n_mfcc, n_frames)
     chroma: np.ndarray  # (12, n_frames), harmonic magnitude, not normalised
     frame_rms: np.ndarray  # (n_frames,)
+    band_onsets: np.ndarray  # (3, n_frames): onset strength of the low (kick), mid (snare body) and high (hats) bands
+    mono: np.ndarray  # (n_samples,) float32: the mono mix at sample_rate_hz (the bass notes are read from it)
 
     @property
     def frames_per_sec(self) -> float:
@@ -127,4 +133,17 @@ def compute_features(mix: np.ndarray, sample_rate_hz: float) -> SongFeatures:
     np.maximum(log_mel, log_mel.max() - 80.0, out=log_mel)
     # onset framing as librosa's default (n_fft 2048) whatever the rate, so both rates line up alike
     onset = onset_strength(log_mel, n_fft=2048, hop_length=hop)
-    return SongFeatures(rate_hz, hop, len(mono) / rate_hz, onset.astype(np.float64), mfcc(log_mel, _N_MFCC), chroma, frame_rms)
+    band_onsets = np.stack([onset_strength(log_mel[_band_rows(low_hz, high_hz, rate_hz)], n_fft=2048, hop_length=hop)
+                            for low_hz, high_hz in _DRUM_BANDS_HZ])
+    return SongFeatures(rate_hz, hop, len(mono) / rate_hz, onset.astype(np.float64), mfcc(log_mel, _N_MFCC), chroma,
+                        frame_rms, band_onsets.astype(np.float64), mono)
+
+
+def _band_rows(low_hz: float, high_hz: float, rate_hz: int) -> slice:
+    """The rows of the log-mel spectrogram (at ``rate_hz``) whose centre frequency lies in ``[low_hz, high_hz)``."""
+    from reaper_ext.analysis.filterbanks import hz_to_mel, mel_to_hz
+
+    edges = mel_to_hz(np.linspace(hz_to_mel(0.0), hz_to_mel(rate_hz / 2), _N_MELS + 2))
+    centres = edges[1:-1]
+    rows = np.flatnonzero((centres >= low_hz) & (centres < high_hz))
+    return slice(int(rows[0]), int(rows[-1]) + 1)

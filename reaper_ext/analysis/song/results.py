@@ -1,10 +1,10 @@
-"""What the song analysis returns: tempo, key, sections (frozen dataclasses)."""
+"""What the song analysis returns: tempo, key, chords, sections (frozen dataclasses)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-__all__ = ["PITCH_CLASS_NAMES", "TempoEstimate", "KeyEstimate", "Section", "SongAnalysis"]
+__all__ = ["PITCH_CLASS_NAMES", "TempoEstimate", "KeyEstimate", "ChordEstimate", "Section", "SongAnalysis"]
 
 
 PITCH_CLASS_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
@@ -75,12 +75,55 @@ class Section:
     confidence: float
 
 @dataclass(frozen=True)
+class ChordEstimate:
+    """The chord of one bar.
+
+    Attributes
+    ----------
+    bar : int
+        Bar number, 0-based, on the song's own bar grid (its measured tempo, 4/4,
+        the first bar line where the chords change).
+    start_sec, end_sec : float
+        The bar's span in the mix.
+    name : str
+        ``"F#m"``, ``"G7"``, ``"Bdim"``, ``"C"``.
+    root : str
+        Root pitch class, sharps naming.
+    quality : str
+        ``"maj"``, ``"min"``, ``"dim"`` or ``"7"``.
+    confidence : float
+        0-1: the chord recogniser's posterior probability of this chord in this bar.
+    """
+
+    bar: int
+    start_sec: float
+    end_sec: float
+    name: str
+    root: str
+    quality: str
+    confidence: float
+
+    def to_dict(self) -> dict:
+        """Plain JSON-ready form (times to milliseconds)."""
+        return {"bar": self.bar, "start_sec": round(self.start_sec, 3), "end_sec": round(self.end_sec, 3),
+                "chord": self.name, "root": self.root, "quality": self.quality, "confidence": round(self.confidence, 3)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ChordEstimate:
+        """Read :meth:`to_dict`'s form back (KeyError, TypeError, ValueError if it is not one)."""
+        return cls(bar=int(data["bar"]), start_sec=float(data["start_sec"]), end_sec=float(data["end_sec"]),
+                   name=str(data["chord"]), root=str(data["root"]), quality=str(data["quality"]),
+                   confidence=float(data["confidence"]))
+
+
+@dataclass(frozen=True)
 class SongAnalysis:
-    """Tempo, key and sections of a mix."""
+    """Tempo, key, sections and the chord of every bar of a mix."""
 
     tempo: TempoEstimate
     key: KeyEstimate
     sections: list[Section]
+    chords: list[ChordEstimate] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         """Plain JSON-ready summary (times rounded to milliseconds)."""
@@ -93,6 +136,7 @@ class SongAnalysis:
                 {"label": section.label, "start_sec": round(section.start_sec, 3), "end_sec": round(section.end_sec, 3)}
                 for section in self.sections
             ],
+            "chords": [chord.to_dict() for chord in self.chords],
         }
 
     @classmethod
@@ -101,7 +145,8 @@ class SongAnalysis:
 
         That form does not hold the key's profile correlation nor the sections'
         boundary confidences: read back they are ``key_correlation`` and a
-        section's ``confidence`` when present, else 0.
+        section's ``confidence`` when present, else 0. A form without ``chords``
+        (written before they were measured) reads back with none.
 
         Raises
         ------
@@ -116,4 +161,5 @@ class SongAnalysis:
             sections=[Section(label=str(section["label"]), start_sec=float(section["start_sec"]),
                               end_sec=float(section["end_sec"]), confidence=float(section.get("confidence", 0.0)))
                       for section in data["sections"]],
+            chords=[ChordEstimate.from_dict(chord) for chord in data.get("chords") or []],
         )

@@ -1,0 +1,155 @@
+"""Restraint: how often each suggestion rule fires on clean, well-recorded tracks (issue 11, item 6).
+
+Sessions from :func:`reaper_ext_testkit.sessions.render_session` with ``processing=0``:
+every track as recorded, no mix processing, no planted problem, no flipped mic,
+each staged near -18 dBFS RMS with peaks under -6.5 dBFS (a careful engineer's
+levels). The drum close mics carry the rest of the kit as bleed (a real kit's
+mics do); the band and the voice are clean. Drums come from every allowed library
+in turn (the reserved ones are refused by the testkit), the band from the
+session's own library or a General MIDI one.
+
+Each session is written as a ``.RPP`` with one WAV item per track, analysed by
+:func:`reaper_ext.pipeline.session.analyze_project` and run through every enabled
+rule (:func:`reaper_ext.suggest.engine.suggest`, default settings) as ``analyze``
+does. A track's *false suggestion* of a kind is any suggestion of that kind on it,
+except for the kinds a clean track may rightly get:
+
+* ``gate`` on a tom track: its energy between hits is bleed (issue 11, item 4 asks for it);
+* labels and organisation (``name``, ``color``, ``label_doubt``, ``folder``, ``order``),
+  and the song's own ``section``, ``key`` and ``tempo``: not processing.
+
+Reported per kind: tracks with a false suggestion / tracks, also split by coarse
+class for the kinds that fire, and each false EQ/compressor suggestion's why.
+The issue's goal: no EQ and no compressor suggestion on a clean track.
+
+    .venv/bin/python benchmarks/bench_restraint.py [--sessions 10] [--seed 5000] [--duration 12]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import numpy as np
+from reaper_ext_testkit.libraries import allowed_libraries
+from reaper_ext_testkit.sessions import render_session
+
+from reaper_ext.settings import Settings
+
+SEED = 5000
+#: kinds that are not processing: never counted as false
+NOT_PROCESSING = ("name", "color", "label_doubt", "folder", "order", "section", "key", "tempo")
+#: the issue's restraint goal: none of these on a clean track
+MUST_BE_ZERO = ("eq", "compressor")
+
+
+def write_project(tracks: list[tuple[str, np.ndarray]], sample_rate_hz: int, folder: Path) -> Path:
+    """The tracks as WAV files on the tracks of a new ``.RPP`` (one item each at 0, unity volumes)."""
+    import soundfile
+
+    lines = ['<REAPER_PROJECT 0.1 "7.27/linux-x86_64" 1700000000', "  TEMPO 120 4 4"]
+    for n, (name, audio) in enumerate(tracks):
+        file_name = f"t{n:02d}.wav"
+        soundfile.write(folder / file_name, audio, sample_rate_hz, subtype="FLOAT")
+        guid = f"{{{n + 1:08X}-0000-0000-0000-{n + 1:012X}}}"
+        lines += [f"  <TRACK {guid}", f'    NAME "{name}"', "    PEAKCOL 16576", "    VOLPAN 1 0 -1 -1 1",
+                  "    MUTESOLO 0 0 0", "    ISBUS 0 0", f"    TRACKID {guid}", "    <ITEM", "      POSITION 0",
+                  f"      LENGTH {audio.shape[0] / sample_rate_hz!r}", f"      IGUID {{{n + 1:08X}-1111-0000-0000-{n + 1:012X}}}",
+                  f"      NAME {file_name}", "      VOLPAN 1 0 1 -1", "      SOFFS 0", "      <SOURCE WAVE",
+                  f'        FILE "{file_name}"', "      >", "    >", "  >"]
+    path = folder / "clean.RPP"
+    path.write_text("\n".join([*lines, ">"]) + "\n", encoding="utf-8")
+    return path
+
+
+def is_false(kind: str, role: str) -> bool:
+    """Whether a suggestion of ``kind`` on a clean track of ``role`` is a false one (module docstring)."""
+    if kind in NOT_PROCESSING:
+        return False
+    return not (kind == "gate" and role == "tom")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print its figures."""
+    from reaper_ext.pipeline.session import analyze_project
+    from reaper_ext.session.rpp import load_project
+    from reaper_ext.suggest.engine import suggest
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=SEED, help=f"first session seed (default {SEED})")
+    parser.add_argument("--duration", type=float, default=12.0)
+    args = parser.parse_args(argv)
+    libraries = allowed_libraries()
+    started = time.time()
+    n_tracks = 0
+    tracks_by_class: Counter[str] = Counter()
+    false_by_kind: Counter[str] = Counter()
+    false_by_kind_class: dict[str, Counter[str]] = defaultdict(Counter)
+    expected_by_kind: Counter[str] = Counter()
+    examples: dict[str, list[str]] = defaultdict(list)
+    for k in range(args.sessions):
+        library, seed = libraries[k % len(libraries)], args.seed + k
+        session = render_session(library, seed, duration_sec=args.duration, processing=0.0)
+        with tempfile.TemporaryDirectory() as folder:
+            path = write_project([(t.name, t.audio) for t in session.tracks], session.sample_rate_hz, Path(folder))
+            _, project = load_project(path)
+            analysis = analyze_project(project, cache=None)
+            suggestions = suggest(project, analysis, Settings())
+        by_guid = {track.guid: session.tracks[n] for n, track in enumerate(project.tracks)}
+        kinds_on: dict[str, set[str]] = defaultdict(set)
+        for suggestion in suggestions:
+            truth = by_guid.get(suggestion.target)
+            if truth is None:
+                continue  # the master, the project (markers of the song), a new folder
+            if suggestion.kind in kinds_on[suggestion.target]:
+                continue
+            kinds_on[suggestion.target].add(suggestion.kind)
+            coarse = _coarse(truth.fine_class)
+            if is_false(suggestion.kind, truth.role):
+                false_by_kind[suggestion.kind] += 1
+                false_by_kind_class[suggestion.kind][coarse] += 1
+                if suggestion.kind in MUST_BE_ZERO or len(examples[suggestion.kind]) < 3:
+                    examples[suggestion.kind].append(f"{library}:{seed} {truth.name} ({truth.fine_class}): {suggestion.why}")
+            elif suggestion.kind not in NOT_PROCESSING:
+                expected_by_kind[suggestion.kind] += 1
+        for track in session.tracks:
+            n_tracks += 1
+            tracks_by_class[_coarse(track.fine_class)] += 1
+        print(f"session {k + 1}/{args.sessions} {library}:{seed}: {len(session.tracks)} tracks, "
+              f"{sum(1 for s in suggestions if s.kind not in NOT_PROCESSING)} processing suggestions", flush=True)
+
+    print(f"\n{args.sessions} clean sessions, {n_tracks} tracks, {args.duration:g} s, seeds from {args.seed}, "
+          f"libraries {', '.join(libraries[: args.sessions])}; tracks by class: {dict(sorted(tracks_by_class.items()))}")
+    print(f"{'kind':<12} {'false':>6} {'rate':>6}  by class")
+    from reaper_ext.suggest.kinds import SUGGESTION_KINDS
+
+    for kind in (info.name for info in SUGGESTION_KINDS):
+        if kind in NOT_PROCESSING:
+            continue
+        count = false_by_kind[kind]
+        split = ", ".join(f"{c} {n}/{tracks_by_class[c]}" for c, n in sorted(false_by_kind_class[kind].items()))
+        flag = "  <- goal 0" if kind in MUST_BE_ZERO and count else ""
+        print(f"{kind:<12} {count:>6} {count / max(n_tracks, 1):>6.1%}  {split}{flag}")
+    if expected_by_kind:
+        print(f"not counted (a clean track may rightly get them): {dict(expected_by_kind)}")
+    for kind, lines in sorted(examples.items()):
+        print(f"\n{kind}:")
+        for line in lines[:12]:
+            print(f"  {line}")
+    print(f"\ntotal {time.time() - started:.0f} s")
+    return 0
+
+
+def _coarse(fine_class: str) -> str:
+    """The coarse class of a fine class."""
+    from reaper_ext.labels import COARSE_OF
+
+    return COARSE_OF.get(fine_class, fine_class)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
