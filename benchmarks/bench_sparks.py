@@ -16,13 +16,19 @@ checks, which use the song's truth, not what the analysis found:
   drum note-on within ±1 tick of its swung slot plus the measured offset;
 - diatonic idea: only pitch classes of the key (minor: natural minor plus the
   leading tone);
+- melody: the strong-beat notes read from the Lead track (the tuning's CREPE tracker)
+  against the written ones: right, missing (no voiced window), wrong;
 - strong-beat melody notes (the written melody) that are chord tones of each chord
   idea (>= 70 %); mean voice movement (<= 4 semitones); ranges (chords 48-79,
   bass 28-55, drums 35-81); every chord idea differs from the detected chords;
 - groove transfer: drum parts with 62 % swing and ±8 ms (±6 ms per slot, ±2 ms
   per hit): measured swing within 2 points, transferred offsets vs the source's
   per-slot offsets correlate >= 0.8;
-- speed: all sparks of a 4-minute song (reading its 6 tracks included) on 2 cores.
+- speed: all sparks of a 4-minute song (reading its 6 tracks included) on 2 cores, after a
+  warm-up run (imports, filter banks, the CREPE weights); torch on one thread.
+
+A song's ``sec`` column includes, for the first song of each worker process, importing
+torch and loading the CREPE weights.
 """
 
 from __future__ import annotations
@@ -183,7 +189,11 @@ def evaluate_song(index: int, n_bars: int) -> dict:
                         stats["melody"] += 1
                         stats["covered"] += pitch % 12 in pcs
     key = key_of_profile(profile)
-    return {"index": index, **{k: params[k] for k in ("tempo_bpm", "tonic", "mode", "beats_per_bar", "swing", "soundfont")},
+    found = {round(q, 6): p for q, p in result.melody.items()}
+    melody_found = sum(q in found for q in melody)
+    melody_right = sum(found.get(q) == p for q, p in melody.items())
+    return {"melody_tracker": result.melody_tracker, "melody_total": len(melody), "melody_found": melody_found,
+            "melody_right": melody_right, "index": index, **{k: params[k] for k in ("tempo_bpm", "tonic", "mode", "beats_per_bar", "swing", "soundfont")},
             "chord_accuracy": chord_accuracy, "key_match": key == (song.tonic_pc, song.mode),
             "sparks_key": f"{KEYS[key[0]]} {key[1]}", "timing_bad": timing_bad, "timing_total": timing_total,
             "range_bad": range_bad, "ideas": per_idea, "seconds": elapsed,
@@ -257,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
 
         Path(args.json).write_text(json.dumps(results, indent=1, default=str) + "\n")
     print(f"{'#':>3} {'bpm':>4} {'m':>2} {'key':>9} {'sw':>5} {'chords':>7} {'sparks key':>10} {'timing':>8} "
-          f"{'dia cov':>7} {'mod cov':>7} {'re cov':>7} {'move':>5} {'dia out':>7} {'sec':>5}")
+          f"{'dia cov':>7} {'mod cov':>7} {'re cov':>7} {'move':>5} {'dia out':>7} {'melody':>7} {'sec':>5}")
     idea_names = ("diatonic chords", "modal interchange", "re-harmonisation")
     totals = {idea: {"covered": 0, "melody": 0, "moves": [], "non_diatonic": 0, "same": 0, "items": 0} for idea in idea_names}
     for r in results:
@@ -277,7 +287,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{r['swing']:>5.2f} {r['chord_accuracy']:>7.1%} {r['sparks_key']:>10} "
               f"{r['timing_total'] - r['timing_bad']:>4}/{r['timing_total']:<4} {cov[0]:>7.1%} {cov[1]:>7.1%} {cov[2]:>7.1%} "
               f"{np.mean(moves) if moves else float('nan'):>5.2f} "
-              f"{r['ideas'].get('diatonic chords', {}).get('non_diatonic', 0):>7} {r['seconds']:>5.1f}")
+              f"{r['ideas'].get('diatonic chords', {}).get('non_diatonic', 0):>7} "
+              f"{r['melody_right']:>3}/{r['melody_total']:<3} {r['seconds']:>5.1f}")
     n = len(results)
     accuracies = [r["chord_accuracy"] for r in results]
     print()
@@ -289,6 +300,12 @@ def main(argv: list[str] | None = None) -> int:
     total = sum(r["timing_total"] for r in results)
     print(f"note-ons within ±1 tick of their grid/swing position: {total - bad}/{total}")
     print(f"notes outside their range: {sum(r['range_bad'] for r in results)}")
+    trackers = sorted({str(r["melody_tracker"]) for r in results})
+    m_total = sum(r["melody_total"] for r in results)
+    print(f"strong-beat melody notes read from the Lead track ({'/'.join(trackers)}): "
+          f"{sum(r['melody_right'] for r in results)}/{m_total} right, "
+          f"{m_total - sum(r['melody_found'] for r in results)} without a note, "
+          f"{sum(r['melody_found'] - r['melody_right'] for r in results)} wrong")
     for idea in idea_names:
         t = totals[idea]
         print(f"{idea}: strong-beat melody notes that are chord tones {t['covered']}/{t['melody']} "

@@ -66,6 +66,8 @@ class SparksResult:
     sections: list[tuple[str, int, int]]  # (label, first bar, n bars) that got sparks
     sparks: list[Spark] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
+    melody: dict[float, int] = field(default_factory=dict)  # strong-beat notes: quarter-note position -> MIDI pitch
+    melody_tracker: str | None = None  # "crepe" or "yin" (melody.TRACKERS); None without a lead track
 
     def to_dict(self) -> dict:
         return {"key": self.key, "tempo_bpm": round(self.tempo_bpm, 3),
@@ -74,6 +76,7 @@ class SparksResult:
                 "sections": [{"label": label, "first_bar": first, "n_bars": n} for label, first, n in self.sections],
                 "sparks": [{"kind": s.kind, "section": s.section_label, "name": s.name, "why": s.why,
                             "n_notes": len(s.notes)} for s in self.sparks],
+                "melody": {"tracker": self.melody_tracker, "n_strong_beat_notes": len(self.melody)},
                 "messages": self.messages}
 
 
@@ -202,6 +205,7 @@ def song_sparks(
             notes, tracker = track_strong_beats(lead, sample_rate_hz, tempo_map, first_bar=low, n_bars=high - low,
                                                 beats_per_bar=beats_per_bar)
             melody.update({round(q, 6): p for q, p in notes.items()})
+            result.melody_tracker = tracker
             if tracker != "crepe" and not any(m.startswith("melody:") for m in messages):
                 messages.append("melody: torch/torchcrepe not available, the lead's notes come from the YIN fallback")
     for label, first, n_bars in sections:
@@ -209,6 +213,7 @@ def song_sparks(
                                  [(c.root_pc, c.quality) for c in chords[first: first + n_bars]], melody, tempo_map, groove,
                                  song_pcs)
         result.sparks += generate_sparks(context, kinds)
+    result.melody = melody
     return result
 
 
