@@ -61,7 +61,10 @@ class LiveTakeEditor:
         before = api.item_chunk(item)
         if not before:
             raise SuggestionError(f"REAPER gave no state chunk for item {item_guid}")
-        doc = chunk_takes.item_document(before)
+        try:
+            doc = chunk_takes.item_document(before)
+        except ProjectError as error:
+            raise SuggestionError(f"the state chunk of item {item_guid} could not be read: {error}") from None
         try:
             result = edit(doc)
         except ProjectError:  # the chunk's IGUID is not the item's (REAPER gave another item)

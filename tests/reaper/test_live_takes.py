@@ -301,3 +301,32 @@ def test_an_active_cleaned_take_is_kept_on_reject(fake_module, project_copy):
     assert any("active" in message for message in result.messages)
     assert new in item.takes and fake.GetActiveTake(item) is new
     assert cleaned.exists()  # inside REAPER nothing is deleted on reject (only proposed, see docs/cleanup)
+
+
+# -- the .RPP chunk code on one item chunk ----------------------------------------------------
+def test_item_chunk_as_a_document_round_trips_and_refuses_other_text():
+    from reaper_ext.errors import ProjectError
+    from reaper_ext.session.rpp.takes import active_take, find_item, item_chunk_text, item_document, set_active_take
+
+    doc = item_document(MULTI_TAKE_CHUNK)
+    assert item_chunk_text(doc) == MULTI_TAKE_CHUNK  # untouched: the same text back
+    guid = "{11111111-2222-3333-4444-555555555555}"
+    assert active_take(doc, find_item(doc, guid)) == 2
+    set_active_take(doc, guid, 1)
+    edited = item_chunk_text(doc)
+    assert "TAKE SEL\nNAME \"take two\"" in edited and "TAKE\nNAME \"take three\"" in edited
+    for text in ("<TRACK\nNAME x\n>\n", "<ITEM\nPOSITION 1\n", "<ITEM\n>\n<ITEM\n>\n"):
+        with pytest.raises(ProjectError):
+            item_document(text)
+
+
+def test_an_unreadable_chunk_is_a_suggestion_error(fake_module, project_copy, monkeypatch):
+    from reaper_ext.errors import SuggestionError
+    from reaper_ext.reaper import api
+    from reaper_ext.session.live import LiveSession
+
+    fake = _open(fake_module, project_copy)
+    item = _first_item(fake)
+    monkeypatch.setattr(api, "item_chunk", lambda pointer: "<ITEM\nPOSITION 1\n")  # cut short
+    with pytest.raises(SuggestionError, match="could not be read"):
+        LiveSession().take_editor().add_pitch_envelope(item.guid, [(0.0, 0.0)])
