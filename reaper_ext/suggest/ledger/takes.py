@@ -16,13 +16,45 @@ for the ``.RPP`` backend, straight to its document
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from reaper_ext.errors import ProjectError, SuggestionError
 
-__all__ = ["TAKE_OPS", "RppTakeEditor", "take_editor", "has_take_editor", "NO_TAKE_EDITOR", "apply_take_suggestion", "accept_take_change", "reject_take_change"]
+__all__ = ["TAKE_OPS", "TakeEditor", "RppTakeEditor", "take_editor", "has_take_editor", "NO_TAKE_EDITOR", "apply_take_suggestion", "accept_take_change", "reject_take_change"]
 
 TAKE_OPS = frozenset({"take_envelope", "take"})
+
+
+class TakeEditor(Protocol):
+    """What the ledger needs from a backend for the take-level forms (both backends implement it)."""
+
+    def add_pitch_envelope(self, item_guid: str, points: list[tuple[float, float]]) -> str:
+        """A bypassed pitch envelope on the item's active take; its ``EGUID``."""
+        ...
+
+    def envelope_active(self, item_guid: str, envelope_guid: str) -> bool | None:
+        """Whether the envelope is on; None when it is gone."""
+        ...
+
+    def set_envelope_active(self, item_guid: str, envelope_guid: str, is_active: bool) -> bool:
+        """Switch the envelope; False when it is gone."""
+        ...
+
+    def remove_envelope(self, item_guid: str, envelope_guid: str) -> bool:
+        """Delete the envelope; False when it is gone."""
+        ...
+
+    def add_take(self, item_guid: str, file: str, *, name: str, source_type: str) -> str:
+        """Append a take playing ``file``, not active; its ``GUID``."""
+        ...
+
+    def activate_take(self, item_guid: str, take_guid: str) -> bool:
+        """Make the take the active one; False when it is gone."""
+        ...
+
+    def remove_take(self, item_guid: str, take_guid: str) -> bool:
+        """Delete the take; False when it is gone (SuggestionError when the user made it active)."""
+        ...
 
 
 class RppTakeEditor:
@@ -81,7 +113,7 @@ def has_take_editor(writer: Any) -> bool:
     return callable(getattr(writer, "take_editor", None)) or isinstance(getattr(writer, "doc", None), RppDocument)
 
 
-def take_editor(writer: Any) -> Any:
+def take_editor(writer: Any) -> TakeEditor:
     """The backend's take editor; SuggestionError when the backend has none."""
     make = getattr(writer, "take_editor", None)
     if callable(make):
@@ -139,3 +171,10 @@ def reject_take_change(writer: Any, suggestion: Any, change: dict) -> str | None
     except SuggestionError as error:
         return f"{suggestion.id}: {error}"
     return None
+
+
+if TYPE_CHECKING:  # both backends' editors implement the protocol (checked by mypy)
+    from reaper_ext.session.live_takes import LiveTakeEditor
+
+    def _conforms(live: LiveTakeEditor, rpp: RppTakeEditor) -> tuple[TakeEditor, TakeEditor]:
+        return live, rpp
