@@ -66,11 +66,19 @@ def test_tracks(trainer, libraries: list[str], n_sessions: int, duration_sec: fl
     return [track for tracks in sessions for track in tracks]
 
 
-def predict(trainer, tracks: list, weights: dict) -> list[tuple[str, float, np.ndarray]]:
-    """``(fine class or "mix", confidence, distribution)`` per track."""
+def _mix_trainer():
+    """training/train_mix_detector.py as a module."""
+    spec = importlib.util.spec_from_file_location("train_mix_detector", ROOT / "training" / "train_mix_detector.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def predict(trainer, tracks: list, weights: dict, mix_weights: dict | None = None) -> list[tuple[str, float, np.ndarray]]:
+    """``(fine class or "mix", confidence, distribution)`` per track (``mix_weights``: the fold's full-mix detector)."""
     out = []
     for track in tracks:
-        p = trainer.label_rows(track.rows, track.duration_sec, weights)
+        p = trainer.label_rows(track.rows, track.duration_sec, weights, mix_weights)
         if not p.any():
             out.append(("mix", 0.0, p))
         else:
@@ -206,14 +214,15 @@ def main(argv: list[str] | None = None) -> int:
             fold_started = time.time()
             weights, metadata = trainer.train_libraries((library,), n_clips=args.train_clips, n_sessions=args.train_sessions,
                                                         ensemble=args.ensemble, epochs=args.epochs, n_workers=args.workers)
+            mix_weights, _ = _mix_trainer().train_mix((library,))  # the full-mix detector never hears L either
             _, _, _, held = trainer.library_dataset(exclude=(library,), n_clips=args.train_clips,
                                                     n_sessions=args.train_sessions, n_workers=args.workers)
-            held_predictions = in_context(held, predict(trainer, held, weights))
+            held_predictions = in_context(held, predict(trainer, held, weights, mix_weights))
             held_conf = np.array([c for _, c, _ in held_predictions])
             held_right = np.array([p == t.fine_class for t, (p, _, _) in zip(held, held_predictions, strict=True)], float)
             thresholds[library] = rename_threshold(held_conf, held_right)
             fold = [t for t in tracks if t.library == library]
-            all_rows += _rows(fold, in_context(fold, predict(trainer, fold, weights)))
+            all_rows += _rows(fold, in_context(fold, predict(trainer, fold, weights, mix_weights)))
             print(f"fold {library}: trained without it on {sum(metadata['examples_per_class'].values())} rows "
                   f"(T={metadata['temperature']}, rename threshold {thresholds[library]} from training-side tracks) "
                   f"in {time.time() - fold_started:.0f} s", flush=True)

@@ -260,14 +260,16 @@ def library_dataset(*, exclude: tuple[str, ...] = (), n_clips: int = 24, n_augme
     return np.concatenate(xs), np.concatenate(ys), tags, held
 
 
-def label_rows(rows: np.ndarray, duration_sec: float, weights: dict[str, np.ndarray]) -> np.ndarray:
+def label_rows(rows: np.ndarray, duration_sec: float, weights: dict[str, np.ndarray],
+               mix_weights: dict[str, np.ndarray] | None = None) -> np.ndarray:
     """The labeller's class distribution for one track's segment rows (as ``classify_track``, without a name).
 
-    A track the full-mix detector calls a mix gets an all-zero distribution.
+    A track the full-mix detector (``mix_weights``, else the shipped one) calls a mix
+    gets an all-zero distribution.
     """
     from reaper_ext.labels.model import MIN_MIX_SEC, MIX_THRESHOLD, class_probabilities, mix_probability, segment_vote
 
-    if duration_sec >= MIN_MIX_SEC and mix_probability(rows) >= MIX_THRESHOLD:
+    if duration_sec >= MIN_MIX_SEC and mix_probability(rows, mix_weights) >= MIX_THRESHOLD:
         return np.zeros(len(FINE_CLASSES))
     return segment_vote(class_probabilities(rows, weights))
 

@@ -106,9 +106,12 @@ def preload() -> None:
     _load_mix_detector()
 
 
-def mix_probability(features: np.ndarray) -> float:
-    """Probability that a track is a full mix rather than one instrument: the mean over its segments' feature rows."""
-    weights = _load_mix_detector()
+def mix_probability(features: np.ndarray, weights: dict[str, np.ndarray] | None = None) -> float:
+    """Probability that a track is a full mix rather than one instrument: the mean over its segments' feature rows.
+
+    ``weights`` are the shipped detector's unless given (training and benchmarks pass their own).
+    """
+    weights = _load_mix_detector() if weights is None else weights
     z = (np.atleast_2d(np.asarray(features, dtype=np.float64)) - weights["mean"]) / weights["scale"]
     return float(np.mean(1.0 / (1.0 + np.exp(-(z @ weights["w"] + float(weights["b"]))))))
 
