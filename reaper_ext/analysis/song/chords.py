@@ -30,7 +30,7 @@ _MAX_TEMPO_BPM = 300.0
 
 @dataclass
 class BarHarmony:
-    """What the bars hold: their spans, the bass on each first beat and over each bar, a first reading of the chords.
+    """What the bars hold: their spans, the bass on each first beat, a first reading of the chords.
 
     ``chords`` is read without a key (every chord equally expected), ``(root_pc, quality, confidence)``
     per bar: the key is chosen from it, then the chords are read again in that key.
@@ -38,7 +38,6 @@ class BarHarmony:
 
     bars_sec: list[tuple[float, float]]
     bass_first_beat: np.ndarray  # (n_bars, 12), each row sums to 1
-    bass_bar: np.ndarray  # (n_bars, 12), each row sums to 1
     chords: list[tuple[int, str, float]]
 
 
@@ -82,11 +81,15 @@ def bar_harmony(features: SongFeatures, tempo_bpm: float) -> BarHarmony | None:
         return None
     beat_sec = 60.0 / tempo_bpm
     first_beats = [(start, start + beat_sec) for start, _ in bars_sec]
-    # one call: the mix is resampled for the bass once
-    bass = bass_chroma(features.mono, features.sample_rate_hz, first_beats + bars_sec)
-    bass_first_beat, bass_bar = bass[: len(bars_sec)], bass[len(bars_sec):]
+    # The downbeats only (the bass over whole bars, walking to the fifth and on, chose the same
+    # keys on the tuning sessions), their audio end to end: a quarter of the mix to resample.
+    rate_hz = features.sample_rate_hz
+    pieces = [features.mono[int(start * rate_hz): int(end * rate_hz)] for start, end in first_beats]
+    joined_starts = np.concatenate(([0], np.cumsum([len(piece) for piece in pieces])))
+    spans = [(joined_starts[n] / rate_hz, joined_starts[n + 1] / rate_hz) for n in range(len(pieces))]
+    bass_first_beat = bass_chroma(np.concatenate(pieces), rate_hz, spans)
     chords = recognise_chords(features.chroma, features.frames_per_sec, bars_sec, key=None, bass=bass_first_beat)
-    return BarHarmony(bars_sec, bass_first_beat, bass_bar,
+    return BarHarmony(bars_sec, bass_first_beat,
                       [(chord.root_pc, chord.quality, chord.confidence) for chord in chords])
 
 

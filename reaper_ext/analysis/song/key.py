@@ -10,8 +10,8 @@ a mix's profile also hesitates between keys a fifth apart. With bars
 * the share of the bar chroma in its scale, and the share of the bars whose chord
   (read without a key) is one of its diatonic triads: which scale;
 * its tonic's weight where songs put it: the bass on the first beat of the first bar,
-  the first and last chords (with the key's third), the bass over all bars: which
-  of the two relatives.
+  the first and last chords (with the key's third), the bass on all downbeats:
+  which of the two relatives.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ _MAJOR_KEY_TRIADS = {0: "maj", 2: "min", 4: "min", 5: "maj", 7: "maj", 9: "min",
 # Weights of the key evidence (key_from_harmony), chosen on the realistic sessions of
 # benchmarks/bench_realistic_detectors.py, seeds 1000-1050 (tuning seeds; seed 9000 is held
 # out): profile correlation, scale share of the bar chroma, diatonic share of the chords,
-# bass on the first downbeat, first chord, last chord, bass over all bars. A plateau: the
+# bass on the first downbeat, first chord, last chord, bass on all downbeats. A plateau: the
 # scale weight anywhere in 20-30 and the others halved or doubled changed at most one song.
 _KEY_WEIGHTS = np.array([1.0, 20.0, 2.0, 1.0, 0.5, 0.25, 1.0])
 
@@ -106,7 +106,7 @@ def key_from_harmony(features: SongFeatures, harmony: BarHarmony) -> KeyEstimate
                  for root, quality, _ in chords])
         for tonic in range(12)])
     first_bass = harmony.bass_first_beat[0]
-    bass = harmony.bass_bar.sum(axis=0)
+    bass = harmony.bass_first_beat.sum(axis=0)
     bass /= max(float(bass.sum()), 1e-12)
     scores = np.empty(24)
     for index in range(24):
