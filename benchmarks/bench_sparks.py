@@ -95,7 +95,7 @@ def read_back(path: Path) -> dict[str, list[tuple[float, list]]]:
     return found
 
 
-def evaluate_song(index: int, n_bars: int) -> dict:
+def evaluate_song(index: int, n_bars: int, soundfont: str | None = None) -> dict:
     from reaper_ext_testkit.progressions import compose_progression_song, write_song_project
 
     from reaper_ext.session.rpp import save_document
@@ -105,6 +105,8 @@ def evaluate_song(index: int, n_bars: int) -> dict:
     from reaper_ext.sparks.project import project_sparks, sparks_suggestions
 
     params = song_parameters(index)
+    if soundfont is not None:
+        params["soundfont"] = soundfont
     song = compose_progression_song(n_bars=n_bars, **params)
     with tempfile.TemporaryDirectory(prefix="bench-sparks-") as tmp:
         path = write_song_project(song, Path(tmp))
@@ -257,11 +259,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bars", type=int, default=16)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument("--soundfont", help="render every song with this sound font (testkit name, e.g. csound: one "
+                                            "the chord recogniser was not tuned on) instead of FluidR3/TimGM6mb")
     parser.add_argument("--json", metavar="OUT.json", help="also write every song's figures as JSON")
     args = parser.parse_args(argv)
 
     with ProcessPoolExecutor(args.jobs) as pool:
-        results = list(pool.map(evaluate_song, range(args.songs), [args.bars] * args.songs))
+        results = list(pool.map(evaluate_song, range(args.songs), [args.bars] * args.songs, [args.soundfont] * args.songs))
     if args.json:
         import json
 

@@ -3,7 +3,9 @@
 Each bar's chroma (the harmonic half of the song analysis's chroma, averaged
 over the bar on the project's tempo map, its floor taken off) is compared with chord templates
 (major, minor, diminished, dominant seventh on all 12 roots: Fujishima 1999's
-pitch-class-profile templates, the root weighted up because the bass plays it).
+pitch-class-profile templates, the root weighted up because the bass plays it,
+each note's third partial on its fifth's pitch class as in Gomez 2006's
+harmonic templates, the root's most).
 The cosine similarities are the HMM's emissions; the transitions favour chords
 of the song's key and root motion by fourths/fifths, the usual smoothing of
 chord recognisers (Sheh & Ellis 2003; Bello & Pickens 2005 use a key-informed
@@ -41,6 +43,8 @@ _BASS_ROOT_WEIGHT = 4.0  # log units per unit of the bass's pitch-class share on
 _SEVENTH_LOG_PENALTY = 0.5  # a seventh needs its seventh clearly there, not a passing melody note
 _FLOOR_QUANTILE = 0.25  # each bar's floor: this quantile of its 12 pitch classes (see bar_chroma)
 _COMPRESSION = 0.7  # power on the bar's chroma above its floor
+_ROOT_PARTIAL = 0.5  # the root's third partial (its fifth's pitch class) in the templates, relative to the root
+_NOTE_PARTIAL = 0.2  # the other notes' third partials
 
 
 @dataclass(frozen=True)
@@ -110,7 +114,11 @@ def _templates() -> np.ndarray:
     for root, quality in CHORD_LABELS:
         row = np.zeros(12)
         for interval in QUALITIES[quality]:
-            row[(root + interval) % 12] = _TEMPLATE_WEIGHTS[interval]
+            row[(root + interval) % 12] += _TEMPLATE_WEIGHTS[interval]
+            # each note's third partial sounds its fifth's pitch class (harmonic templates, Gomez 2006); the
+            # root's the most, as the bass plays it: without it a diminished chord over its bass reads as minor
+            partial = _ROOT_PARTIAL if interval == 0 else _NOTE_PARTIAL
+            row[(root + interval + 7) % 12] += partial * _TEMPLATE_WEIGHTS[interval]
         rows.append(row / np.linalg.norm(row))
     return np.array(rows)
 
