@@ -25,7 +25,7 @@ from reaper_ext.analysis.song.results import PITCH_CLASS_NAMES, KeyEstimate
 from reaper_ext.errors import AnalysisError
 
 __all__ = ["QUALITIES", "CHORD_LABELS", "BarChord", "chord_name", "chord_pitch_classes", "diatonic_chords",
-           "key_scale", "bar_chroma", "bass_chroma", "recognise_chords", "key_from_chords",
+           "key_scale", "bar_chroma", "bar_chord_chroma", "bass_chroma", "recognise_chords", "key_from_chords",
            "key_from_chord_sequence"]
 
 #: Qualities and their intervals above the root, in semitones.
@@ -123,15 +123,7 @@ def _templates() -> np.ndarray:
     return np.array(rows)
 
 
-def bar_chroma(chroma: np.ndarray, frames_per_sec: float, bars_sec: list[tuple[float, float]]) -> np.ndarray:
-    """Mean chroma per bar, ``(n_bars, 12)``, each row L2-normalised (zeros where silent).
-
-    Each bar's mean is scaled to its loudest pitch class, its floor (the 25th
-    percentile of its pitch classes: spectral leakage, drums' residue, partials)
-    taken off, and the rest compressed by a power of 0.7. Without the floor a
-    seventh's pitch class stands barely above the others (a V7 read as V and
-    back); a square root flattened it further.
-    """
+def _bar_means(chroma: np.ndarray, frames_per_sec: float, bars_sec: list[tuple[float, float]]) -> np.ndarray:
     n_frames = chroma.shape[1]
     rows = np.zeros((len(bars_sec), 12))
     for n, (start_sec, end_sec) in enumerate(bars_sec):
@@ -139,12 +131,37 @@ def bar_chroma(chroma: np.ndarray, frames_per_sec: float, bars_sec: list[tuple[f
         last = int(np.clip(round(end_sec * frames_per_sec), first, n_frames))
         if last > first:
             rows[n] = chroma[:, first:last].mean(axis=1)
-    rows = np.maximum(rows, 0.0)
+    return np.maximum(rows, 0.0)
+
+
+def _unit_rows(rows: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    return np.divide(rows, norms, out=np.zeros_like(rows), where=norms > 1e-12)
+
+
+def bar_chroma(chroma: np.ndarray, frames_per_sec: float, bars_sec: list[tuple[float, float]]) -> np.ndarray:
+    """Mean chroma per bar, ``(n_bars, 12)``, square-root compressed, each row L2-normalised (zeros where silent).
+
+    The song analysis's key reads this; the chord recogniser reads :func:`bar_chord_chroma`.
+    """
+    # square-root compression: loud sustained notes should not drown the rest of the chord
+    return _unit_rows(np.sqrt(_bar_means(chroma, frames_per_sec, bars_sec)))
+
+
+def bar_chord_chroma(chroma: np.ndarray, frames_per_sec: float, bars_sec: list[tuple[float, float]]) -> np.ndarray:
+    """Mean chroma per bar above its floor, ``(n_bars, 12)``, each row L2-normalised (zeros where silent).
+
+    Each bar's mean is scaled to its loudest pitch class, its floor (the 25th
+    percentile of its pitch classes: spectral leakage, drums' residue, partials)
+    taken off, and the rest compressed by a power of 0.7. Without the floor a
+    seventh's pitch class stands barely above the others (a V7 read as V and
+    back); :func:`bar_chroma`'s square root flattens it further.
+    """
+    rows = _bar_means(chroma, frames_per_sec, bars_sec)
     peaks = rows.max(axis=1, keepdims=True)
     rows = np.divide(rows, peaks, out=np.zeros_like(rows), where=peaks > 1e-12)
     rows = np.maximum(rows - np.quantile(rows, _FLOOR_QUANTILE, axis=1, keepdims=True), 0.0) ** _COMPRESSION
-    norms = np.linalg.norm(rows, axis=1, keepdims=True)
-    return np.divide(rows, norms, out=np.zeros_like(rows), where=norms > 1e-12)
+    return _unit_rows(rows)
 
 
 def bass_chroma(mono: np.ndarray, sample_rate_hz: int, spans_sec: list[tuple[float, float]]) -> np.ndarray:
@@ -181,7 +198,7 @@ def bass_chroma(mono: np.ndarray, sample_rate_hz: int, spans_sec: list[tuple[flo
 
 
 def _log_emission(chroma, frames_per_sec, bars_sec, bass) -> np.ndarray:
-    features = bar_chroma(chroma, frames_per_sec, bars_sec)
+    features = bar_chord_chroma(chroma, frames_per_sec, bars_sec)
     log_emission = (features @ _templates().T) / _EMISSION_TEMPERATURE  # (n_bars, n_chords)
     if bass is not None:
         roots = np.array([root for root, _ in CHORD_LABELS])
