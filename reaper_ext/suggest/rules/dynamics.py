@@ -57,7 +57,7 @@ _TIMES_MS = {"vocals": (10.0, 100.0), "bass": (20.0, 150.0)}
 THRESHOLD_ABOVE_LOUDNESS_DB = 6.0
 #: Close mics a gate is suggested for when the energy between their hits is bleed (issue 11).
 BLEED_GATE_CLASSES = ("toms",)
-MIN_BLEED_ACTIVE_SHARE = 0.5  # sounding at least half the time: the hits alone are a few % of it
+MIN_BLEED_ACTIVE_SHARE = 0.8  # sounding most of the time (a tom hears the whole kit): the hits alone are a few % of it
 MIN_BLEED_CREST_DB = 12.0  # hits standing well out of the track
 MIN_HITS_OVER_BLEED_DB = 24.0  # peak over the quietest tenth of the track
 BLEED_RELEASE_MS = 150.0
