@@ -60,9 +60,16 @@ def test_sparks_in_place_then_reject_all_gives_back_the_bytes(project):
 def test_accept_unmutes_and_keeps_the_items(project, tmp_path):
     out = tmp_path / "ideas.RPP"
     original = project.read_bytes()
-    result = _cli("sparks", str(project), "--write", str(out), "--section", "A", "--mid", str(tmp_path / "mid"))
+    result = _cli("sparks", str(project), "--write", str(out), "--section", "A", "--mid", str(tmp_path / "mid"),
+                  "--json", str(tmp_path / "sparks.json"))
     assert result.returncode == 0, result.stderr
     assert project.read_bytes() == original  # --write leaves the project alone
+    import json
+
+    reading = json.loads((tmp_path / "sparks.json").read_text())
+    # the lead's strong-beat notes come from the tuning's CREPE tracker (torch is installed here)
+    assert reading["melody"]["tracker"] == "crepe" and reading["melody"]["n_strong_beat_notes"] > 0
+    assert len(reading["chords"]) >= 8 and all(0.0 <= c["confidence"] <= 1.0 for c in reading["chords"])
     assert len(list((tmp_path / "mid").glob("*.mid"))) >= 5
     result = _cli("accept", str(out), "--kind", "sparks")
     assert result.returncode == 0, result.stderr
