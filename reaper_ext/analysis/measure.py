@@ -165,6 +165,7 @@ def analyse_track(
     sample_rate_hz: float,
     *,
     is_voice: bool = False,
+    is_noise_content: bool = False,
     item_spans_sec=(),
 ):
     """Measure a track and find its problems, computing the shared features once.
@@ -179,6 +180,7 @@ def analyse_track(
     frames = compute_frames(samples, sample_rate_hz)
     measurements = measure_track(samples, sample_rate_hz, frames=frames)
     problems = find_problems(
-        samples, sample_rate_hz, measurements, is_voice=is_voice, item_spans_sec=item_spans_sec, frames=frames
+        samples, sample_rate_hz, measurements, is_voice=is_voice, is_noise_content=is_noise_content,
+        item_spans_sec=item_spans_sec, frames=frames,
     )
     return measurements, problems

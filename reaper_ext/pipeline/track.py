@@ -74,6 +74,7 @@ def analyse_audio(
     """
     from reaper_ext.analysis.measure import analyse_track
     from reaper_ext.labels import classify_track
+    from reaper_ext.labels.doubt import is_confident
 
     label: Label | None
     try:
@@ -83,7 +84,10 @@ def analyse_audio(
             raise
         label = None
     is_voice = label is not None and label.coarse_class == "vocals"
-    measurements, problems = analyse_track(samples, sample_rate_hz, is_voice=is_voice, item_spans_sec=item_spans_sec)
+    # a confident "fx" label: risers and noise sweeps play noise, a noise floor in their quiet parts is content
+    is_noise_content = label is not None and label.fine_class == "fx" and is_confident(label.confidence)
+    measurements, problems = analyse_track(samples, sample_rate_hz, is_voice=is_voice, is_noise_content=is_noise_content,
+                                           item_spans_sec=item_spans_sec)
     return label, measurements.normalised(), [problem.normalised() for problem in problems]
 
 

@@ -154,3 +154,25 @@ def test_problem_to_dict_is_json_able(clean_tracks):
     _, problems = analyse_track(inject_clipping(clean_tracks["piano"], RATE, 1.0, 2.0), RATE)
     text = json.dumps([problem.to_dict() for problem in problems])
     assert '"kind": "clipping"' in text and '"n_clipped_samples"' in text
+
+
+def test_hum_in_the_gaps_is_reported_once_as_hum(phrased_piano):
+    audio, gaps = phrased_piano
+    hummed = add_hum(audio, RATE, base_hz=60.0, level_dbfs=-50.0)
+    _, problems = analyse_track(hummed, RATE)
+    assert kinds(problems).count("hum") == 1
+    assert "noise_floor" not in kinds(problems)  # the gaps' steady floor is the hum itself
+    # hiss well over the hum in the same gaps is still its own problem
+    both = add_noise(hummed, RATE, gaps, level_dbfs=-45.0)
+    _, problems = analyse_track(both, RATE)
+    assert kinds(problems).count("hum") == 1
+    assert len(only(problems, "noise_floor")) == len(gaps)
+
+
+def test_noise_that_is_the_content_is_no_noise_floor(phrased_piano):
+    audio, gaps = phrased_piano
+    noisy = add_noise(audio, RATE, gaps, level_dbfs=-50.0)
+    _, problems = analyse_track(noisy, RATE, is_noise_content=True)
+    assert "noise_floor" not in kinds(problems)
+    _, problems = analyse_track(noisy, RATE, is_noise_content=False)
+    assert len(only(problems, "noise_floor")) == len(gaps)

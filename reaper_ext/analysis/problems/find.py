@@ -26,6 +26,7 @@ def find_problems(
     measurements,
     *,
     is_voice: bool = False,
+    is_noise_content: bool = False,
     item_spans_sec: Sequence[tuple[float, float]] = (),
     frames: FrameFeatures | None = None,
 ) -> list[Problem]:
@@ -41,6 +42,8 @@ def find_problems(
         From :func:`reaper_ext.analysis.measure.measure_track` on the same audio.
     is_voice : bool
         Run the sibilance detector.
+    is_noise_content : bool
+        Noise is what the track plays (risers, sweeps, noise effects): no ``noise_floor``.
     item_spans_sec : sequence of (start_sec, end_sec)
         Item positions, for ``silent_item``.
     frames : FrameFeatures, optional
@@ -62,9 +65,23 @@ def find_problems(
     regions = list(measurements.active_regions)
     problems += find_clipping(samples, sample_rate_hz)
     problems += find_dc_offset(samples, sample_rate_hz)
-    problems += find_hum(samples, sample_rate_hz)
-    problems += find_noisy_gaps(frames, regions)
+    hum = find_hum(samples, sample_rate_hz)
+    problems += hum
+    if not is_noise_content:
+        problems += _beyond_hum(find_noisy_gaps(frames, regions), hum)
     problems += find_level_problems(measurements)
     if is_voice:
         problems += find_sibilance(frames, regions)
     return sorted(problems, key=lambda problem: (problem.start_sec, problem.kind))
+
+
+#: A gap whose steady floor is no more than this over the hum's own level is the hum, said once.
+HUM_FLOOR_MARGIN_DB = 3.0
+
+
+def _beyond_hum(gaps: list[Problem], hum: list[Problem]) -> list[Problem]:
+    """The noisy gaps that are more than the track's hum (reported once, as ``hum``, with its notch)."""
+    if not hum:
+        return gaps
+    hum_dbfs = float(hum[0].measured.get("total_level_dbfs", hum[0].measured["level_dbfs"]))
+    return [gap for gap in gaps if float(gap.measured["floor_dbfs"]) > hum_dbfs + HUM_FLOOR_MARGIN_DB]

@@ -145,6 +145,8 @@ def find_hum(
                 "harmonics_hz": [freq for _, freq, _, _ in found],
                 "harmonic_numbers": [k for k, *_ in found],
                 "level_dbfs": level_dbfs,
+                # every found harmonic's power together: what the hum adds to a gap's noise floor
+                "total_level_dbfs": float(power_to_db(sum(10 ** (level / 10) for _, _, level, _ in found))),
                 "prominence_db": max(prominence for *_, prominence in found),
             },
         )
