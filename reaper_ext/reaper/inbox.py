@@ -38,6 +38,7 @@ from functools import partial
 from typing import Any
 
 from reaper_ext.reaper import api
+from reaper_ext.suggest.model import TARGET_MASTER
 
 __all__ = [
     "WINDOW_TITLE",
@@ -87,9 +88,10 @@ KIND_LABELS = {
     "name": "Rename", "color": "Colour", "folder": "Folder", "order": "Move", "gain": "Gain", "highpass": "High-pass",
     "eq": "EQ", "unmask": "Unmask EQ", "gate": "Gate", "deesser": "De-esser", "compressor": "Compressor",
     "notch": "Notch", "polarity": "Polarity", "mute_track": "Mute track", "mute_item": "Mute item", "marker": "Marker",
-    "section": "Section", "tempo": "Tempo", "key": "Key", "stems": "Stems",
+    "section": "Section", "tempo": "Tempo", "key": "Key", "stems": "Stems", "master_chain": "Master chain",
+    "tuning": "Tuning", "denoise": "Clean-up", "sparks": "Spark", "label_doubt": "Unsure label",
 }
-_FX_KINDS = frozenset({"highpass", "eq", "unmask", "gate", "deesser", "compressor", "notch"})
+_FX_KINDS = frozenset({"highpass", "eq", "unmask", "gate", "deesser", "compressor", "notch", "master_chain"})
 _MARKER_KINDS = frozenset({"marker", "section", "key"})
 
 
@@ -265,6 +267,8 @@ class InboxModel:
                 order[key] = (kind_rank.get(key, len(kind_rank)), key)
             elif suggestion.target == PROJECT_GROUP:
                 key, labels[key], order[key] = PROJECT_GROUP, "Project", (-1, "")
+            elif suggestion.target == TARGET_MASTER:  # the master track: listed after the project, before the tracks
+                key, labels[key], order[key] = TARGET_MASTER, "Master track", (-0.5, "")
             else:
                 key = suggestion.target
                 gone = pending.track_index < 0
@@ -457,6 +461,8 @@ class Inbox:
         self.n_reloads += 1
 
     def _track(self, guid: str) -> str | None:
+        if guid == TARGET_MASTER:
+            return api.master_track()
         track = self._tracks.get(guid)
         if track is not None and api.track_index(track) >= 0:
             return track
@@ -558,9 +564,24 @@ class Inbox:
             if track is None:
                 self.messages = [f"{pending.title}: the track is gone"]
                 return
+            if kind == "gain" and (suggestion.params or {}).get("stage") == "pre_fx":
+                # as the ledger's accept: every take of the track's audio items, before the FX
+                factor = 10 ** (float(suggestion.params.get("gain_db", 0.0)) / 20)
+                takes = _audio_takes(track)
+                if not takes:
+                    self.messages = [f"{pending.title}: the track has no audio takes to stage"]
+                    return
+                volumes = [(take, api.take_value(take, "D_VOL")) for take in takes]
+                for take, volume in volumes:
+                    api.set_take_value(take, "D_VOL", volume * factor)
+                audition.restore.append(partial(_restore_take_volumes, volumes))
+                self._audition = audition
+                self.messages = [f"auditioning {pending.title} (Space or Audition again to stop)"]
+                self._after_own_change()
+                return
             key = {"gain": "D_VOL", "polarity": "B_PHASE", "mute_track": "B_MUTE"}[kind]
             was = api.get_track_value(track, key)
-            if kind == "gain":  # the ledger's accept: volume * 10^(gain_db/20)
+            if kind == "gain":  # a ledger entry from before gain went pre-FX: the fader, as its accept does
                 value = was * 10 ** (float(suggestion.params.get("gain_db", 0.0)) / 20)
             else:
                 value = 1.0 if suggestion.params.get("is_inverted" if kind == "polarity" else "is_muted", True) else 0.0
@@ -847,6 +868,22 @@ def _fx_index(track: str, fx_guid: str) -> int | None:
         if api.fx_guid(track, index) == fx_guid:
             return index
     return None
+
+
+def _audio_takes(track: str) -> list[str]:
+    """Every take of the track's audio items (MIDI items left alone, as the ledger's gain accept does)."""
+    takes = []
+    for item in api.track_items(track):
+        for take in api.item_takes(item):
+            source = None if take is None else api.take_source(take)
+            if take is not None and (source is None or api.source_type(source).upper() != "MIDI"):
+                takes.append(take)
+    return takes
+
+
+def _restore_take_volumes(volumes: list[tuple[str, float]]) -> None:
+    for take, volume in volumes:
+        api.set_take_value(take, "D_VOL", volume)
 
 
 def _restore_track_values(track: str, values: list[tuple[str, float]]) -> None:

@@ -544,3 +544,34 @@ def test_open_report_button_runs_the_report_action(fake_module, double, tmp_path
     double.click("Open report")
     frames(fake, double)
     assert fake.console == ["reaper-ext: no analysis report yet: run 'Analyze session' first\n"]
+
+
+def test_auditioning_a_staged_gain_moves_the_takes_not_the_fader(fake_module, double, tmp_path):
+    """A pre-FX gain is heard as its accept applies it: every audio take's volume, the fader untouched."""
+    from reaper_ext.session.rpp import load_project, save_document
+    from reaper_ext.session.rpp.writer import RppSessionWriter
+    from reaper_ext.suggest.ledger import apply_suggestions
+    from reaper_ext.suggest.model import Suggestion
+
+    doc, project = load_project(EXAMPLE)
+    track = project.tracks[1]
+    staged = Suggestion("gain-pre", "gain", track.guid, track.name, {"gain_db": -6.0, "stage": "pre_fx"},
+                        "RMS -12 dBFS against -18 dBFS", 0.8)
+    assert apply_suggestions(RppSessionWriter(doc), [staged]).done == ["gain-pre"]
+    start = tmp_path / "staged.RPP"
+    save_document(doc, start, keep_backup=False)
+    fake = fake_module.open_project(start)
+    inbox = open_inbox(fake, double)
+    fake_track = fake.project.tracks[1]
+    takes = [take for item in fake_track.items for take in item.takes if take is not None]
+    assert takes
+    before = [take.volume for take in takes]
+    fader = fake_track.volume
+    inbox.model.select("gain-pre")
+    double.press("Key_Space")
+    frames(fake, double)
+    assert [take.volume for take in takes] == pytest.approx([v * 10 ** (-6 / 20) for v in before])
+    assert fake_track.volume == fader
+    double.press("Key_Space")
+    frames(fake, double)
+    assert [take.volume for take in takes] == before and inbox.auditioning() is None
