@@ -34,6 +34,31 @@ def _click_track(tempo_bpm: float, duration_sec: float, *, rate_hz: int = RATE_H
     return audio
 
 
+def _drum_groove(tempo_bpm: float, duration_sec: float, *, hat_step_beats: float = 0.5, seed: int = 0) -> np.ndarray:
+    """A rock beat: a 55 Hz kick on beats 1 and 3, a band-passed noise snare on 2 and 4, hi-hat noise above 6 kHz."""
+    from scipy.signal import butter, sosfilt
+
+    rng = np.random.default_rng(seed)
+    n = int(duration_sec * RATE_HZ)
+    out = np.zeros(n)
+    beat_sec = 60.0 / tempo_bpm
+    t = np.arange(int(0.15 * RATE_HZ)) / RATE_HZ
+    kick = np.sin(2 * np.pi * 55 * t) * np.exp(-t / 0.05)
+    snare = sosfilt(butter(2, [200, 2000], "bandpass", fs=RATE_HZ, output="sos"), rng.standard_normal(t.size)) * np.exp(-t / 0.04)
+    hat = sosfilt(butter(4, 6000, "highpass", fs=RATE_HZ, output="sos"), rng.standard_normal(t.size)) * np.exp(-t / 0.01)
+
+    def put(sample: np.ndarray, at_sec: float, gain: float) -> None:
+        start = int(at_sec * RATE_HZ)
+        if start < n:
+            out[start: start + sample.size] += gain * sample[: n - start]
+
+    for beat in range(int(duration_sec / beat_sec)):
+        put(kick, beat * beat_sec, 0.8) if beat % 2 == 0 else put(snare, beat * beat_sec, 3.0)
+    for step in range(int(duration_sec / (hat_step_beats * beat_sec))):
+        put(hat, step * hat_step_beats * beat_sec, 0.6 if (step * hat_step_beats) % 1 == 0 else 0.4)
+    return (0.5 * out / np.max(np.abs(out))).astype(np.float32)
+
+
 def _chords(pitch_sets: list[list[int]], chord_sec: float, *, rate_hz: int = RATE_HZ) -> np.ndarray:
     """Harmonic tones (3 partials) for each chord in turn, mono."""
     t = np.arange(int(chord_sec * rate_hz)) / rate_hz
@@ -60,6 +85,15 @@ def test_fast_clicks_fold_into_the_preferred_range():
     # clicks at 220 per minute read as 110 BPM with twice-per-beat subdivisions
     estimate = estimate_tempo(_click_track(220.0, 20.0, seed=3), RATE_HZ)
     assert estimate.bpm == pytest.approx(110.0, rel=0.01)
+
+
+@pytest.mark.parametrize(("tempo_bpm", "hat_step_beats"), [(160.0, 0.5), (150.0, 0.25), (80.0, 0.5), (78.0, 0.5)],
+                         ids=["160-eighth-hats", "150-sixteenth-hats", "80-eighth-hats", "78-eighth-hats"])
+def test_the_drums_choose_between_a_tempo_and_its_double(tempo_bpm, hat_step_beats):
+    # both octaves lie in 70-180 BPM; the backbeat on the beat (not between) and the hi-hat's
+    # subdivision say which (the autocorrelation alone read 160 and 150 at half tempo)
+    groove = _drum_groove(tempo_bpm, 20.0, hat_step_beats=hat_step_beats, seed=int(tempo_bpm))
+    assert estimate_tempo(groove, RATE_HZ).bpm == pytest.approx(tempo_bpm, rel=0.01)
 
 
 def test_resampled_input_and_mono_shapes_give_the_same_tempo():
