@@ -171,3 +171,19 @@ def test_bad_input_raises_analysis_error(audio, rate_hz, match):
 def test_bad_tempo_hint_raises():
     with pytest.raises(AnalysisError, match="tempo_bpm"):
         find_sections(_click_track(100.0, 5.0), RATE_HZ, tempo_bpm=-3.0)
+
+
+def test_session_json_carries_the_chords_at_the_top_and_in_the_song():
+    from reaper_ext.analysis.song import ChordEstimate
+    from reaper_ext.pipeline.results import SessionAnalysis
+
+    chords = [ChordEstimate(0, 0.0, 2.0, "Am", "A", "min", 0.9), ChordEstimate(1, 2.0, 4.0, "F", "F", "maj", 0.61234)]
+    song = SongAnalysis(TempoEstimate(120.0, 0.8), KeyEstimate("A", "minor", 0.7), [Section("A", 0.0, 4.0, 1.0)], chords)
+    data = SessionAnalysis("p.RPP", [], song=song).to_dict()
+    assert data["chords"] == data["song"]["chords"]
+    assert [c["chord"] for c in data["chords"]] == ["Am", "F"]
+    assert data["chords"][1] == {"bar": 1, "start_sec": 2.0, "end_sec": 4.0, "chord": "F", "root": "F", "quality": "maj",
+                                 "confidence": 0.612}
+    read = SessionAnalysis.from_dict(data)
+    assert [(c.bar, c.name, c.quality) for c in read.chords] == [(0, "Am", "min"), (1, "F", "maj")]
+    assert SessionAnalysis("p.RPP", []).to_dict()["chords"] == []
