@@ -182,3 +182,19 @@ def test_the_diatonic_idea_keeps_to_the_songs_notes_when_the_key_is_misread():
     spark = generate_sparks(context, ("diatonic",))[0]
     assert spark.chords != detected
     assert all(note.pitch % 12 in song_pcs for note in spark.notes), spark.chords
+
+
+def test_a_leap_among_the_strong_beats_keeps_its_note():
+    # strong beats around A4 with one leap to A5 and one to E5: the tracker's octave repair sees the
+    # neighbouring beats' windows and would call the leaps unvoiced; a second pass finds them
+    rate = 44100
+    pitches = [69, 71, 69, 81, 69, 71, 76, 69, 71, 69]
+    audio = np.zeros(int((len(pitches) + 1) * 1.0 * rate))
+    for n, pitch in enumerate(pitches):  # 120 BPM: a strong beat every second (beats 1 and 3)
+        freq = 440.0 * 2 ** ((pitch - 69) / 12)
+        t = np.arange(int(0.45 * rate)) / rate
+        audio[n * rate: n * rate + len(t)] = np.sin(2 * np.pi * freq * t) + 0.3 * np.sin(4 * np.pi * freq * t)
+    notes, tracker = track_strong_beats(audio, rate, TempoMap.constant(120.0), first_bar=0, n_bars=len(pitches) // 2,
+                                        beats_per_bar=4)
+    assert tracker == "crepe"
+    assert notes == {float(2 * n): pitch for n, pitch in enumerate(pitches)}
