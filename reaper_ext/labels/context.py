@@ -9,12 +9,13 @@ hi-hat mic. The rule here: when more tracks claim one of these classes than a ki
 has mics for, the session's most likely joint assignment (the sum of the tracks'
 log probabilities, solved exactly as an assignment problem,
 :func:`scipy.optimize.linear_sum_assignment`) decides, and a displaced track takes
-its next most likely class, with a confidence re-spread over the classes left to it.
+its next most likely class of its own coarse group (a drum mic heard as the wrong drum
+is still a drum mic), with a confidence re-spread over the classes left to it.
 
 The mic counts are recording practice (e.g. Owsinski, *The Recording Engineer's
 Handbook*, drum miking), not fitted to any data. A displaced track's new class must
-itself be plausible (:data:`MIN_ALTERNATIVE`); otherwise it keeps its class, and its
-confidence is halved so the doubt policy (:mod:`reaper_ext.labels.doubt`) stops it
+itself be plausible (:data:`MIN_ALTERNATIVE`) and in its coarse group; otherwise it
+keeps its class, and its confidence is halved so the doubt policy (:mod:`reaper_ext.labels.doubt`) stops it
 renaming anything. Pure numpy/scipy, fast: a session is a few dozen tracks.
 """
 
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from reaper_ext.labels.classes import FINE_CLASSES
+from reaper_ext.labels.classes import COARSE_OF, FINE_CLASSES
 
 __all__ = ["MIC_CAPACITY", "MIN_ALTERNATIVE", "assign_in_session", "distribution_from_alternatives", "labels_in_session"]
 
@@ -31,6 +32,10 @@ __all__ = ["MIC_CAPACITY", "MIN_ALTERNATIVE", "assign_in_session", "distribution
 MIC_CAPACITY: dict[str, int] = {"kick": 2, "snare": 2, "hihat": 1, "overheads": 3}
 #: A displaced track moves to its runner-up only if that class has at least this probability.
 MIN_ALTERNATIVE = 0.02
+#: Cost (in nats) of moving a displaced track out of its coarse group: far more than any
+#: likelihood, so the assignment prefers every same-group class; a track that still lands
+#: outside its group keeps its class, in doubt.
+COARSE_CHANGE_COST = 50.0
 _FLOOR = 1e-6
 
 
@@ -79,6 +84,10 @@ def assign_in_session(distributions: list[np.ndarray | None]) -> list[np.ndarray
         columns += [c] * MIC_CAPACITY.get(name, len(index))
     probabilities = np.array([np.asarray(distributions[k], dtype=np.float64) for k in index])
     cost = -np.log(np.maximum(probabilities[:, columns], _FLOOR))
+    # a displaced track keeps its coarse group (a drum mic heard as the wrong drum is still a drum mic)
+    own_group = np.array([COARSE_OF[FINE_CLASSES[int(np.argmax(p))]] for p in probabilities])
+    column_group = np.array([COARSE_OF[FINE_CLASSES[c]] for c in columns])
+    cost += np.where(own_group[:, None] == column_group[None, :], 0.0, COARSE_CHANGE_COST)
     rows, cols = linear_sum_assignment(cost)
     full = {name for name, tracks in claims.items() if len(tracks) >= MIC_CAPACITY[name]}
     for row, col in zip(rows, cols, strict=True):
@@ -87,18 +96,13 @@ def assign_in_session(distributions: list[np.ndarray | None]) -> list[np.ndarray
         own, assigned = int(np.argmax(p)), columns[int(col)]
         if assigned == own:
             continue
-        if p[assigned] < MIN_ALTERNATIVE:  # nothing plausible left: keep the class, but in doubt
-            doubtful = p.copy()
-            halved = 0.5 * p[own]  # half the winner's probability, spread over the other classes
-            doubtful[own] -= halved
-            doubtful[np.arange(p.size) != own] += halved / (p.size - 1)
-            out[k] = doubtful / doubtful.sum()
-            continue
         moved = p.copy()
         for c, name in enumerate(FINE_CLASSES):
             if name in full and c != assigned:
                 moved[c] = 0.0
-        out[k] = moved / moved.sum()
+        is_plausible = p[assigned] >= MIN_ALTERNATIVE and COARSE_OF[FINE_CLASSES[assigned]] == COARSE_OF[FINE_CLASSES[own]]
+        # the move stands only if the assigned class is then the likeliest one left to the track
+        out[k] = moved / moved.sum() if is_plausible and int(np.argmax(moved)) == assigned else _in_doubt(p, own)
     return out
 
 
@@ -127,3 +131,13 @@ def labels_in_session(labels: list) -> list:
                          source=label.source + "+session",
                          alternatives=tuple((FINE_CLASSES[int(k)], round(float(after[k]), 4)) for k in ranked)).normalised())
     return out
+
+
+def _in_doubt(p: np.ndarray, own: int) -> np.ndarray:
+    """``p`` with up to half its winner's probability spread over the other classes (the winner stays the winner)."""
+    runner_up = float(np.max(np.delete(p, own)))
+    halved = min(0.5 * p[own], max(0.0, (p[own] - runner_up) * (p.size - 1) / p.size - 1e-4))
+    doubtful = p.copy()
+    doubtful[own] -= halved
+    doubtful[np.arange(p.size) != own] += halved / (p.size - 1)
+    return doubtful / doubtful.sum()

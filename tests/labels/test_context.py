@@ -82,3 +82,14 @@ def test_distribution_from_alternatives_spreads_the_rest():
     assert p.sum() == pytest.approx(1.0)
     assert p[FINE_CLASSES.index("kick")] == pytest.approx(0.5)
     assert p[FINE_CLASSES.index("bass")] == pytest.approx(0.1 / (len(FINE_CLASSES) - 3))
+
+
+def test_a_displaced_drum_track_never_leaves_the_drums():
+    # two tracks claim the one hi-hat mic; the weaker one's next class is fx, which is not a drum:
+    # it keeps "hihat" (the drum verdict was right), in doubt, rather than become an fx track
+    hat_mic = _p(hihat=0.95)
+    perc = _p(hihat=0.39, fx=0.23, snare=0.09)
+    snares = [_p(snare=0.99), _p(snare=0.99)]  # the snare is full too
+    out = assign_in_session([hat_mic, perc, *snares])
+    assert [_winner(p) for p in out] == ["hihat", "hihat", "snare", "snare"]
+    assert out[1].max() < perc.max()
