@@ -216,7 +216,8 @@ def _library_class_job(args: tuple[str, str, int, int, int]) -> np.ndarray:
 
 
 def library_dataset(*, exclude: tuple[str, ...] = (), n_clips: int = 24, n_augment: int = 2, n_sessions: int = 10,
-                    seed: int = SEED, n_workers: int = 2) -> tuple[np.ndarray, np.ndarray, list[str], list[TrackRows]]:
+                    seed: int = SEED, n_workers: int = 2, clips_for: dict[str, int] | None = None,
+                    ) -> tuple[np.ndarray, np.ndarray, list[str], list[TrackRows]]:
     """Training rows from every allowed library but ``exclude``: isolated clips and session tracks.
 
     Returns ``(x, y, row_library, held_tracks)``: the rows of isolated clips (each
@@ -229,7 +230,8 @@ def library_dataset(*, exclude: tuple[str, ...] = (), n_clips: int = 24, n_augme
     from reaper_ext_testkit.libraries import LIBRARIES, allowed_libraries
 
     libraries = allowed_libraries()  # never the reserved ones
-    class_jobs = [(library, name, n_clips, seed + 1000 * k + 17 * j, n_augment)
+    clips_for = clips_for or {}  # more isolated clips for some classes (e.g. keys: many kinds of keyboard)
+    class_jobs = [(library, name, clips_for.get(name, n_clips), seed + 1000 * k + 17 * j, n_augment)
                   for j, library in enumerate(libraries) if library not in exclude and LIBRARIES[library].soundfonts
                   for k, name in enumerate(FINE_CLASSES)
                   if name in LIBRARIES[library].classes or (name == "vocals" and j == 0)]
@@ -318,6 +320,8 @@ def get_parser() -> argparse.ArgumentParser:
                         help="leave this library out of the training data (repeatable; implies --libraries)")
     parser.add_argument("--sessions", type=int, default=10, help="realistic sessions per library (default 10)")
     parser.add_argument("--epochs", type=int, default=250)
+    parser.add_argument("--clips-for", action="append", default=[], metavar="CLASS=N",
+                        help="isolated clips per library for one class instead of --clips (repeatable)")
     return parser
 
 
@@ -366,10 +370,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def train_libraries(exclude: tuple[str, ...] = (), *, n_clips: int = 24, n_augment: int = 2, n_sessions: int = 10,
                     ensemble: int = 3, hidden: int = 128, epochs: int = 250, seed: int = SEED,
-                    n_workers: int = 2) -> tuple[dict[str, np.ndarray], dict[str, object]]:
+                    n_workers: int = 2, clips_for: dict[str, int] | None = None,
+                    ) -> tuple[dict[str, np.ndarray], dict[str, object]]:
     """Train on every allowed library but ``exclude`` and calibrate; returns ``(weights, metadata)``."""
     x, y, tags, held = library_dataset(exclude=exclude, n_clips=n_clips, n_augment=n_augment, n_sessions=n_sessions,
-                                       seed=seed, n_workers=n_workers)
+                                       seed=seed, n_workers=n_workers, clips_for=clips_for)
     weights = stack_models([train(x, y, seed=seed + j, hidden=hidden, epochs=epochs) for j in range(ensemble)])
     temperature = fit_temperature(held, weights)
     weights["temperature"] = np.float64(temperature)
@@ -383,7 +388,7 @@ def train_libraries(exclude: tuple[str, ...] = (), *, n_clips: int = 24, n_augme
     metadata = {
         "classes": list(FINE_CLASSES), "feature_version": FEATURE_VERSION, "libraries": libraries,
         "excluded_libraries": list(exclude), "clips_per_class_per_library": n_clips, "augmented_copies_per_clip": n_augment,
-        "sessions_per_library": n_sessions, "ensemble_size": ensemble, "hidden_units": hidden, "epochs": epochs,
+        "sessions_per_library": n_sessions, "clips_for": dict(clips_for or {}), "ensemble_size": ensemble, "hidden_units": hidden, "epochs": epochs,
         "examples_per_class": {name: int(np.sum(y == k)) for k, name in enumerate(FINE_CLASSES)},
         "examples_per_library": {name: int(sum(tag == name for tag in tags)) for name in libraries},
         "temperature": round(temperature, 4), "temperature_fitted_on": f"{len(held)} held-out training-side session tracks",
@@ -401,7 +406,8 @@ def _main_libraries(args: argparse.Namespace, started: float) -> int:
             check_allowed(name)
     weights, metadata = train_libraries(tuple(args.exclude_library), n_clips=args.clips, n_augment=args.augment,
                                         n_sessions=args.sessions, ensemble=args.ensemble, hidden=args.hidden,
-                                        epochs=args.epochs, seed=args.seeds[0], n_workers=args.workers)
+                                        epochs=args.epochs, seed=args.seeds[0], n_workers=args.workers,
+                                        clips_for={k: int(v) for k, v in (item.split("=") for item in args.clips_for)})
     metadata["training_sec"] = round(time.time() - started, 1)
     args.out.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(args.out / "labeler.npz", classes=np.array(FINE_CLASSES), feature_version=FEATURE_VERSION,
