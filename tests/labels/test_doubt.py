@@ -26,7 +26,18 @@ def test_threshold_is_inclusive_and_overridable():
 def test_temperature_changes_confidence_never_the_winner():
     weights = dict(load_weights())
     rows = np.random.default_rng(0).standard_normal((6, weights["mean"].shape[0])) * weights["scale"] + weights["mean"]
+    # one member of the ensemble: a temperature scales its logits, so its winner cannot change
+    member = {key[3:]: value for key, value in weights.items() if key.startswith("m0_")}
+    member.update(mean=weights["mean"], scale=weights["scale"])
+    plain = class_probabilities(rows, dict(member, temperature=np.float64(1.0)))
+    cooled = class_probabilities(rows, dict(member, temperature=np.float64(2.5)))
+    assert np.array_equal(plain.argmax(axis=1), cooled.argmax(axis=1))
+    assert np.all(cooled.max(axis=1) < plain.max(axis=1))
+    # the ensemble's mean: the winner stands unless it was a near-tie
     plain = class_probabilities(rows, dict(weights, temperature=np.float64(1.0)))
     cooled = class_probabilities(rows, dict(weights, temperature=np.float64(2.5)))
-    assert np.array_equal(plain.argmax(axis=1), cooled.argmax(axis=1))
+    ranked = np.sort(plain, axis=1)
+    clear = ranked[:, -1] - ranked[:, -2] > 0.05
+    assert clear.any()
+    assert np.array_equal(plain.argmax(axis=1)[clear], cooled.argmax(axis=1)[clear])
     assert np.all(cooled.max(axis=1) < plain.max(axis=1))

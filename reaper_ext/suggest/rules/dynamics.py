@@ -17,9 +17,10 @@
   one of high severity): ReaComp with its detector band-passed on the measured
   sibilance band (5-10 kHz), threshold 3 dB under the quietest harsh burst's band
   level, 6:1, 1 ms attack, 60 ms release (the ``docs/fx.md`` de-esser recipe).
-* **Compressor**, from the crest factor (peak minus RMS): a class is compressed
-  when its crest factor exceeds :data:`CREST_LIMIT_DB` (vocals 18 dB, bass 15 dB,
-  others 20 dB; drums are left to their transients). Threshold 6 dB above the
+* **Compressor**, from the crest factor while the part plays (peak minus the RMS of
+  its active regions, so pauses between phrases do not count): a class is compressed
+  when it exceeds :data:`CREST_LIMIT_DB` (vocals 18 dB, bass 15 dB, others 20 dB;
+  drums are left to their transients) by more than :data:`CREST_MARGIN_DB` (3 dB). Threshold 6 dB above the
   integrated loudness (so the loud phrases, not the average, are reduced), the
   class ratio, and the class attack/release (voice 10/100 ms, bass 20/150 ms).
 
@@ -42,7 +43,7 @@ from reaper_ext.session.model import Project
 from reaper_ext.settings import Settings
 from reaper_ext.suggest.model import Suggestion, make_suggestion_id
 from reaper_ext.suggest.rules.common import FX_PREFIX, TrackView, clamp, level_or_none, usable_tracks
-from reaper_ext.suggest.rules.gain import pre_fx_gain_db
+from reaper_ext.suggest.rules.gain import active_rms_dbfs, pre_fx_gain_db
 
 __all__ = ["suggest_dynamics", "staged_note", "CREST_LIMIT_DB", "BLEED_GATE_CLASSES"]
 
@@ -55,6 +56,9 @@ CREST_LIMIT_DB: dict[str, float] = {
 _RATIO = {"vocals": 3.0, "bass": 4.0}
 _TIMES_MS = {"vocals": (10.0, 100.0), "bass": (20.0, 150.0)}
 THRESHOLD_ABOVE_LOUDNESS_DB = 6.0
+#: How far past its class's usual crest factor a part must be: a clean, dynamic take a few dB
+#: over the norm is a performance, not a problem (issue 11 restraint; bench_restraint.py).
+CREST_MARGIN_DB = 3.0
 #: Close mics a gate is suggested for when the energy between their hits is bleed (issue 11).
 BLEED_GATE_CLASSES = ("toms",)
 MIN_BLEED_ACTIVE_SHARE = 0.8  # sounding most of the time (a tom hears the whole kit): the hits alone are a few % of it
@@ -169,9 +173,11 @@ def _deesser(view: TrackView, gain_db: float) -> Suggestion | None:
 
 def _compressor(view: TrackView, gain_db: float) -> Suggestion | None:
     limit = CREST_LIMIT_DB.get(view.coarse_class)
-    crest = level_or_none(view.measurements.crest_factor_db)
     loudness = level_or_none(view.measurements.loudness_lufs)
-    if limit is None or crest is None or loudness is None or crest <= limit:
+    peak_measured = level_or_none(view.measurements.sample_peak_dbfs)
+    # the crest factor *while the part plays*: pauses between phrases are not dynamics to control
+    crest = None if peak_measured is None else peak_measured - active_rms_dbfs(view.measurements)
+    if limit is None or crest is None or not np.isfinite(crest) or loudness is None or crest <= limit + CREST_MARGIN_DB:
         return None
     ratio = _RATIO.get(view.coarse_class, 2.0)
     attack_ms, release_ms = _TIMES_MS.get(view.coarse_class, (15.0, 150.0))
@@ -191,8 +197,8 @@ def _compressor(view: TrackView, gain_db: float) -> Suggestion | None:
         target=view.guid,
         track_name=view.name,
         params={"fx": fx, **params, "crest_factor_db": crest, "staged_gain_db": gain_db},
-        why=(f"Crest factor is {crest:.0f} dB (peak {peak:.0f} dBFS, loudness {loudness:.0f} LUFS"
-             + (" once staged" if gain_db else "") + f"), above the {limit:.0f} dB usual for a {what}: compress "
+        why=(f"Crest factor while it plays is {crest:.0f} dB (peak {peak:.0f} dBFS, loudness {loudness:.0f} LUFS"
+             + (" once staged" if gain_db else "") + f"), over {limit + CREST_MARGIN_DB:.0f} dB ({limit:.0f} dB is usual for a {what}): compress "
              f"{ratio:.0f}:1 from {threshold_db:.0f} dB to steady it." + staged_note(gain_db)),
         confidence=clamp(0.5 + (crest - limit) / 20.0, 0.5, 0.85) * (0.5 + 0.5 * view.label_confidence),
     )
