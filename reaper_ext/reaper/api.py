@@ -47,6 +47,8 @@ __all__ = [
     "track_chunk",
     "set_track_chunk",
     "set_take_value",
+    "file_to_read",
+    "open_project",
     "item_chunk",
     "set_item_chunk",
     "item_takes",
@@ -881,3 +883,19 @@ def item_takes(item: str) -> list[str | None]:
 def master_track() -> str:
     """The project's master track (``GetMasterTrack``): its FX chain takes ``TrackFX_*`` calls like any track's."""
     return str(rpr().RPR_GetMasterTrack(ACTIVE_PROJECT))
+
+
+# -- files: the study action's dialog and the project it opens -----------------------------------------
+def file_to_read(title: str, extension: str) -> str | None:
+    """``GetUserFileNameForRead`` (returns ``(retval, filename, title, defext)``): the chosen path, None if cancelled."""
+    result = rpr().RPR_GetUserFileNameForRead("", title, extension)
+    is_chosen, path = bool(result[0]), str(result[1])
+    return path if is_chosen and path else None
+
+
+def open_project(path: str) -> bool:
+    """``Main_openProject`` where REAPER has it (in the current tab, asking first to save changes); False if not."""
+    if not api_exists("Main_openProject"):
+        return False
+    rpr().RPR_Main_openProject(str(path))
+    return True

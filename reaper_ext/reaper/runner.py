@@ -350,11 +350,7 @@ def _apply(job: RunningJob, result: dict, suggestions: list, messages: list[str]
 
 
 # -- the study: a file to study, and the project it makes ------------------------------------------
-# REAPER's Python API (tests/data/reaper_api/reaper_python_api.json): GetUserFileNameForRead returns
-# (retval, filename, title, defext); Main_openProject(name) returns nothing.
-# TODO(api.py owner): move these two calls into reaper_ext.reaper.api beside the other adapters.
 _STUDY_DIALOG_TITLE = "reaper-ext: choose a track to study"
-_OPEN_PROJECT = "Main_openProject"
 
 
 def _selected_item_file() -> str | None:
@@ -377,9 +373,7 @@ def _file_to_study() -> str | None:
     found = _selected_item_file()
     if found is not None:
         return found
-    result = api.rpr().RPR_GetUserFileNameForRead("", _STUDY_DIALOG_TITLE, "wav")
-    is_chosen, path = bool(result[0]), str(result[1])
-    return path if is_chosen and path else None
+    return api.file_to_read(_STUDY_DIALOG_TITLE, "wav")
 
 
 def _finish_file_job(job: RunningJob, result: dict) -> None:
@@ -393,9 +387,7 @@ def _finish_file_job(job: RunningJob, result: dict) -> None:
     project_path = result.get("project_path")
     if not project_path:
         return
-    if api.api_exists(_OPEN_PROJECT):
-        # REAPER opens it in the current project tab (asking first to save unsaved changes)
-        getattr(api.rpr(), "RPR_" + _OPEN_PROJECT)(str(project_path))
+    if api.open_project(str(project_path)):
         _say(f"  opened {project_path}")
     else:
         _say(f"  open {project_path} with File > Open project")
