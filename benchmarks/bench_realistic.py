@@ -191,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ensemble", type=int, default=2)
     parser.add_argument("--epochs", type=int, default=150)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--clips-for", action="append", default=[], metavar="CLASS=N",
+                        help="isolated clips per library for one class instead of --train-clips (as train_labeler.py)")
     parser.add_argument("--json", type=Path, default=None, help="also write the summary here")
     args = parser.parse_args(argv)
     trainer = _trainer()
@@ -208,19 +210,23 @@ def main(argv: list[str] | None = None) -> int:
         rows = _rows(tracks, in_context(tracks, predict(trainer, tracks, weights)))
         results["current"] = report("CURRENT shipped weights (FluidR3 and TimGM6mb rows were in its training: not held out)",
                                     rows, threshold=RENAME_CONFIDENCE)
+    clips_for = {k: int(v) for k, v in (item.split("=") for item in args.clips_for)}
     if args.lolo:
-        all_rows, thresholds = [], {}
+        all_rows, thresholds, pooled_conf, pooled_right = [], {}, [], []
         for library in libraries:
             fold_started = time.time()
             weights, metadata = trainer.train_libraries((library,), n_clips=args.train_clips, n_sessions=args.train_sessions,
-                                                        ensemble=args.ensemble, epochs=args.epochs, n_workers=args.workers)
+                                                        ensemble=args.ensemble, epochs=args.epochs, n_workers=args.workers,
+                                                        clips_for=clips_for)
             mix_weights, _ = _mix_trainer().train_mix((library,))  # the full-mix detector never hears L either
             _, _, _, held = trainer.library_dataset(exclude=(library,), n_clips=args.train_clips,
-                                                    n_sessions=args.train_sessions, n_workers=args.workers)
+                                                    n_sessions=args.train_sessions, n_workers=args.workers, clips_for=clips_for)
             held_predictions = in_context(held, predict(trainer, held, weights, mix_weights))
             held_conf = np.array([c for _, c, _ in held_predictions])
             held_right = np.array([p == t.fine_class for t, (p, _, _) in zip(held, held_predictions, strict=True)], float)
             thresholds[library] = rename_threshold(held_conf, held_right)
+            pooled_conf += list(held_conf)
+            pooled_right += list(held_right)
             fold = [t for t in tracks if t.library == library]
             all_rows += _rows(fold, in_context(fold, predict(trainer, fold, weights, mix_weights)))
             print(f"fold {library}: trained without it on {sum(metadata['examples_per_class'].values())} rows "
@@ -228,6 +234,10 @@ def main(argv: list[str] | None = None) -> int:
                   f"in {time.time() - fold_started:.0f} s", flush=True)
         results["lolo"] = report("LEAVE-ONE-LIBRARY-OUT (each library scored by a model trained without it)",
                                  all_rows, threshold=thresholds)
+        # one rename threshold from every fold's training-side tracks together (a fold alone has ~55: too noisy)
+        pooled = rename_threshold(np.array(pooled_conf), np.array(pooled_right))
+        results["lolo_pooled_threshold"] = report(f"LEAVE-ONE-LIBRARY-OUT, one rename threshold {pooled:.2f} from the "
+                                                  f"{len(pooled_conf)} pooled training-side tracks", all_rows, threshold=pooled)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"\ntotal {time.time() - started:.0f} s")
