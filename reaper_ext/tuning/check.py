@@ -8,7 +8,7 @@ object of the analysis JSON (docs/tuning.md).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -17,7 +17,15 @@ from reaper_ext.tuning.config import TuningSettings
 from reaper_ext.tuning.envelope import Correction, envelope_points
 from reaper_ext.tuning.notes import NoteShape, describe_note, segment_notes
 from reaper_ext.tuning.pitch import PitchTrack, midi_to_hz, track_pitch
-from reaper_ext.tuning.targets import GuideNote, Target, choose_target, note_name, scale_pitch_classes
+from reaper_ext.tuning.targets import (
+    ChordSpan,
+    GuideNote,
+    Target,
+    choose_target,
+    chord_at,
+    note_name,
+    scale_pitch_classes,
+)
 
 EDGE_SEC = 0.04  # how far a correction reaches past a note's detected edges (envelope.py)
 MIN_LEAD_SEC = 0.025
@@ -148,7 +156,9 @@ def _why(note: NoteShape, target: Target, centre_cents: float, settings: TuningS
         parts.append(f"scoop {note.scoop_sec * 1000:.0f} ms kept")
     if note.fall_sec > 0:
         parts.append(f"fall {note.fall_sec * 1000:.0f} ms kept")
-    if target.source != "guide":
+    if target.source.startswith("chord"):
+        parts.append(f"target a tone of the bar's {target.source}")
+    elif target.source != "guide":
         parts.append(f"target from the {'song key' if target.source == 'key' else 'nearest semitone'}")
     return "; ".join(parts)
 
@@ -159,6 +169,7 @@ def judge_notes(
     *,
     guide: list[GuideNote] | None = None,
     key: str | None = None,
+    chords: list[ChordSpan] | None = None,
     time_offset_sec: float = 0.0,
 ) -> IntonationResult:
     """Segment, decompose and judge the notes of a pitch track.
@@ -173,17 +184,24 @@ def judge_notes(
         MIDI guide notes in the track's time base (seconds from its start).
     key : str, optional
         The song's key, e.g. ``"A minor"`` (used when there is no guide).
+    chords : list of ChordSpan, optional
+        The song's chords in the track's time base (used when there is no guide).
     time_offset_sec : float
         Added to times in the why strings (the audio's project position).
     """
     settings = settings or TuningSettings()
     scale = scale_pitch_classes(key) if key and not guide else None
-    result = IntonationResult(settings=settings, target_source="guide" if guide else ("key" if scale else "nearest"))
+    source = "guide" if guide else ("chords and key" if chords and scale else "chords" if chords else "key" if scale else "nearest")
+    result = IntonationResult(settings=settings, target_source=source)
     result.voiced_sec = float(track.voiced.sum() * track.hop_sec)
     result.track = track
     for first, stop in segment_notes(track):
         shape = describe_note(track, first, stop, vibrato_min_hz=settings.vibrato_min_hz, vibrato_max_hz=settings.vibrato_max_hz)
-        target = choose_target(shape.centre_midi, shape.start_sec, shape.end_sec, guide=guide, scale=scale)
+        chord = None if guide else chord_at(chords, shape.start_sec, shape.end_sec)
+        target = choose_target(shape.centre_midi, shape.start_sec, shape.end_sec, guide=guide, scale=scale,
+                               chord_tones=None if chord is None else chord.pitch_classes)
+        if target.source == "chord" and chord is not None:
+            target = replace(target, source=f"chord {chord.name}")
         centre_cents = (shape.centre_midi - target.midi) * 100.0
         # glides longer than scoop_max_sec are part of the note's body when judging
         body_sec = shape.body_sec + (shape.scoop_sec if shape.scoop_sec > settings.scoop_max_sec else 0.0) \
@@ -208,6 +226,7 @@ def check_intonation(
     *,
     guide: list[GuideNote] | None = None,
     key: str | None = None,
+    chords: list[ChordSpan] | None = None,
     time_offset_sec: float = 0.0,
     n_threads: int | None = None,
 ) -> IntonationResult:
@@ -215,4 +234,4 @@ def check_intonation(
     settings = settings or TuningSettings()
     track = track_pitch(samples, sample_rate_hz, model=settings.model,
                         periodicity_threshold=settings.periodicity_threshold, n_threads=n_threads)
-    return judge_notes(track, settings, guide=guide, key=key, time_offset_sec=time_offset_sec)
+    return judge_notes(track, settings, guide=guide, key=key, chords=chords, time_offset_sec=time_offset_sec)

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reaper_ext.errors import ReaperExtError
+from reaper_ext.tuning.targets import ChordSpan
 
-__all__ = ["ExtraPasses", "run_passes", "run_job", "pass_settings", "MONOPHONIC_CLASSES"]
+__all__ = ["ExtraPasses", "run_passes", "run_job", "pass_settings", "song_chords", "MONOPHONIC_CLASSES"]
 
 #: Coarse classes whose tracks are one line at a time: ``analyze`` checks their tuning.
 MONOPHONIC_CLASSES = frozenset({"vocals", "woodwind", "brass"})
@@ -105,9 +106,11 @@ def run_passes(
     cleanup_settings = CleanupSettings.from_dict(denoise_table)
     labels = {}
     key = None
+    chords = None
     if analysis is not None:
         labels = {track.guid: track.label for track in analysis.tracks if getattr(track, "label", None) is not None}
         key = getattr(analysis, "key", None)
+        chords = song_chords(analysis)
     tracks = [track for track in project.tracks if track_guids is None or track.guid in track_guids]
     if analysis is not None and track_guids is None:  # the tracks analysed (analyze --track: those only)
         analysed = {track.guid for track in analysis.tracks}
@@ -136,7 +139,7 @@ def run_passes(
             from reaper_ext.tuning.session import check_track, tuning_suggestions
 
             try:
-                checked = check_track(track, tuning_settings, guide=guide, key=key, item_guids=item_guids)
+                checked = check_track(track, tuning_settings, guide=guide, key=key, chords=chords, item_guids=item_guids)
             except ReaperExtError as error:
                 out.messages.append(f"track {track.name!r}: tuning not checked ({error})")
             else:
@@ -206,3 +209,20 @@ def run_job(job: dict, progress: Callable[[float, str], None]) -> dict:
         for plan in entry.get("cleanup", []):  # the numbers, suggested or not, in REAPER's console
             messages.append(f"track {name!r}: {plan['why']}")
     return {"suggestions": [s.to_dict() for s in out.suggestions], "messages": messages, "report": None}
+
+
+def song_chords(analysis: Any) -> list[ChordSpan] | None:
+    """The song's bar chords (project seconds) the recogniser is sure enough of, as tuning targets; None if none."""
+    from reaper_ext.tuning.targets import MIN_CHORD_CONFIDENCE, chord_pitch_classes
+
+    song = getattr(analysis, "song", None)
+    spans = []
+    for chord in getattr(song, "chords", None) or ():
+        if chord.confidence < MIN_CHORD_CONFIDENCE:
+            continue
+        try:
+            tones = chord_pitch_classes(chord.root, chord.quality)
+        except ReaperExtError:  # a quality tuning does not know: no chord target for that bar
+            continue
+        spans.append(ChordSpan(chord.start_sec, chord.end_sec, chord.name, tones))
+    return spans or None

@@ -9,14 +9,14 @@ item's active take that moves only the flagged notes' centres
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from reaper_ext.errors import ReaperExtError
 from reaper_ext.tuning.check import IntonationResult, check_intonation
 from reaper_ext.tuning.config import TuningSettings
 from reaper_ext.tuning.item_audio import item_skip_reason, read_item_audio
-from reaper_ext.tuning.targets import GuideNote
+from reaper_ext.tuning.targets import ChordSpan, GuideNote
 
 __all__ = ["TrackIntonation", "check_track", "tuning_suggestions"]
 _MARKER_NAME_CHARS = 200
@@ -49,12 +49,12 @@ class TrackIntonation:
 
 def check_track(
     track, settings: TuningSettings | None = None, *, guide: list[GuideNote] | None = None, key: str | None = None,
-    item_guids: set[str] | None = None, n_threads: int | None = None,
+    chords: list[ChordSpan] | None = None, item_guids: set[str] | None = None, n_threads: int | None = None,
 ) -> TrackIntonation:
     """Check every audible item of ``track`` (or those in ``item_guids``).
 
-    ``guide`` notes are in project seconds; each item gets the part under it,
-    moved to the item's own time base.
+    ``guide`` notes and ``chords`` are in project seconds; each item gets the part
+    under it, moved to the item's own time base.
     """
     settings = settings or TuningSettings()
     out = TrackIntonation(track.guid, track.name)
@@ -74,7 +74,9 @@ def check_track(
         if guide:
             item_guide = [GuideNote(n.start_sec - item.position_sec, n.end_sec - item.position_sec, n.pitch)
                           for n in guide if n.end_sec > item.position_sec and n.start_sec < item.end_sec]
-        result = check_intonation(samples, rate, settings, guide=item_guide or None, key=key,
+        item_chords = [replace(c, start_sec=c.start_sec - item.position_sec, end_sec=c.end_sec - item.position_sec)
+                       for c in chords or () if c.end_sec > item.position_sec and c.start_sec < item.end_sec]
+        result = check_intonation(samples, rate, settings, guide=item_guide or None, key=key, chords=item_chords or None,
                                   time_offset_sec=item.position_sec, n_threads=n_threads)
         out.items.append((item, result))
     return out
@@ -103,7 +105,7 @@ def tuning_suggestions(checked: TrackIntonation, *, envelopes: bool = True) -> l
                         "n_flagged": len(flagged), "summary": result.summary()},
                 why=(f"{result.summary()}: a bypassed pitch envelope moves the centres of the {len(flagged)} off notes, "
                      f"nothing else. " + "; ".join(whys[:3]) + (f"; ... ({len(whys) - 3} more)" if len(whys) > 3 else "")),
-                confidence=0.8 if result.target_source == "guide" else (0.65 if result.target_source == "key" else 0.5),
+                confidence=0.8 if result.target_source == "guide" else (0.5 if result.target_source == "nearest" else 0.65),
             ))
         for note in flagged:
             position = note.shape.start_sec + item.position_sec

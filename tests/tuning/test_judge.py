@@ -163,3 +163,39 @@ def test_settings_validate():
     assert stricter.notes[0].is_flagged
     default = judge_notes(track_from([SungNote(0.2, 0.8, 64, 20.0)], jitter_cents=1.0))
     assert not default.notes[0].is_flagged
+
+
+def test_the_bars_chord_names_a_target_outside_the_scale():
+    """The G# of an E chord in A minor, sung 40 cents flat, aims at G#, not at the scale's G (60 cents sharp)."""
+    from reaper_ext.tuning.targets import ChordSpan, chord_pitch_classes
+
+    e_major = chord_pitch_classes("E", "maj")
+    assert e_major == frozenset({4, 8, 11}) and chord_pitch_classes("Bb", "7") == frozenset({10, 2, 5, 8})
+    with pytest.raises(AnalysisError):
+        chord_pitch_classes("E", "sus4")
+    notes = [SungNote(0.2, 1.0, 68, -40.0)]
+    track = track_from(notes, jitter_cents=1.0)
+    by_key = judge_notes(track, key="A minor")
+    assert by_key.notes[0].target.midi == 67 and by_key.notes[0].centre_cents == pytest.approx(60.0, abs=3.0)
+    by_chord = judge_notes(track, key="A minor", chords=[ChordSpan(0.0, 2.0, "E", e_major)])
+    (note,) = by_chord.notes
+    assert (note.target.midi, note.target.source) == (68, "chord E")
+    assert note.centre_cents == pytest.approx(-40.0, abs=3.0) and note.is_flagged
+    assert "chord E" in note.why and by_chord.target_source == "chords and key"
+    # a chord elsewhere in time says nothing about this note
+    later = judge_notes(track, key="A minor", chords=[ChordSpan(1.5, 3.0, "E", e_major)])
+    assert later.notes[0].target.midi == 67
+
+
+def test_song_chords_become_targets_when_the_recogniser_is_sure():
+    from types import SimpleNamespace
+
+    from reaper_ext.analysis.song.results import ChordEstimate
+    from reaper_ext.tuning.passes import song_chords
+
+    chords = [ChordEstimate(0, 0.0, 2.0, "Am", "A", "min", 0.9), ChordEstimate(1, 2.0, 4.0, "E7", "E", "7", 0.8),
+              ChordEstimate(2, 4.0, 6.0, "F", "F", "maj", 0.3)]
+    spans = song_chords(SimpleNamespace(song=SimpleNamespace(chords=chords)))
+    assert [(s.name, s.start_sec, s.end_sec, s.pitch_classes) for s in spans] == [
+        ("Am", 0.0, 2.0, frozenset({9, 0, 4})), ("E7", 2.0, 4.0, frozenset({4, 8, 11, 2}))]
+    assert song_chords(SimpleNamespace(song=None)) is None
