@@ -5,9 +5,10 @@ project's track(s) named ``Reference`` (case and surrounding spaces ignored);
 the mix is every other track, rendered offline (:mod:`~reaper_ext.reference.render`:
 faders, pans, mutes, item gains; no FX). The comparison page goes to the
 private folder and becomes the "last report" (the *Open the analysis report*
-action opens it); the sentences go to the console. No suggestion is written by
-these jobs (the result's list is empty, so no pending suggestion is replaced):
-the gain suggestions and the master chain are on the page.
+action opens it); the sentences go to the console. The one suggestion the compare
+job writes is the solved master chain (``master_chain``: its plug-ins bypassed on
+the master track; it replaces only a pending master chain); the per-track
+differences stay sentences on the page.
 
 The study asks for its file (or takes the selected item's) and is written beside the
 project, in ``reaper-ext study/<reference name>/`` (``study.RPP``, which the action
@@ -88,7 +89,8 @@ def run_compare_job(job: dict, progress) -> dict:
                        ceiling_dbtp=settings.true_peak_ceiling_dbtp)
     page = private_dir() / f"compare-{time.strftime('%Y%m%d-%H%M%S')}.html"
     write_comparison_page(page, comparison, plan)
-    return {"suggestions": [], "report": str(page),
+    master = plan.suggestion()  # switched off on the master track; replaces only a pending master chain
+    return {"suggestions": [] if master is None else [master.to_dict()], "report": str(page),
             "messages": comparison.notes + comparison.sentences + [plan.note, f"the comparison page: {page}"]}
 
 

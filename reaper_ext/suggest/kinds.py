@@ -111,7 +111,7 @@ SUGGESTION_KINDS: tuple[SuggestionKind, ...] = (
     SuggestionKind("key", "key (e.g. 'F# minor'): written as a project marker at 0", "marker", ("mark_sections",)),
     SuggestionKind("gain", "gain_db (float, change to the take volume of the track's audio items: before its FX), "
                    "target_dbfs, measured_dbfs, peak_dbfs, reference (rms or peak), stage ('pre_fx')", "pending",
-                   ("cleanup", "compare")),
+                   ("cleanup",)),
     SuggestionKind("polarity", "is_inverted (bool): flip the track's phase button; partner", "pending"),
     SuggestionKind("mute_track", "is_muted (bool): the track is silent", "pending", ("cleanup",)),
     SuggestionKind("mute_item", "item_guid, is_muted (bool): a silent item", "pending", ("cleanup",)),
