@@ -315,7 +315,8 @@ class ChainPlan:
         why = "Master chain, simulated offline on the mix: " + self.note
         if by_hand:
             names = " and ".join(spec["plugin"] for spec in by_hand)
-            why += (f" {names} is not inserted (its saved settings are not verified): add it after the "
+            why += (f" Inside REAPER {names} is inserted too (found by name, set by its displayed values); "
+                    "a saved .RPP gets it described only (its saved state is not verified): add it after the "
                     "suggested plug-ins with the settings above.")
         confidence = 0.8 if self.meets_target else 0.5
         return Suggestion(make_suggestion_id("master_chain", TARGET_MASTER), "master_chain", TARGET_MASTER, "MASTER",

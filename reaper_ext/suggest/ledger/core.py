@@ -263,6 +263,17 @@ def _apply_one(writer: SessionWriter, suggestion: Suggestion, marker_numbers: se
                     writer.remove_fx(target, change["fx_guid"], change["token"])
                 raise
             changes.append({"op": "fx", "fx_guid": fx_guid, "token": token, "name": spec.custom_name})
+        # the master chain's plug-ins with no verified saved state (ReaLimit): inserted where the backend can
+        # (inside REAPER, set by their displayed values); a .RPP refuses them and they stay described in the why
+        for fx in params.get("by_hand", []) if kind == "master_chain" else []:
+            spec = FxSpec.from_dict(fx)
+            spec.bypassed = True
+            spec.custom_name = spec.custom_name if (spec.custom_name or "").startswith(TAG) else TAG + (spec.custom_name or kind)
+            try:
+                fx_guid, token = writer.add_fx(target, spec)
+            except SuggestionError:
+                continue
+            changes.append({"op": "fx", "fx_guid": fx_guid, "token": token, "name": spec.custom_name})
         return changes
     if kind in MARKER_KINDS:
         number = max(marker_numbers | {FIRST_MARKER_NUMBER - 1}) + 1
