@@ -31,11 +31,9 @@ import argparse
 import tempfile
 import time
 from collections import Counter, defaultdict
-from pathlib import Path
 
-import numpy as np
 from reaper_ext_testkit.libraries import allowed_libraries
-from reaper_ext_testkit.sessions import render_session
+from reaper_ext_testkit.sessions import render_session, write_tracks_project
 
 from reaper_ext.settings import Settings
 
@@ -44,25 +42,6 @@ SEED = 5000
 NOT_PROCESSING = ("name", "color", "label_doubt", "folder", "order", "section", "key", "tempo")
 #: the issue's restraint goal: none of these on a clean track
 MUST_BE_ZERO = ("eq", "compressor")
-
-
-def write_project(tracks: list[tuple[str, np.ndarray]], sample_rate_hz: int, folder: Path) -> Path:
-    """The tracks as WAV files on the tracks of a new ``.RPP`` (one item each at 0, unity volumes)."""
-    import soundfile
-
-    lines = ['<REAPER_PROJECT 0.1 "7.27/linux-x86_64" 1700000000', "  TEMPO 120 4 4"]
-    for n, (name, audio) in enumerate(tracks):
-        file_name = f"t{n:02d}.wav"
-        soundfile.write(folder / file_name, audio, sample_rate_hz, subtype="FLOAT")
-        guid = f"{{{n + 1:08X}-0000-0000-0000-{n + 1:012X}}}"
-        lines += [f"  <TRACK {guid}", f'    NAME "{name}"', "    PEAKCOL 16576", "    VOLPAN 1 0 -1 -1 1",
-                  "    MUTESOLO 0 0 0", "    ISBUS 0 0", f"    TRACKID {guid}", "    <ITEM", "      POSITION 0",
-                  f"      LENGTH {audio.shape[0] / sample_rate_hz!r}", f"      IGUID {{{n + 1:08X}-1111-0000-0000-{n + 1:012X}}}",
-                  f"      NAME {file_name}", "      VOLPAN 1 0 1 -1", "      SOFFS 0", "      <SOURCE WAVE",
-                  f'        FILE "{file_name}"', "      >", "    >", "  >"]
-    path = folder / "clean.RPP"
-    path.write_text("\n".join([*lines, ">"]) + "\n", encoding="utf-8")
-    return path
 
 
 def is_false(kind: str, role: str) -> bool:
@@ -95,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         library, seed = libraries[k % len(libraries)], args.seed + k
         session = render_session(library, seed, duration_sec=args.duration, processing=0.0)
         with tempfile.TemporaryDirectory() as folder:
-            path = write_project([(t.name, t.audio) for t in session.tracks], session.sample_rate_hz, Path(folder))
+            path = write_tracks_project([(t.name, t.audio) for t in session.tracks], session.sample_rate_hz, folder,
+                                        name="clean.RPP")
             _, project = load_project(path)
             analysis = analyze_project(project, cache=None)
             suggestions = suggest(project, analysis, Settings())

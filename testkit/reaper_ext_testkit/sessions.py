@@ -39,7 +39,7 @@ from reaper_ext_testkit.datagen.render import Note, render_notes
 from reaper_ext_testkit.libraries import LIBRARIES, SONIC_PI_DIR, check_allowed
 
 __all__ = ["SESSION_RATE_HZ", "SESSION_VERSION", "SessionTrack", "Session", "render_session", "drum_pattern", "process_track",
-           "FLIPPABLE_ROLES", "active_rms_dbfs"]
+           "FLIPPABLE_ROLES", "active_rms_dbfs", "write_tracks_project"]
 
 SESSION_RATE_HZ = 44100
 #: Bump when rendered sessions change: cached features of sessions depend on it.
@@ -658,3 +658,28 @@ def render_session(
         track.audio = audio.astype(np.float32)
     session.tracks = tracks
     return session
+
+
+def write_tracks_project(tracks, sample_rate_hz: int, folder, *, name: str = "session.RPP"):
+    """Named audio as a new ``.RPP`` in ``folder``: one float WAV per track, one item each at 0, unity volumes.
+
+    ``tracks`` are ``(track name, audio)`` pairs; returns the project's path (a :class:`pathlib.Path`).
+    """
+    from pathlib import Path
+
+    import soundfile
+
+    folder = Path(folder)
+    lines = ['<REAPER_PROJECT 0.1 "7.27/linux-x86_64" 1700000000', "  TEMPO 120 4 4"]
+    for n, (track_name, audio) in enumerate(tracks):
+        file_name = f"t{n:02d}.wav"
+        soundfile.write(folder / file_name, audio, sample_rate_hz, subtype="FLOAT")
+        guid = f"{{{n + 1:08X}-0000-0000-0000-{n + 1:012X}}}"
+        lines += [f"  <TRACK {guid}", f'    NAME "{track_name}"', "    PEAKCOL 16576", "    VOLPAN 1 0 -1 -1 1",
+                  "    MUTESOLO 0 0 0", "    ISBUS 0 0", f"    TRACKID {guid}", "    <ITEM", "      POSITION 0",
+                  f"      LENGTH {audio.shape[0] / sample_rate_hz!r}", f"      IGUID {{{n + 1:08X}-1111-0000-0000-{n + 1:012X}}}",
+                  f"      NAME {file_name}", "      VOLPAN 1 0 1 -1", "      SOFFS 0", "      <SOURCE WAVE",
+                  f'        FILE "{file_name}"', "      >", "    >", "  >"]
+    path = folder / name
+    path.write_text("\n".join([*lines, ">"]) + "\n", encoding="utf-8")
+    return path

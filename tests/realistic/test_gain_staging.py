@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from reaper_ext_testkit.sessions import render_session
+from reaper_ext_testkit.sessions import render_session, write_tracks_project
 
 from reaper_ext.analysis.measure import measure_track
 from reaper_ext.fx.spec import FxSpec
@@ -53,30 +53,12 @@ def test_a_quiet_track_is_raised_by_its_average_level(session):
 
 
 # -- the whole path on a realistic session written as a project ---------------------------------------------
-def _write_project(tracks, sample_rate_hz: int, folder) -> object:
-    """The tracks as WAV files on tracks of a new ``.RPP`` (one item each, unity take volume)."""
-    import soundfile
-
-    lines = ['<REAPER_PROJECT 0.1 "7.27/linux-x86_64" 1700000000', "  TEMPO 120 4 4"]
-    for n, (name, audio) in enumerate(tracks):
-        file_name = f"t{n:02d}.wav"
-        soundfile.write(folder / file_name, audio, sample_rate_hz, subtype="FLOAT")
-        guid = f"{{{n + 1:08X}-0000-0000-0000-{n + 1:012X}}}"
-        lines += [f"  <TRACK {guid}", f'    NAME "{name}"', "    PEAKCOL 16576", "    VOLPAN 1 0 -1 -1 1",
-                  "    MUTESOLO 0 0 0", "    ISBUS 0 0", f"    TRACKID {guid}", "    <ITEM", "      POSITION 0",
-                  f"      LENGTH {audio.shape[0] / sample_rate_hz!r}", f"      IGUID {{{n + 1:08X}-1111-0000-0000-{n + 1:012X}}}",
-                  f"      NAME {file_name}", "      VOLPAN 1 0 1 -1", "      SOFFS 0", "      <SOURCE WAVE",
-                  f'        FILE "{file_name}"', "      >", "    >", "  >"]
-    (folder / "p.RPP").write_text("\n".join(lines + [">"]) + "\n", encoding="utf-8")
-    return folder / "p.RPP"
-
-
 @pytest.fixture(scope="module")
 def staged_project(session, tmp_path_factory):
     from reaper_ext.pipeline.session import analyze_project
     from reaper_ext.session.rpp import load_project
 
-    path = _write_project([(t.name, t.audio) for t in session.tracks], session.sample_rate_hz, tmp_path_factory.mktemp("staged"))
+    path = write_tracks_project([(t.name, t.audio) for t in session.tracks], session.sample_rate_hz, tmp_path_factory.mktemp("staged"))
     _, project = load_project(path)
     return path, project, analyze_project(project, cache=None)
 
@@ -163,7 +145,7 @@ def test_a_tom_with_bleed_gets_a_gate_and_the_same_tom_recorded_clean_does_not(s
     tom = next(t for t in session.tracks if t.role == "tom")
     overhead = next(t for t in session.tracks if t.role == "overheads")
     clean = _hits_only(tom.audio, session.sample_rate_hz)
-    path = _write_project([("Tom", tom.audio), ("Tom clean", clean), ("OH", overhead.audio)], session.sample_rate_hz, tmp_path)
+    path = write_tracks_project([("Tom", tom.audio), ("Tom clean", clean), ("OH", overhead.audio)], session.sample_rate_hz, tmp_path)
     _, project = load_project(path)
     analysis = analyze_project(project, cache=None)
     # the labeller is not under test here: every track carries its true class
