@@ -304,18 +304,29 @@ def _read_reacomp(track: str, fx: int, spec: FxSpec, chunk_spec: FxSpec | None) 
 _REAGATE_UNITS = {"threshold_db": "dB", "attack_ms": "ms", "release_ms": "ms", "hold_ms": "ms"}
 
 
+def _read_by_name(track: str, fx: int, spec: FxSpec, words: dict[str, str], units: dict[str, str], plugin: str,
+                  why_no_state: str) -> list[Reading]:
+    """Each setting read as REAPER displays it, its parameter found by the word its name starts with.
+
+    For the plug-ins whose saved state has no verified layout (ReaGate, ReaLimit): the chunk is
+    kept for a bug report but not decoded, and the last reading says why.
+    """
+    readings = []
+    for key, meant in spec.params.items():
+        index = api.fx_param_index(track, fx, words[key])
+        name = api.fx_param_name(track, fx, index)
+        readings.append(_number_reading(key, meant, units[key], api.fx_formatted(track, fx, index),
+                                        f"TrackFX_GetFormattedParamValue (param {index} {name!r})"))
+    readings.append(Reading("saved state", f"{plugin}'s chunk kept for the bug report", "not decoded", "FX state chunk",
+                            True, why_no_state))
+    return readings
+
+
 def _read_reagate(track: str, fx: int, spec: FxSpec, chunk_spec: FxSpec | None) -> list[Reading]:
     from reaper_ext.fx.gate import REAGATE_PARAM_WORDS
 
-    readings = []
-    for key, meant in spec.params.items():
-        index = api.fx_param_index(track, fx, REAGATE_PARAM_WORDS[key])
-        name = api.fx_param_name(track, fx, index)
-        readings.append(_number_reading(key, meant, _REAGATE_UNITS[key], api.fx_formatted(track, fx, index),
-                                        f"TrackFX_GetFormattedParamValue (param {index} {name!r})"))
-    readings.append(Reading("saved state", "ReaGate's chunk kept for the bug report", "not decoded", "FX state chunk", True,
-                            "no verified ReaGate state layout exists: .RPP files get the expander instead"))
-    return readings
+    return _read_by_name(track, fx, spec, REAGATE_PARAM_WORDS, _REAGATE_UNITS, "ReaGate",
+                         "no verified ReaGate state layout exists: .RPP files get the expander instead")
 
 
 #: Why the ReaLimit check cannot be more than a read-back (the report says it, FACTS.md has nothing more).
@@ -324,15 +335,8 @@ REALIMIT_UNVERIFIED = ("FACTS.md lists no ReaLimit parameters (order, names, sca
 
 
 def _read_realimit(track: str, fx: int, spec: FxSpec, chunk_spec: FxSpec | None) -> list[Reading]:
-    readings = []
-    for key, meant in spec.params.items():
-        index = api.fx_param_index(track, fx, REALIMIT_PARAM_WORDS[key])
-        name = api.fx_param_name(track, fx, index)
-        readings.append(_number_reading(key, meant, REALIMIT_UNITS[key], api.fx_formatted(track, fx, index),
-                                        f"TrackFX_GetFormattedParamValue (param {index} {name!r})"))
-    readings.append(Reading("saved state", "ReaLimit's chunk kept for the bug report", "not decoded", "FX state chunk", True,
-                            "no verified ReaLimit state layout exists: reaper-ext writes no ReaLimit into .RPP files"))
-    return readings
+    return _read_by_name(track, fx, spec, REALIMIT_PARAM_WORDS, REALIMIT_UNITS, "ReaLimit",
+                         "no verified ReaLimit state layout exists: reaper-ext writes no ReaLimit into .RPP files")
 
 
 # Expander sliders: the word each slider's name should start with, its unit, and enum labels (FACTS.md).
