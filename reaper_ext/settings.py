@@ -214,20 +214,23 @@ _NUMBER_RANGES: dict[str, tuple[float, float]] = {
 }
 
 
-def _array_of_tables(path: Path, key: str, value: Any) -> list[dict]:
+def _array_of_tables(path: Path, key: str, value: Any, entry_name: str, keys: tuple[str, ...]) -> list[tuple[int, dict]]:
+    """``[[key]]`` entries, numbered from 1; an entry with a key not in ``keys`` is refused."""
     if not isinstance(value, list) or not all(isinstance(entry, dict) for entry in value):
         raise _bad(path, key, value, f"an array of tables ([[{key}]] entries)")
-    return value
+    for n, entry in enumerate(value, start=1):
+        unknown = set(entry) - set(keys)
+        if unknown:
+            listing = ", ".join(keys[:-1]) + " and " + keys[-1]
+            raise SettingsError(f"{path}: unknown key(s) {', '.join(sorted(unknown))} in {entry_name} {n}: "
+                                f"a {entry_name} has {listing}")
+    return list(enumerate(value, start=1))
 
 
 def _references(path: Path, value: Any) -> list[dict[str, Any]]:
     """``[[references]]``: ``path`` (from the settings file's folder when relative) and ``weight``."""
     out = []
-    for n, entry in enumerate(_array_of_tables(path, "references", value), start=1):
-        unknown = set(entry) - {"path", "weight"}
-        if unknown:
-            raise SettingsError(f"{path}: unknown key(s) {', '.join(sorted(unknown))} in reference {n}: "
-                                "a reference has path and weight")
+    for n, entry in _array_of_tables(path, "references", value, "reference", ("path", "weight")):
         file = entry.get("path")
         if not isinstance(file, str) or not file.strip():
             raise _bad(path, f"references[{n}].path", file, "the path of an audio file")
@@ -241,11 +244,7 @@ def _references(path: Path, value: Any) -> list[dict[str, Any]]:
 def _platforms(path: Path, value: Any) -> list[dict[str, Any]]:
     """``[[platforms]]``: ``name``, ``target_lufs``, ``ceiling_dbtp`` (-1), ``turns_up`` (true)."""
     out: list[dict[str, Any]] = []
-    for n, entry in enumerate(_array_of_tables(path, "platforms", value), start=1):
-        unknown = set(entry) - {"name", "target_lufs", "ceiling_dbtp", "turns_up"}
-        if unknown:
-            raise SettingsError(f"{path}: unknown key(s) {', '.join(sorted(unknown))} in platform {n}: "
-                                "a platform has name, target_lufs, ceiling_dbtp and turns_up")
+    for n, entry in _array_of_tables(path, "platforms", value, "platform", ("name", "target_lufs", "ceiling_dbtp", "turns_up")):
         name = entry.get("name")
         if not isinstance(name, str) or not name.strip():
             raise _bad(path, f"platforms[{n}].name", name, "a non-empty name")
