@@ -174,20 +174,19 @@ def _deesser(view: TrackView, gain_db: float) -> Suggestion | None:
 def _compressor(view: TrackView, gain_db: float) -> Suggestion | None:
     limit = CREST_LIMIT_DB.get(view.coarse_class)
     loudness = level_or_none(view.measurements.loudness_lufs)
-    peak_measured = level_or_none(view.measurements.sample_peak_dbfs)
+    peak = level_or_none(view.measurements.sample_peak_dbfs)
     # the crest factor *while the part plays*: pauses between phrases are not dynamics to control
-    crest = None if peak_measured is None else peak_measured - active_rms_dbfs(view.measurements)
-    if limit is None or crest is None or not np.isfinite(crest) or loudness is None or crest <= limit + CREST_MARGIN_DB:
+    crest = None if peak is None else peak - active_rms_dbfs(view.measurements)
+    if limit is None or peak is None or crest is None or not np.isfinite(crest) or loudness is None \
+            or crest <= limit + CREST_MARGIN_DB:
         return None
     ratio = _RATIO.get(view.coarse_class, 2.0)
     attack_ms, release_ms = _TIMES_MS.get(view.coarse_class, (15.0, 150.0))
     loudness += gain_db  # what the compressor will hear once the gain is staged
     threshold_db = round(loudness + THRESHOLD_ABOVE_LOUDNESS_DB, 1)
-    peak = level_or_none(view.measurements.sample_peak_dbfs)
-    if peak is not None:
-        peak += gain_db
-        if threshold_db >= peak:
-            return None
+    peak += gain_db
+    if threshold_db >= peak:
+        return None
     params = {"threshold_db": threshold_db, "ratio": ratio, "attack_ms": attack_ms, "release_ms": release_ms}
     fx = FxSpec("ReaComp", params=dict(params), custom_name=f"{FX_PREFIX}comp {ratio:.0f}:1 at {threshold_db:.0f} dB").to_dict()
     what = view.noun
