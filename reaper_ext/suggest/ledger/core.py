@@ -251,7 +251,11 @@ def _apply_one(writer: SessionWriter, suggestion: Suggestion, marker_numbers: se
     if kind in FX_KINDS:
         # one plug-in, or a chain of them (master_chain): each bypassed, tagged, one change each
         changes: list[dict] = []
-        for fx in (params["fx"] if isinstance(params["fx"], list) else [params["fx"]]):
+        required = params["fx"] if isinstance(params["fx"], list) else [params["fx"]]
+        # the master chain's plug-ins with no verified saved state (ReaLimit): inserted where the backend can
+        # (inside REAPER, set by their displayed values); a .RPP refuses them and they stay described in the why
+        optional = params.get("by_hand", []) if kind == "master_chain" else []
+        for fx, is_optional in [(fx, False) for fx in required] + [(fx, True) for fx in optional]:
             spec = FxSpec.from_dict(fx)
             spec.bypassed = True
             if not (spec.custom_name or "").startswith(TAG):
@@ -259,20 +263,11 @@ def _apply_one(writer: SessionWriter, suggestion: Suggestion, marker_numbers: se
             try:
                 fx_guid, token = writer.add_fx(target, spec)
             except SuggestionError:
+                if is_optional:
+                    continue
                 for change in reversed(changes):  # all of the chain or none of it
                     writer.remove_fx(target, change["fx_guid"], change["token"])
                 raise
-            changes.append({"op": "fx", "fx_guid": fx_guid, "token": token, "name": spec.custom_name})
-        # the master chain's plug-ins with no verified saved state (ReaLimit): inserted where the backend can
-        # (inside REAPER, set by their displayed values); a .RPP refuses them and they stay described in the why
-        for fx in params.get("by_hand", []) if kind == "master_chain" else []:
-            spec = FxSpec.from_dict(fx)
-            spec.bypassed = True
-            spec.custom_name = spec.custom_name if (spec.custom_name or "").startswith(TAG) else TAG + (spec.custom_name or kind)
-            try:
-                fx_guid, token = writer.add_fx(target, spec)
-            except SuggestionError:
-                continue
             changes.append({"op": "fx", "fx_guid": fx_guid, "token": token, "name": spec.custom_name})
         return changes
     if kind in MARKER_KINDS:
