@@ -8,7 +8,7 @@ object of the analysis JSON (docs/tuning.md).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -198,10 +198,7 @@ def judge_notes(
     for first, stop in segment_notes(track):
         shape = describe_note(track, first, stop, vibrato_min_hz=settings.vibrato_min_hz, vibrato_max_hz=settings.vibrato_max_hz)
         chord = None if guide else chord_at(chords, shape.start_sec, shape.end_sec)
-        target = choose_target(shape.centre_midi, shape.start_sec, shape.end_sec, guide=guide, scale=scale,
-                               chord_tones=None if chord is None else chord.pitch_classes)
-        if target.source == "chord" and chord is not None:
-            target = replace(target, source=f"chord {chord.name}")
+        target = choose_target(shape.centre_midi, shape.start_sec, shape.end_sec, guide=guide, scale=scale, chord=chord)
         centre_cents = (shape.centre_midi - target.midi) * 100.0
         # glides longer than scoop_max_sec are part of the note's body when judging
         body_sec = shape.body_sec + (shape.scoop_sec if shape.scoop_sec > settings.scoop_max_sec else 0.0) \

@@ -41,7 +41,7 @@ class Target:
     """A note's target and how it was found."""
 
     midi: int
-    source: str  # "guide", "chord", "key" or "nearest"
+    source: str  # "guide", "chord <name>", "key" or "nearest"
     confidence: float
 
 
@@ -97,11 +97,11 @@ def choose_target(
     *,
     guide: list[GuideNote] | None = None,
     scale: frozenset[int] | None = None,
-    chord_tones: frozenset[int] | None = None,
+    chord: ChordSpan | None = None,
 ) -> Target:
     """The target of a note whose centre is ``centre_midi`` and that spans ``[start_sec, end_sec)``.
 
-    ``chord_tones`` are the pitch classes of the chord sounding under the note.
+    ``chord`` is the chord sounding under the note (its source then reads ``"chord <name>"``).
     """
     if guide:
         best, best_overlap = None, 0.0
@@ -114,8 +114,8 @@ def choose_target(
             octave_shift = round((centre_midi - best.pitch) / 12.0) * 12
             return Target(best.pitch + octave_shift, "guide", 0.95)
     nearest = int(round(centre_midi))
-    if chord_tones and nearest % 12 in chord_tones:  # aimed at a tone of the chord under it (in the scale or not)
-        return Target(nearest, "chord", 0.75)
+    if chord is not None and nearest % 12 in chord.pitch_classes:  # aimed at a tone of the chord under it (in the scale or not)
+        return Target(nearest, f"chord {chord.name}", 0.75)
     if scale:
         candidates = [m for m in range(nearest - 2, nearest + 3) if m % 12 in scale]
         in_scale = min(candidates, key=lambda m: abs(m - centre_midi))
