@@ -13,8 +13,9 @@ octave or 2:3 errors) and key of every session's mix (``analyze_song``, issue 11
 The song analysis's tempo-octave and key weights were tuned on seeds 1000-1099; seed 9000
 is the held-out figure. A note on the key truth: one of the sessions' four major
 progressions (vi-IV-I-V) plays exactly the chords, bass and scale of one of the four minor
-ones (i-VI-III-VII) in the relative minor, so about one session in eight has a key no
-listener or detector can tell from its relative (the detector says the relative minor).
+ones (i-VI-III-VII) in the relative minor. Since SESSION_VERSION 4 every session ends on its
+tonic chord, as songs do, so the key can be told from the audio (before, about one session
+in eight had a key no listener or detector could tell from its relative).
 
     .venv/bin/python benchmarks/bench_realistic_detectors.py [--sessions 20] [--rates 8000 1000] [--song] [--seed 9000]
 """

@@ -43,7 +43,7 @@ __all__ = ["SESSION_RATE_HZ", "SESSION_VERSION", "SessionTrack", "Session", "ren
 
 SESSION_RATE_HZ = 44100
 #: Bump when rendered sessions change: cached features of sessions depend on it.
-SESSION_VERSION = 3
+SESSION_VERSION = 4
 GAP_SEC = 2.0  # silence between pieces rendered in one fluidsynth call
 _MAJOR = (0, 2, 4, 5, 7, 9, 11)
 _MINOR = (0, 2, 3, 5, 7, 8, 10)
@@ -147,11 +147,19 @@ def drum_pattern(rng: np.random.Generator, tempo_bpm: float, n_bars: int) -> dic
     return hits
 
 
-def _chords(rng: np.random.Generator, mode: str, n_bars: int) -> list[int]:
-    """Chord root per bar, as a scale degree (0-based)."""
+def _chords(rng: np.random.Generator, mode: str, n_bars: int, n_whole_bars: int) -> list[int]:
+    """Chord root per bar, as a scale degree (0-based); the last whole bar and after are the tonic.
+
+    A song ends home: without it the major loop vi-IV-I-V would play exactly the
+    chords, bass and scale of the minor loop i-VI-III-VII in the relative minor, and
+    its key could not be told from the audio (SESSION_VERSION 4).
+    """
     progressions = _PROGRESSIONS[mode]
     progression = progressions[int(rng.integers(0, len(progressions)))]
-    return [progression[bar % 4] for bar in range(n_bars)]
+    roots = [progression[bar % 4] for bar in range(n_bars)]
+    if n_whole_bars > 1:  # a cut-off last bar alone is too short to be heard as the ending
+        roots[n_whole_bars - 1:] = [0] * (n_bars - n_whole_bars + 1)
+    return roots
 
 
 def _triad(tonic: int, mode: str, degree: int, low: int, high: int) -> list[int]:
@@ -610,7 +618,7 @@ def render_session(
 
     if band:
         instruments = _instrument_library(library, rng)
-        roots = _chords(rng, mode, n_bars)
+        roots = _chords(rng, mode, n_bars, int(duration_sec / (240.0 / tempo_bpm)))
         parts = ["bass"]
         if LIBRARIES[instruments].kind == "samples":
             parts += [name for name in ("guitar", "keys") if rng.random() < 0.8]
