@@ -98,7 +98,8 @@ class Settings:
     rules : dict of str to bool
         Which rules run (:data:`RULE_NAMES`).
     eq_tolerance_db : float
-        A track within this of its class target (octave-smoothed) gets no corrective EQ.
+        A track within this of its class target (two-octave-smoothed) gets no tonal-balance EQ
+        (resonances are judged against the track's own spectrum: ``suggest/rules/eq.py``).
     eq_max_cut_db, eq_max_boost_db : float
         Largest corrective cut and boost.
     gate_margin_db : float
@@ -139,7 +140,7 @@ class Settings:
     folder_names: dict[str, str] = field(default_factory=lambda: dict(_DEFAULT_FOLDER_NAMES))
     highpass_hz: dict[str, float] = field(default_factory=lambda: dict(_DEFAULT_HIGHPASS_HZ))
     rules: dict[str, bool] = field(default_factory=_default_rules)
-    eq_tolerance_db: float = 8.0
+    eq_tolerance_db: float = 18.0
     eq_max_cut_db: float = 6.0
     eq_max_boost_db: float = 3.0
     gate_margin_db: float = 6.0

@@ -6,13 +6,20 @@ import copy
 import re
 from dataclasses import replace
 
+import numpy as np
 import pytest
+import soundfile
+from scipy.signal import lfilter
 
+from reaper_ext.analysis.biquad import rbj_biquad
+from reaper_ext.analysis.measure import measure_track
 from reaper_ext.fx import FxSpec
 from reaper_ext.settings import Settings
 from reaper_ext.suggest.engine import suggest
 from reaper_ext.suggest.model import KINDS
 from reaper_ext.suggest.rules import suggest_eq, suggest_highpass
+from reaper_ext.suggest.rules.dynamics import suggest_dynamics
+from reaper_ext.suggest.rules.eq import find_resonances
 from reaper_ext.suggest.rules.gain import PEAK_CEILING_DBFS, active_rms_dbfs
 from reaper_ext.suggest.rules.naming import is_generic_name
 
@@ -100,7 +107,8 @@ def test_no_highpass_on_tracks_whose_content_goes_low(rendered_session, session_
 
 
 def test_clean_tracks_get_no_corrective_eq(rendered_session, session_suggestions):
-    for number in (2, 4, 5, 6):  # bass, guitar, piano, strings as rendered
+    # bass, voice (its rumble is the high-pass's), guitar, piano, strings, synth lead, organ (its hum is the notch's)
+    for number in (2, 3, 4, 5, 6, 7, 8):
         assert not _of(session_suggestions, "eq", rendered_session.guid(number)), number
 
 
@@ -117,6 +125,88 @@ def test_a_resonance_gets_a_cut_near_it(rendered_session):
     assert len(bands) <= 4
     near = [band for band in bands if 400 <= band.freq_hz <= 800]
     assert near and near[0].gain_db <= -2.0 and all(abs(band.gain_db) <= 6 for band in bands)
+    assert "resonance" in eq.why.lower() and "500-630 Hz" in eq.why
+
+
+def _with_measurements(rendered_session, number, measurements):
+    analysis = copy.deepcopy(rendered_session.analysis)
+    analysis.track(rendered_session.guid(number)).measurements = measurements
+    return analysis
+
+
+def test_a_resonance_planted_in_the_audio_gets_a_narrow_cut(rendered_session, session_suggestions):
+    """The strings through a +15 dB, Q 4 peak at 400 Hz (a ringing body): a narrow cut there, nothing else."""
+    assert rendered_session.analysis.track(rendered_session.guid(6)).label.confidence >= 0.5  # EQ trusts the class
+    audio, rate_hz = soundfile.read(str(rendered_session.folder / "audio06.wav"), dtype="float32", always_2d=True)
+    b, a = rbj_biquad("band", 400.0, rate_hz, gain_db=15.0, q=4.0)
+    ringing = measure_track(lfilter(b, a, audio, axis=0).astype(np.float32), rate_hz)
+    analysis = _with_measurements(rendered_session, 6, ringing)
+    (eq,) = _of(suggest_eq(rendered_session.project, analysis, Settings()), "eq", rendered_session.guid(6))
+    (band,) = FxSpec.from_dict(eq.params["fx"]).bands
+    assert 355 <= band.freq_hz <= 450 and -6.0 <= band.gain_db <= -3.0 and band.q >= 4.0
+    assert "400 Hz" in eq.why and "own spectrum" in eq.why
+    assert not _of(session_suggestions, "eq", rendered_session.guid(6))  # the same strings, clean: nothing
+
+
+def test_find_resonances_tells_a_peak_from_a_part_over_silence():
+    centres = np.array([20, 25, 31.5, 40, 50, 63, 80, 100, 125, 160, 200, 250, 315, 400, 500, 630, 800, 1000, 1250,
+                        1600, 2000, 2500, 3150, 4000, 5000, 6300, 8000, 10000, 12500, 16000, 20000], dtype=float)
+    sloped = -20.0 - 3.0 * np.log2(centres / 1000.0)  # a smooth, gently falling spectrum
+    peaked = sloped + np.where(centres == 800, 14.0, 0.0)
+    (found,) = find_resonances(centres, peaked)
+    assert found.freq_hz == pytest.approx(800, rel=0.01) and found.n_bands == 1
+    # over the higher side's median: the band 2/3 octave below (500 Hz), 2 dB up the slope
+    assert found.prominence_db == pytest.approx(14.0 - 3.0 * np.log2(800 / 500), abs=0.1)
+    assert not find_resonances(centres, sloped)
+    # a part playing one octave over nothing (a pad's notes, a woodwind's range) is no peak
+    plateau = np.where((centres >= 250) & (centres <= 500), 0.0, -45.0)
+    assert not find_resonances(centres, plateau)
+    # below 100 Hz (a bass's notes, rumble) and on a hum line: not looked at
+    assert not find_resonances(centres, sloped + np.where(centres == 63, 15.0, 0.0))
+    assert not find_resonances(centres, peaked, excluded=centres == 800)
+
+
+def test_only_a_very_large_imbalance_gets_a_broad_correction(rendered_session):
+    """The guitar made harsh by a shelf over 2 kHz: +20 dB gets a broad cut up there, +10 dB (character) nothing."""
+    result = rendered_session.analysis.track(rendered_session.guid(4))
+    assert result.label.coarse_class == "guitar" and result.label.confidence >= 0.5
+    centres = np.asarray(result.measurements.ltas_centres_hz)
+    levels = np.asarray(result.measurements.ltas_level_db)
+    shelf = 1.0 / (1.0 + np.exp(-3.0 * np.log2(centres / 2000.0)))  # 0 well below 2 kHz, 1 well above
+    made = {}
+    for gain_db in (10.0, 20.0):
+        harsh = replace(result.measurements, ltas_level_db=tuple(levels + gain_db * shelf))
+        analysis = _with_measurements(rendered_session, 4, harsh)
+        made[gain_db] = _of(suggest_eq(rendered_session.project, analysis, Settings()), "eq", rendered_session.guid(4))
+    assert not made[10.0]
+    (eq,) = made[20.0]
+    bands = FxSpec.from_dict(eq.params["fx"]).bands
+    assert bands and all(band.freq_hz >= 2000 and band.gain_db <= -2.0 and band.q <= 1.0 for band in bands)
+    assert "typical guitar spectrum" in eq.why and "tolerance 18 dB" in eq.why and "resonance" not in eq.why.lower()
+
+
+def test_clean_bass_and_voice_get_no_compressor(rendered_session, session_suggestions):
+    for number in (2, 3, 4, 5, 6):  # bass, voice, guitar, piano, strings as rendered
+        assert not _of(session_suggestions, "compressor", rendered_session.guid(number)), number
+
+
+def test_only_a_bass_far_more_dynamic_than_a_di_gets_a_compressor(rendered_session):
+    """Unprocessed music reads 18-20 dB peak to RMS: a bass at 20 dB is left alone, at 23 dB it is compressed 4:1."""
+    measured = rendered_session.analysis.track(rendered_session.guid(2)).measurements
+    crest_db = measured.sample_peak_dbfs - active_rms_dbfs(measured)
+    made = {}
+    for wanted_db in (20.0, 23.0):  # the same bass with peaks standing further out
+        spiky = replace(measured, sample_peak_dbfs=measured.sample_peak_dbfs + wanted_db - crest_db)
+        analysis = _with_measurements(rendered_session, 2, spiky)
+        settings = Settings()
+        settings.rules["gain"] = False  # thresholds for the level as it is
+        made[wanted_db] = _of(suggest_dynamics(rendered_session.project, analysis, settings), "compressor",
+                              rendered_session.guid(2))
+    assert not made[20.0]
+    (comp,) = made[23.0]
+    assert comp.params["ratio"] == 4.0 and comp.params["crest_factor_db"] == pytest.approx(23.0, abs=0.05)
+    assert comp.params["threshold_db"] == pytest.approx(measured.loudness_lufs + 6.0, abs=0.1)
+    assert "23 dB" in comp.why
 
 
 def test_kick_and_bass_get_complementary_cuts(rendered_session, session_suggestions):
