@@ -28,8 +28,9 @@ the part plays, so what one note adds is spread over the whole part):
   Clean renders of real instruments differ from these templates by up to ~14 dB
   over two octaves (and ~22 dB over one: ``benchmarks/bench_restraint.py``,
   development seeds), so only a deviation past ``settings.eq_tolerance_db``
-  (18 dB) counts: a track that is plainly muffled, thin or boomy, not one with its
-  own character. Gain = half the excess (``-(|deviation| - tolerance / 2) / 2``),
+  (18 dB) counts: a plainly harsh or dull track, not one with its own character
+  (a broad hump that dominates the track moves the 30 dB window and the median
+  offset with it: it reads as the track's body and is left to the ear). Gain = half the excess (``-(|deviation| - tolerance / 2) / 2``),
   cuts up to ``eq_max_cut_db``, boosts up to ``eq_max_boost_db`` and only where the
   track is within 15 dB of its loudest band (a boost where it holds mostly noise
   would raise the noise), Q 1.
