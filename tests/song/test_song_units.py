@@ -34,8 +34,13 @@ def _click_track(tempo_bpm: float, duration_sec: float, *, rate_hz: int = RATE_H
     return audio
 
 
-def _drum_groove(tempo_bpm: float, duration_sec: float, *, hat_step_beats: float = 0.5, seed: int = 0) -> np.ndarray:
-    """A rock beat: a 55 Hz kick on beats 1 and 3, a band-passed noise snare on 2 and 4, hi-hat noise above 6 kHz."""
+def _drum_groove(tempo_bpm: float, duration_sec: float, *, hat_step_beats: float = 0.5, seed: int = 0,
+                 kick_beats: tuple[float, ...] = (0.0, 2.0), snare_beats: tuple[float, ...] = (1.0, 3.0)) -> np.ndarray:
+    """A 4/4 groove: a 55 Hz kick, a band-passed noise snare, hi-hat noise above 6 kHz.
+
+    By default a rock beat (kick on beats 1 and 3, snare on 2 and 4); ``kick_beats`` and
+    ``snare_beats`` count from 0 within the bar.
+    """
     from scipy.signal import butter, sosfilt
 
     rng = np.random.default_rng(seed)
@@ -52,8 +57,12 @@ def _drum_groove(tempo_bpm: float, duration_sec: float, *, hat_step_beats: float
         if start < n:
             out[start: start + sample.size] += gain * sample[: n - start]
 
-    for beat in range(int(duration_sec / beat_sec)):
-        put(kick, beat * beat_sec, 0.8) if beat % 2 == 0 else put(snare, beat * beat_sec, 3.0)
+    n_beats = int(duration_sec / beat_sec)
+    for bar_start in range(0, n_beats, 4):
+        for sample, beats, gain in ((kick, kick_beats, 0.8), (snare, snare_beats, 3.0)):
+            for beat in beats:
+                if bar_start + beat < n_beats:
+                    put(sample, (bar_start + beat) * beat_sec, gain)
     for step in range(int(duration_sec / (hat_step_beats * beat_sec))):
         put(hat, step * hat_step_beats * beat_sec, 0.6 if (step * hat_step_beats) % 1 == 0 else 0.4)
     return (0.5 * out / np.max(np.abs(out))).astype(np.float32)
@@ -72,6 +81,19 @@ def _chords(pitch_sets: list[list[int]], chord_sec: float, *, rate_hz: int = RAT
                 tone += np.sin(2 * np.pi * partial * freq_hz * t) / partial
         pieces.append(0.1 * tone * fade)
     return np.concatenate(pieces).astype(np.float32)
+
+
+# C major / A minor triads with the bass on the root (MIDI pitches)
+_TRIADS = {"C": [48, 67, 72, 76], "G": [43, 67, 71, 74], "Am": [45, 69, 72, 76], "F": [41, 65, 69, 72]}
+
+
+def _band(tempo_bpm: float, chord_names: list[str], *, hat_step_beats: float = 0.5,
+          kick_beats: tuple[float, ...] = (0.0, 2.0), snare_beats: tuple[float, ...] = (1.0, 3.0)) -> np.ndarray:
+    """One chord per 4/4 bar (:data:`_TRIADS`) over a drum groove."""
+    harmony = _chords([_TRIADS[name] for name in chord_names], 240.0 / tempo_bpm)
+    drums = _drum_groove(tempo_bpm, harmony.size / RATE_HZ + 0.01, hat_step_beats=hat_step_beats,
+                         kick_beats=kick_beats, snare_beats=snare_beats)[: harmony.size]
+    return (0.4 * harmony / np.max(np.abs(harmony)) + drums).astype(np.float32)
 
 
 @pytest.mark.parametrize("tempo_bpm", [90.0, 140.0])
@@ -94,6 +116,34 @@ def test_the_drums_choose_between_a_tempo_and_its_double(tempo_bpm, hat_step_bea
     # subdivision say which (the autocorrelation alone read 160 and 150 at half tempo)
     groove = _drum_groove(tempo_bpm, 20.0, hat_step_beats=hat_step_beats, seed=int(tempo_bpm))
     assert estimate_tempo(groove, RATE_HZ).bpm == pytest.approx(tempo_bpm, rel=0.01)
+
+
+def test_a_dotted_kick_does_not_pull_the_tempo_to_four_thirds():
+    # kick on 1, the "and" of 2 and 4, snare on 3, sixteenth hats: the autocorrelation's shortest
+    # strong peak is the dotted 1.5 beats, whose octaves never hold the beat (read 166.7 BPM)
+    groove = _drum_groove(125.0, 16.0, hat_step_beats=0.25, kick_beats=(0.0, 1.5, 3.0), snare_beats=(2.0,))
+    assert estimate_tempo(groove, RATE_HZ).bpm == pytest.approx(125.0, rel=0.01)
+
+
+@pytest.mark.parametrize(("tempo_bpm", "hat_step_beats", "kick_beats", "snare_beats"),
+                         [(80.0, 0.25, (0.0, 2.0), (1.0, 3.0)), (84.0, 0.25, (0.0, 2.0), (1.0, 3.0)),
+                          (160.0, 0.5, (0.0, 1.5), (2.0,)), (150.0, 0.5, (0.0, 2.0), (1.0, 3.0))],
+                         ids=["80-rock-sixteenth-hats", "84-rock-sixteenth-hats", "160-halftime-eighth-hats", "150-rock"])
+def test_chords_changing_once_a_bar_choose_the_octave(tempo_bpm, hat_step_beats, kick_beats, snare_beats):
+    # a slow rock beat with sixteenth hats plays the hats and snare of a half-time groove at the
+    # double (the drums alone read 80 and 84 at 160 and 168); one chord a bar says which it is
+    mix = _band(tempo_bpm, ["C", "Am", "F", "G"] * 3 + ["C"], hat_step_beats=hat_step_beats,
+                kick_beats=kick_beats, snare_beats=snare_beats)
+    assert estimate_tempo(mix, RATE_HZ).bpm == pytest.approx(tempo_bpm, rel=0.01)
+
+
+@pytest.mark.parametrize(("last_chord", "key_name"), [("C", "C major"), ("Am", "A minor")])
+def test_the_key_is_the_chord_a_song_ends_on(last_chord, key_name):
+    # Am F C G twice is vi-IV-I-V in C major and i-VI-III-VII in A minor: the same chords, bass
+    # and scale; the last chord is the tonic (the first-bar cues alone read both as A minor)
+    mix = _band(100.0, ["Am", "F", "C", "G"] * 2 + [last_chord])
+    estimate = estimate_key(mix, RATE_HZ)
+    assert estimate.name == key_name
 
 
 def test_resampled_input_and_mono_shapes_give_the_same_tempo():
