@@ -194,6 +194,8 @@ def _part_notes(fine_class: str, rng: np.random.Generator, tempo_bpm: float, ton
         step = {"guitar": float(rng.choice([0.5, 1.0])), "keys": float(rng.choice([1.0, 2.0, 4.0])),
                 "strings": 4.0, "synth_pad": 4.0, "brass": float(rng.choice([1.0, 2.0]))}[fine_class]
         hold = 0.95 if step >= 4.0 else float(rng.uniform(0.5, 0.9))
+        if fine_class in ("keys", "guitar") and rng.random() < 0.35:
+            return _broken_chords(rng, tonic, mode, roots, low, high, beat_sec)
         for bar, degree in enumerate(roots):
             chord = _triad(tonic, mode, degree, low, high)
             for beat in np.arange(0.0, 4.0, step):
@@ -222,6 +224,25 @@ def _part_notes(fine_class: str, rng: np.random.Generator, tempo_bpm: float, ton
                 near = [k for k, p in enumerate(pitches) if p % 12 in chord_classes]
                 index = min(near, key=lambda k: abs(k - index)) if near else index
             notes.append(Note(bar * bar_sec + beat * beat_sec, step * beat_sec * 0.9, pitches[index], int(rng.integers(75, 115))))
+    return notes
+
+
+def _broken_chords(rng: np.random.Generator, tonic: int, mode: str, roots: list[int], low: int, high: int,
+                   beat_sec: float) -> list[Note]:
+    """A chord part played one note at a time: a piano's arpeggio or a picked guitar (SESSION_VERSION 4).
+
+    Up the triad, the octave, and back down, in eighths or sixteenths; each note rings on
+    past the next (sustain pedal, open strings), as players let it.
+    """
+    step = float(rng.choice([0.5, 0.25]))
+    ring = float(rng.uniform(1.2, 3.0))
+    notes: list[Note] = []
+    for bar, degree in enumerate(roots):
+        chord = _triad(tonic, mode, degree, low, high)
+        pattern = [*chord, chord[0] + 12, *chord[::-1][:-1]]
+        for k, beat in enumerate(np.arange(0.0, 4.0, step)):
+            notes.append(Note((bar * 4 + beat) * beat_sec, step * beat_sec * ring, pattern[k % len(pattern)],
+                              int(rng.integers(60, 100))))
     return notes
 
 
