@@ -19,7 +19,9 @@ expected calibration error (ECE, 10 equal-width bins of the top confidence); and
 doubt policy: the share of tracks renamed (confidence at or over the rename threshold)
 and how many renames are right. In ``--lolo`` the threshold of each fold is chosen on
 that fold's held-out training-side tracks (the lowest that renames >= 98% right there),
-never on L.
+never on L. With the doubt policy's group names (a label sure of its group only names the
+track "Drums 3" or "Synth"), the pooled form also reports renames by fine or group name,
+right when the name is true; the group threshold comes from the training-side tracks too.
 
     .venv/bin/python benchmarks/bench_realistic.py --current [--sessions 6]
     .venv/bin/python benchmarks/bench_realistic.py --lolo [--sessions 6]
@@ -128,7 +130,17 @@ def rename_threshold(confidence: np.ndarray, correct: np.ndarray, target: float 
     return 0.99
 
 
-def report(title: str, rows: list[dict], *, threshold: float | dict[str, float]) -> dict:
+def _pooled_group_threshold(trainer, rows: list[dict], fine_threshold: float) -> float:
+    from reaper_ext.labels.doubt import GROUP_NAMES
+
+    group = [COARSE_OF.get(r["pred"], r["pred"]) for r in rows]
+    return trainer.group_rename_threshold(np.array([r["conf"] for r in rows]), np.array([r["gshare"] for r in rows]),
+                                          np.array([g in GROUP_NAMES for g in group]),
+                                          np.array([g == COARSE_OF[r["truth"]] for g, r in zip(group, rows, strict=True)], dtype=float),
+                                          fine_threshold, RENAME_TARGET)
+
+
+def report(title: str, rows: list[dict], *, threshold: float | dict[str, float], group_threshold: float | None = None) -> dict:
     """Print and return accuracy per library and class, confusion, ECE and the doubt policy."""
     print(f"\n=== {title}")
     summary: dict = {"libraries": {}}
@@ -159,6 +171,12 @@ def report(title: str, rows: list[dict], *, threshold: float | dict[str, float])
                           "renames_right": round(float(correct[renamed].mean()) if renamed.any() else float("nan"), 4)}
         print(f"{'ALL (no voice)':14s} tracks {len(scored)}  fine {fine:.3f}  coarse {coarse:.3f}  ECE {summary['all']['ece']:.3f}  "
               f"renamed {renamed.mean():.3f}, renames right {summary['all']['renames_right']:.3f}")
+        if group_threshold is not None:  # the doubt policy's group names ("Drums 3") as well
+            g_renamed, g_right = group_renames(scored, threshold, group_threshold)
+            summary["all"]["with_group_names"] = {"group_threshold": group_threshold, "renamed": round(float(g_renamed.mean()), 4),
+                                                  "renames_right": round(float(g_right[g_renamed].mean()), 4)}
+            print(f"{'':14s} with group names (group share >= {group_threshold:.2f}): renamed {g_renamed.mean():.3f}, "
+                  f"renames right {g_right[g_renamed].mean():.3f}")
     print("per class (row = truth: accuracy, misses):")
     summary["classes"] = {}
     for name in FINE_CLASSES:
@@ -173,9 +191,39 @@ def report(title: str, rows: list[dict], *, threshold: float | dict[str, float])
     return summary
 
 
+def _group_share(pred: str, conf: float, distribution: np.ndarray) -> float:
+    """The predicted group's share as the product computes it: from the label's top three classes."""
+    from reaper_ext.labels.doubt import group_share
+
+    if not distribution.any():
+        return 0.0
+    top = [(FINE_CLASSES[int(k)], float(distribution[k])) for k in np.argsort(distribution)[::-1][:3]]
+    return group_share(pred, conf, tuple(top))[1]
+
+
 def _rows(tracks: list, predictions: list) -> list[dict]:
-    return [{"library": t.library, "truth": t.fine_class, "pred": p, "conf": c, "name": t.name}
-            for t, (p, c, _) in zip(tracks, predictions, strict=True)]
+    return [{"library": t.library, "truth": t.fine_class, "pred": p, "conf": c, "name": t.name,
+             "gshare": _group_share(p, c, d)} for t, (p, c, d) in zip(tracks, predictions, strict=True)]
+
+
+def group_renames(rows: list[dict], threshold: float | dict[str, float], group_threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """Which rows are renamed (fine name, or group name when only the group is sure) and whether the name is true."""
+    from reaper_ext.labels.doubt import GROUP_NAMES
+
+    renamed, right = [], []
+    for r in rows:
+        t = threshold[r["library"]] if isinstance(threshold, dict) else threshold
+        group = COARSE_OF.get(r["pred"], r["pred"])
+        if r["conf"] >= t:
+            renamed.append(True)
+            right.append(r["pred"] == r["truth"])
+        elif group in GROUP_NAMES and r["gshare"] >= group_threshold:
+            renamed.append(True)
+            right.append(group == COARSE_OF[r["truth"]])
+        else:
+            renamed.append(False)
+            right.append(False)
+    return np.array(renamed), np.array(right, dtype=float)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -203,16 +251,17 @@ def main(argv: list[str] | None = None) -> int:
           f"{args.duration:g} s, seeds from {TEST_SEED} ({time.time() - started:.0f} s)")
     results: dict = {}
     if args.current or not args.lolo:
-        from reaper_ext.labels.doubt import RENAME_CONFIDENCE
         from reaper_ext.labels.model import load_weights
 
         weights = load_weights()
+        from reaper_ext.labels.doubt import group_rename_confidence, rename_confidence
+
         rows = _rows(tracks, in_context(tracks, predict(trainer, tracks, weights)))
-        results["current"] = report("CURRENT shipped weights (FluidR3 and TimGM6mb rows were in its training: not held out)",
-                                    rows, threshold=RENAME_CONFIDENCE)
+        results["current"] = report("CURRENT shipped weights (not held out: see docs/evaluation.md for what trained them)",
+                                    rows, threshold=rename_confidence(), group_threshold=group_rename_confidence())
     clips_for = {k: int(v) for k, v in (item.split("=") for item in args.clips_for)}
     if args.lolo:
-        all_rows, thresholds, pooled_conf, pooled_right = [], {}, [], []
+        all_rows, thresholds, pooled_conf, pooled_right, pooled_rows = [], {}, [], [], []
         for library in libraries:
             fold_started = time.time()
             weights, metadata = trainer.train_libraries((library,), n_clips=args.train_clips, n_sessions=args.train_sessions,
@@ -227,6 +276,7 @@ def main(argv: list[str] | None = None) -> int:
             thresholds[library] = rename_threshold(held_conf, held_right)
             pooled_conf += list(held_conf)
             pooled_right += list(held_right)
+            pooled_rows += _rows(held, held_predictions)
             fold = [t for t in tracks if t.library == library]
             all_rows += _rows(fold, in_context(fold, predict(trainer, fold, weights, mix_weights)))
             print(f"fold {library}: trained without it on {sum(metadata['examples_per_class'].values())} rows "
@@ -236,8 +286,10 @@ def main(argv: list[str] | None = None) -> int:
                                  all_rows, threshold=thresholds)
         # one rename threshold from every fold's training-side tracks together (a fold alone has ~55: too noisy)
         pooled = rename_threshold(np.array(pooled_conf), np.array(pooled_right))
+        pooled_group = _pooled_group_threshold(trainer, pooled_rows, pooled)  # also from training-side tracks only
         results["lolo_pooled_threshold"] = report(f"LEAVE-ONE-LIBRARY-OUT, one rename threshold {pooled:.2f} from the "
-                                                  f"{len(pooled_conf)} pooled training-side tracks", all_rows, threshold=pooled)
+                                                  f"{len(pooled_conf)} pooled training-side tracks", all_rows, threshold=pooled,
+                                                  group_threshold=pooled_group)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"\ntotal {time.time() - started:.0f} s")

@@ -38,7 +38,7 @@ from reaper_ext.labels.classes import FINE_CLASSES  # noqa: E402
 from reaper_ext.labels.features import FEATURE_VERSION, track_features  # noqa: E402
 
 __all__ = ["SEED", "build_bleed_pool", "class_features", "train", "main", "TrackRows", "session_tracks",
-           "library_dataset", "fit_temperature", "label_rows", "rename_threshold"]
+           "library_dataset", "fit_temperature", "label_rows", "rename_threshold", "group_rename_threshold", "group_shares"]
 
 SEED = 1234
 SAMPLE_RATE_HZ = 22050
@@ -285,6 +285,39 @@ def rename_threshold(confidence: np.ndarray, correct: np.ndarray, target: float 
     return 0.99
 
 
+def group_rename_threshold(confidence: np.ndarray, share: np.ndarray, eligible: np.ndarray, group_right: np.ndarray,
+                           fine_threshold: float, target: float = 0.98) -> float:
+    """The lowest group share at which tracks under ``fine_threshold`` named by their group are right ``target`` of the time.
+
+    ``eligible``: the predicted group has a usable name (:data:`reaper_ext.labels.doubt.GROUP_NAMES`);
+    ``group_right``: the predicted group is the true one.
+    """
+    below = (confidence < fine_threshold) & eligible
+    for threshold in np.arange(0.50, 0.99, 0.01):
+        chosen = below & (share >= threshold)
+        if chosen.sum() >= 5 and group_right[chosen].mean() >= target:
+            return float(round(threshold, 2))
+    return 0.99
+
+
+def group_shares(distributions: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Per distribution: the predicted group's share over the top three classes (as the product), and the group's index."""
+    from reaper_ext.labels.classes import COARSE_CLASSES
+    from reaper_ext.labels.doubt import group_share
+
+    shares, groups = [], []
+    for p in distributions:
+        if not p.any():
+            shares.append(0.0)
+            groups.append(-1)
+            continue
+        top = tuple((FINE_CLASSES[int(k)], float(p[k])) for k in np.argsort(p)[::-1][:3])
+        group, share = group_share(top[0][0], top[0][1], top)
+        shares.append(share)
+        groups.append(COARSE_CLASSES.index(group))
+    return np.array(shares), np.array(groups)
+
+
 def fit_temperature(tracks: list[TrackRows], weights: dict[str, np.ndarray]) -> float:
     """Temperature minimising the negative log-likelihood of the true class over ``tracks`` (Guo et al. 2017).
 
@@ -384,6 +417,7 @@ def train_libraries(exclude: tuple[str, ...] = (), *, n_clips: int = 24, n_augme
     held_right = np.array([p.any() and FINE_CLASSES[int(np.argmax(p))] == t.fine_class for p, t in zip(held_p, held, strict=True)],
                           dtype=float)
     weights["rename_confidence"] = np.float64(rename_threshold(held_conf, held_right))
+    weights["group_rename_confidence"] = np.float64(_group_threshold_on(held, held_p, float(weights["rename_confidence"])))
     libraries = sorted(set(tags))
     metadata = {
         "classes": list(FINE_CLASSES), "feature_version": FEATURE_VERSION, "libraries": libraries,
@@ -393,9 +427,22 @@ def train_libraries(exclude: tuple[str, ...] = (), *, n_clips: int = 24, n_augme
         "examples_per_library": {name: int(sum(tag == name for tag in tags)) for name in libraries},
         "temperature": round(temperature, 4), "temperature_fitted_on": f"{len(held)} held-out training-side session tracks",
         "rename_confidence": float(weights["rename_confidence"]),
+        "group_rename_confidence": float(weights["group_rename_confidence"]),
         "clip_sec": DURATION_SEC, "session_sec": SESSION_SEC, "sample_rate_hz": SAMPLE_RATE_HZ,
     }
     return weights, metadata
+
+
+def _group_threshold_on(tracks: list[TrackRows], distributions: list[np.ndarray], fine_threshold: float) -> float:
+    """:func:`group_rename_threshold` on tracks with their label distributions."""
+    from reaper_ext.labels.classes import COARSE_CLASSES, COARSE_OF
+    from reaper_ext.labels.doubt import GROUP_NAMES
+
+    shares, groups = group_shares(distributions)
+    confidence = np.array([p.max() for p in distributions])
+    eligible = np.array([g >= 0 and COARSE_CLASSES[g] in GROUP_NAMES for g in groups])
+    right = np.array([g >= 0 and COARSE_CLASSES[g] == COARSE_OF[t.fine_class] for g, t in zip(groups, tracks, strict=True)], dtype=float)
+    return group_rename_threshold(confidence, shares, eligible, right, fine_threshold)
 
 
 def _main_libraries(args: argparse.Namespace, started: float) -> int:

@@ -92,7 +92,7 @@ _FX = ("suggest_fx",)
 
 #: Every kind a rule (or the separation) may emit, in the order the docs list them.
 SUGGESTION_KINDS: tuple[SuggestionKind, ...] = (
-    SuggestionKind("name", "name (str), fine_class, coarse_class", "label", ("label", "cleanup")),
+    SuggestionKind("name", "name (str), fine_class, coarse_class; named_by_group (str) when only the group is sure", "label", ("label", "cleanup")),
     SuggestionKind("color", "color (REAPER native int with 0x1000000), rgb ([r, g, b])", "label", ("label", "cleanup")),
     SuggestionKind("label_doubt", "heard (e.g. 'drums? (48%): kick or toms'), fine_class, confidence, alternatives: "
                    "a label too unsure to rename or colour (accepting changes nothing)", "pending", ("label", "cleanup")),

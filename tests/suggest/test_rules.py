@@ -241,6 +241,28 @@ def test_generic_tracks_are_named_and_coloured(rendered_session, session_suggest
     assert all("?" in s.why and "%" in s.why for s in _of(session_suggestions, "label_doubt"))
 
 
+def test_a_label_sure_only_of_its_group_names_the_track_by_the_group(rendered_session):
+    """Kick or tom, 55/40: "Drums", coloured as drums, the why naming both; kick or bass, 55/40: only a doubt."""
+    from reaper_ext.labels.doubt import group_rename_confidence, rename_confidence
+    from reaper_ext.labels.model import Label
+    from reaper_ext.suggest.rules.naming import suggest_naming
+
+    guid = rendered_session.guid(1)
+    analysis = copy.deepcopy(rendered_session.analysis)
+    split = {"kick": 0.55, "toms": 0.40, "bass": 0.05}
+    assert split["kick"] < rename_confidence() and group_rename_confidence() <= split["kick"] + split["toms"]
+    analysis.track(guid).label = Label("kick", "drums", split["kick"], "audio", tuple(split.items()))
+    made = [s for s in suggest_naming(rendered_session.project, analysis, Settings()) if s.target == guid]
+    (name,) = [s for s in made if s.kind == "name"]
+    assert re.fullmatch(r"Drums( \d+)?", name.params["name"]) and name.params["named_by_group"] == "drums"
+    assert "kick or toms" in name.why and "95%" in name.why
+    assert [s.kind for s in made if s.kind == "color"] == ["color"] and not [s for s in made if s.kind == "label_doubt"]
+    # the same doubt across groups renames nothing
+    analysis.track(guid).label = Label("kick", "drums", 0.55, "audio", (("kick", 0.55), ("bass", 0.40), ("toms", 0.05)))
+    made = [s for s in suggest_naming(rendered_session.project, analysis, Settings()) if s.target == guid]
+    assert [s.kind for s in made] == ["label_doubt"]
+
+
 def test_silent_item_is_muted(rendered_session, session_suggestions):
     (mute,) = _of(session_suggestions, "mute_item", rendered_session.guid(9))
     assert mute.params == {"item_guid": SILENT_ITEM_GUID, "is_muted": True}

@@ -6,8 +6,12 @@ A colour is suggested for every track without a custom colour (``color == 0``).
 
 Both only when the label is confident (:func:`reaper_ext.labels.doubt.is_confident`:
 calibrated confidence at or over the weights' rename threshold, chosen on training-side
-data, issue 11); a doubtful label instead gets a ``label_doubt`` suggestion that says
-what was heard and how unsure it is ("drums? (48%): kick or toms") and changes nothing.
+data, issue 11). A label sure of its group but not of its fine class (kick or tom?)
+names the track by the group ("Drums 3", "Synth") and colours it as the group, when
+the group's share reaches :func:`reaper_ext.labels.doubt.group_rename_confidence`; the
+why names the candidates. Any other doubtful label gets a ``label_doubt`` suggestion
+that says what was heard and how unsure it is ("drums? (48%): kick or toms") and
+changes nothing.
 """
 
 from __future__ import annotations
@@ -48,31 +52,44 @@ def is_generic_name(name: str) -> bool:
 
 def suggest_naming(project: Project, analysis: SessionAnalysis, settings: Settings) -> list[Suggestion]:
     """``name`` suggestions for generically named tracks, ``color`` for uncoloured ones."""
-    from reaper_ext.labels.doubt import is_confident
+    from reaper_ext.labels.doubt import GROUP_NAMES, group_rename_confidence, is_confident
 
     labelled = [view for view in usable_tracks(project, analysis) if view.result.label and not view.is_silent]
     # the full-mix label is the separation detector's own decision, made only when it is sure
     views = [view for view in labelled if view.fine_class == "mix" or is_confident(view.label_confidence)]
-    doubtful = [view for view in labelled if view not in views]
-    renamed = [view for view in views if is_generic_name(view.name) and view.fine_class in SHORT_NAMES]
-    totals = Counter(SHORT_NAMES[view.fine_class] for view in renamed)
+    group_threshold = group_rename_confidence()
+    # sure of the group, not of the fine class: the group's name is true (issue 11's doubt policy)
+    grouped = {view.guid: group for view in labelled if view not in views
+               for group, share in [_group(view)] if group in GROUP_NAMES and share >= group_threshold}
+    doubtful = [view for view in labelled if view not in views and view.guid not in grouped]
+    bases = {view.guid: GROUP_NAMES[grouped[view.guid]] if view.guid in grouped else SHORT_NAMES.get(view.fine_class)
+             for view in labelled if view in views or view.guid in grouped}
+    renamed = [view for view in labelled if bases.get(view.guid) and is_generic_name(view.name)]
+    totals = Counter(bases[view.guid] for view in renamed)
     taken = {track.name.strip().lower() for track in project.tracks}
     seen: Counter[str] = Counter()
     suggestions = []
     for view in renamed:
-        base = SHORT_NAMES[view.fine_class]
+        base = str(bases[view.guid])
         seen[base] += 1
         name = f"{base} {seen[base]}" if totals[base] > 1 else base
         while name.lower() in taken:  # never give two tracks the same name
             seen[base] += 1
             name = f"{base} {seen[base]}"
         taken.add(name.lower())
-        suggestions.append(_name_suggestion(view, name))
-    for view in views:
-        if view.track.color == 0:
-            suggestions.append(_color_suggestion(view, settings))
+        suggestions.append(_name_suggestion(view, name, grouped.get(view.guid)))
+    for view in labelled:
+        if (view in views or view.guid in grouped) and view.track.color == 0:
+            suggestions.append(_color_suggestion(view, settings, grouped.get(view.guid)))
     suggestions += [_doubt_suggestion(view) for view in doubtful]
     return suggestions
+
+
+def _group(view: TrackView) -> tuple[str, float]:
+    from reaper_ext.labels.doubt import group_share
+
+    label = view.result.label
+    return group_share(view.fine_class, view.label_confidence, tuple(getattr(label, "alternatives", ()) or ()))
 
 
 def _doubt_suggestion(view: TrackView) -> Suggestion:
@@ -93,24 +110,31 @@ def _doubt_suggestion(view: TrackView) -> Suggestion:
     )
 
 
-def _label_words(view: TrackView) -> str:
+def _label_words(view: TrackView, group: str | None = None) -> str:
+    if group is not None:  # sure of the group only: say so, and what it may be
+        from reaper_ext.labels.doubt import doubt_text
+
+        label = view.result.label
+        heard = doubt_text(view.fine_class, view.label_confidence, tuple(getattr(label, "alternatives", ()) or ()))
+        return f"{group} ({_group(view)[1]:.0%} sure; {heard.split(': ', 1)[-1]}, not sure which)"
     return f"{view.fine_class.replace('_', ' ')} ({view.label_confidence:.0%} sure)"
 
 
-def _name_suggestion(view: TrackView, name: str) -> Suggestion:
+def _name_suggestion(view: TrackView, name: str, group: str | None = None) -> Suggestion:
     current = view.name or "(no name)"
     return Suggestion(
         id=make_suggestion_id("name", view.guid),
         kind="name",
         target=view.guid,
         track_name=view.name,
-        params={"name": name, "fine_class": view.fine_class, "coarse_class": view.coarse_class},
-        why=f'"{current}" says nothing about the track; it sounds like {_label_words(view)}: name it "{name}".',
-        confidence=view.label_confidence,
+        params={"name": name, "fine_class": view.fine_class, "coarse_class": view.coarse_class,
+                **({"named_by_group": group} if group is not None else {})},
+        why=f'"{current}" says nothing about the track; it sounds like {_label_words(view, group)}: name it "{name}".',
+        confidence=view.label_confidence if group is None else _group(view)[1],
     )
 
 
-def _color_suggestion(view: TrackView, settings: Settings) -> Suggestion:
+def _color_suggestion(view: TrackView, settings: Settings, group: str | None = None) -> Suggestion:
     rgb = settings.color_rgb(view.coarse_class)
     return Suggestion(
         id=make_suggestion_id("color", view.guid),
@@ -118,6 +142,6 @@ def _color_suggestion(view: TrackView, settings: Settings) -> Suggestion:
         target=view.guid,
         track_name=view.name,
         params={"color": rgb_to_native_color(*rgb), "rgb": list(rgb)},
-        why=f"The track has no colour and sounds like {_label_words(view)}: colour it as {view.coarse_class}.",
-        confidence=view.label_confidence,
+        why=f"The track has no colour and sounds like {_label_words(view, group)}: colour it as {view.coarse_class}.",
+        confidence=view.label_confidence if group is None else _group(view)[1],
     )
