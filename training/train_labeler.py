@@ -14,7 +14,10 @@ tracks of realistic multitrack sessions (:mod:`reaper_ext_testkit.sessions`: mul
 kits with bleed, a band, a voice, mix processing), every row tagged with the library
 its source came from; ``--exclude-library L`` drops every row from ``L`` (the
 leave-one-library-out protocol of ``benchmarks/bench_realistic.py``). A temperature
-(calibration) is fitted on held-out training-side sessions and stored with the weights::
+(calibration) is fitted on held-out training-side sessions and stored with the weights.
+The rename thresholds of a model trained on every library are chosen on labels of
+libraries a model never heard (one extra model per library, trained without it:
+:func:`rename_thresholds_out_of_library`)::
 
     .venv/bin/python training/train_labeler.py --libraries --exclude-library avldrums --out /tmp/w
 """
@@ -38,7 +41,8 @@ from reaper_ext.labels.classes import FINE_CLASSES  # noqa: E402
 from reaper_ext.labels.features import FEATURE_VERSION, track_features  # noqa: E402
 
 __all__ = ["SEED", "build_bleed_pool", "class_features", "train", "main", "TrackRows", "session_tracks",
-           "library_dataset", "fit_temperature", "label_rows", "rename_threshold", "group_rename_threshold", "group_shares"]
+           "library_dataset", "fit_temperature", "label_rows", "rename_threshold", "group_rename_threshold", "group_shares",
+           "training_session_tracks", "out_of_library_predictions", "rename_thresholds_out_of_library"]
 
 SEED = 1234
 SAMPLE_RATE_HZ = 22050
@@ -187,6 +191,44 @@ def session_tracks(library: str, seed: int, *, duration_sec: float = SESSION_SEC
 def _session_job(args: tuple[str, int, float]) -> list[TrackRows]:
     library, seed, duration_sec = args
     return session_tracks(library, seed, duration_sec=duration_sec)
+
+
+def training_session_tracks(n_sessions: int, *, n_workers: int = 2) -> list[TrackRows]:
+    """Every track of the training-side sessions (``n_sessions + 1`` per library, as :func:`library_dataset` renders them)."""
+    from reaper_ext_testkit.libraries import allowed_libraries
+
+    jobs = [(library, SESSION_SEED + 1000 * j + s, SESSION_SEC) for j, library in enumerate(allowed_libraries())
+            for s in range(n_sessions + 1)]
+    with ProcessPoolExecutor(max_workers=n_workers) as executor:
+        return [track for tracks in executor.map(_session_job, jobs) for track in tracks]
+
+
+def out_of_library_predictions(tracks: list[TrackRows], library: str, weights: dict[str, np.ndarray],
+                               mix_weights: dict[str, np.ndarray] | None = None) -> list[tuple[TrackRows, np.ndarray]]:
+    """``library``'s tracks among ``tracks``, each with its label distribution from a model that never heard ``library``.
+
+    The whole session is labelled and the session-context step run (the other tracks
+    are context), as the analysis does; then only ``library``'s tracks are kept.
+    """
+    from reaper_ext.labels.context import assign_in_session, distribution_from_alternatives
+
+    sessions: dict[str, list[TrackRows]] = {}
+    for track in tracks:
+        sessions.setdefault(track.session, []).append(track)
+    out = []
+    for members in sessions.values():
+        if not any(t.library == library for t in members):
+            continue
+        given = []
+        for track in members:
+            p = label_rows(track.rows, track.duration_sec, weights, mix_weights)
+            top = [(FINE_CLASSES[int(c)], float(p[c])) for c in np.argsort(p)[::-1][:3]]
+            given.append(distribution_from_alternatives(top) if p.any() else None)
+        for track, before, after in zip(members, given, assign_in_session(given), strict=True):
+            if track.library == library:
+                chosen = after if after is not None else (before if before is not None else np.zeros(len(FINE_CLASSES)))
+                out.append((track, chosen))
+    return out
 
 
 def _library_class_job(args: tuple[str, str, int, int, int]) -> np.ndarray:
@@ -403,21 +445,22 @@ def main(argv: list[str] | None = None) -> int:
 
 def train_libraries(exclude: tuple[str, ...] = (), *, n_clips: int = 24, n_augment: int = 2, n_sessions: int = 10,
                     ensemble: int = 3, hidden: int = 128, epochs: int = 250, seed: int = SEED,
-                    n_workers: int = 2, clips_for: dict[str, int] | None = None,
+                    n_workers: int = 2, clips_for: dict[str, int] | None = None, thresholds: bool = True,
                     ) -> tuple[dict[str, np.ndarray], dict[str, object]]:
-    """Train on every allowed library but ``exclude`` and calibrate; returns ``(weights, metadata)``."""
+    """Train on every allowed library but ``exclude`` and calibrate; returns ``(weights, metadata)``.
+
+    With ``thresholds``, the rename thresholds are chosen on the held-out training-side
+    tracks (in-library: optimistic; :func:`rename_thresholds_out_of_library` is the honest form).
+    """
     x, y, tags, held = library_dataset(exclude=exclude, n_clips=n_clips, n_augment=n_augment, n_sessions=n_sessions,
                                        seed=seed, n_workers=n_workers, clips_for=clips_for)
     weights = stack_models([train(x, y, seed=seed + j, hidden=hidden, epochs=epochs) for j in range(ensemble)])
     temperature = fit_temperature(held, weights)
     weights["temperature"] = np.float64(temperature)
-    # the rename threshold, chosen on the same held-out training-side tracks (never on a test library)
-    held_p = [label_rows(track.rows, track.duration_sec, weights) for track in held]
-    held_conf = np.array([p.max() for p in held_p])
-    held_right = np.array([p.any() and FINE_CLASSES[int(np.argmax(p))] == t.fine_class for p, t in zip(held_p, held, strict=True)],
-                          dtype=float)
-    weights["rename_confidence"] = np.float64(rename_threshold(held_conf, held_right))
-    weights["group_rename_confidence"] = np.float64(_group_threshold_on(held, held_p, float(weights["rename_confidence"])))
+    if thresholds:  # chosen on the same held-out training-side tracks (never on a test library)
+        held_p = [label_rows(track.rows, track.duration_sec, weights) for track in held]
+        fine, group = _thresholds_on(held, held_p)
+        weights["rename_confidence"], weights["group_rename_confidence"] = np.float64(fine), np.float64(group)
     libraries = sorted(set(tags))
     metadata = {
         "classes": list(FINE_CLASSES), "feature_version": FEATURE_VERSION, "libraries": libraries,
@@ -426,8 +469,8 @@ def train_libraries(exclude: tuple[str, ...] = (), *, n_clips: int = 24, n_augme
         "examples_per_class": {name: int(np.sum(y == k)) for k, name in enumerate(FINE_CLASSES)},
         "examples_per_library": {name: int(sum(tag == name for tag in tags)) for name in libraries},
         "temperature": round(temperature, 4), "temperature_fitted_on": f"{len(held)} held-out training-side session tracks",
-        "rename_confidence": float(weights["rename_confidence"]),
-        "group_rename_confidence": float(weights["group_rename_confidence"]),
+        **({"rename_confidence": float(weights["rename_confidence"]),
+            "group_rename_confidence": float(weights["group_rename_confidence"])} if thresholds else {}),
         "clip_sec": DURATION_SEC, "session_sec": SESSION_SEC, "sample_rate_hz": SAMPLE_RATE_HZ,
     }
     return weights, metadata
@@ -445,16 +488,55 @@ def _group_threshold_on(tracks: list[TrackRows], distributions: list[np.ndarray]
     return group_rename_threshold(confidence, shares, eligible, right, fine_threshold)
 
 
+def rename_thresholds_out_of_library(*, n_clips: int = 24, n_augment: int = 2, n_sessions: int = 10, ensemble: int = 3,
+                                     hidden: int = 128, epochs: int = 250, seed: int = SEED, n_workers: int = 2,
+                                     clips_for: dict[str, int] | None = None) -> tuple[float, float, int]:
+    """Rename thresholds chosen on labels of libraries the labeller never heard: ``(fine, group, n_tracks)``.
+
+    Thresholds chosen on held-out sessions of the training libraries are optimistic: those
+    tracks come from libraries the model knows. Here, for every library L, a model is
+    trained without L (as the leave-one-library-out benchmark does) and labels L's
+    training-side session tracks; the thresholds are the lowest at which those
+    out-of-library labels are right 98% of the time. This is what a user's own recordings
+    are to the shipped model.
+    """
+    from reaper_ext_testkit.libraries import allowed_libraries
+
+    tracks = training_session_tracks(n_sessions, n_workers=n_workers)
+    pooled: list[tuple[TrackRows, np.ndarray]] = []
+    for library in allowed_libraries():
+        weights, _ = train_libraries((library,), n_clips=n_clips, n_augment=n_augment, n_sessions=n_sessions,
+                                     ensemble=ensemble, hidden=hidden, epochs=epochs, seed=seed, n_workers=n_workers,
+                                     clips_for=clips_for, thresholds=False)
+        pooled += out_of_library_predictions(tracks, library, weights)
+    return (*_thresholds_on([t for t, _ in pooled], [p for _, p in pooled]), len(pooled))
+
+
+def _thresholds_on(tracks: list[TrackRows], distributions: list[np.ndarray]) -> tuple[float, float]:
+    """Fine and group rename thresholds (98% right) on tracks with their label distributions."""
+    confidence = np.array([p.max() for p in distributions])
+    right = np.array([p.any() and FINE_CLASSES[int(np.argmax(p))] == t.fine_class for p, t in zip(distributions, tracks, strict=True)],
+                     dtype=float)
+    fine = rename_threshold(confidence, right)
+    return fine, _group_threshold_on(tracks, distributions, fine)
+
+
 def _main_libraries(args: argparse.Namespace, started: float) -> int:
     from reaper_ext_testkit.libraries import check_allowed
 
     for name in args.exclude_library:
         if name not in ("musescore", "hydrogen"):
             check_allowed(name)
-    weights, metadata = train_libraries(tuple(args.exclude_library), n_clips=args.clips, n_augment=args.augment,
-                                        n_sessions=args.sessions, ensemble=args.ensemble, hidden=args.hidden,
-                                        epochs=args.epochs, seed=args.seeds[0], n_workers=args.workers,
-                                        clips_for={k: int(v) for k, v in (item.split("=") for item in args.clips_for)})
+    recipe = dict(n_clips=args.clips, n_augment=args.augment, n_sessions=args.sessions, ensemble=args.ensemble,
+                  hidden=args.hidden, epochs=args.epochs, seed=args.seeds[0], n_workers=args.workers,
+                  clips_for={k: int(v) for k, v in (item.split("=") for item in args.clips_for)})
+    weights, metadata = train_libraries(tuple(args.exclude_library), **recipe)  # type: ignore[arg-type]
+    if not args.exclude_library:  # the shipped model: rename thresholds from libraries a model never heard
+        fine, group, n_tracks = rename_thresholds_out_of_library(**recipe)  # type: ignore[arg-type]
+        weights["rename_confidence"], weights["group_rename_confidence"] = np.float64(fine), np.float64(group)
+        metadata.update(rename_confidence=fine, group_rename_confidence=group,
+                        rename_thresholds_chosen_on=f"{n_tracks} training-side session tracks, each labelled by a model "
+                                                    "trained without its library (leave-one-library-out)")
     metadata["training_sec"] = round(time.time() - started, 1)
     args.out.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(args.out / "labeler.npz", classes=np.array(FINE_CLASSES), feature_version=FEATURE_VERSION,
