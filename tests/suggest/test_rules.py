@@ -261,6 +261,12 @@ def test_a_label_sure_only_of_its_group_names_the_track_by_the_group(rendered_se
     analysis.track(guid).label = Label("kick", "drums", 0.55, "audio", (("kick", 0.55), ("bass", 0.40), ("toms", 0.05)))
     made = [s for s in suggest_naming(rendered_session.project, analysis, Settings()) if s.target == guid]
     assert [s.kind for s in made] == ["label_doubt"]
+    # sure of the group with one member in sight: the why names no class from another group
+    lead = {"synth_lead": 0.90, "woodwind": 0.08, "brass": 0.02}
+    assert lead["synth_lead"] < rename_confidence() and group_rename_confidence() <= lead["synth_lead"]
+    analysis.track(guid).label = Label("synth_lead", "synth", 0.90, "audio", tuple(lead.items()))
+    (name,) = [s for s in suggest_naming(rendered_session.project, analysis, Settings()) if s.target == guid and s.kind == "name"]
+    assert re.fullmatch(r"Synth( \d+)?", name.params["name"]) and "most likely synth lead" in name.why and "woodwind" not in name.why
 
 
 def test_silent_item_is_muted(rendered_session, session_suggestions):

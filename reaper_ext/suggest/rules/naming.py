@@ -111,12 +111,15 @@ def _doubt_suggestion(view: TrackView) -> Suggestion:
 
 
 def _label_words(view: TrackView, group: str | None = None) -> str:
-    if group is not None:  # sure of the group only: say so, and what it may be
-        from reaper_ext.labels.doubt import doubt_text
+    if group is not None:  # sure of the group only: say so, and which of its classes it may be
+        from reaper_ext.labels.classes import COARSE_OF
 
         label = view.result.label
-        heard = doubt_text(view.fine_class, view.label_confidence, tuple(getattr(label, "alternatives", ()) or ()))
-        return f"{group} ({_group(view)[1]:.0%} sure; {heard.split(': ', 1)[-1]}, not sure which)"
+        members = [(name.replace("_", " "), p) for name, p in tuple(getattr(label, "alternatives", ()) or ())
+                   if COARSE_OF.get(name, name) == group]
+        if len(members) >= 2:
+            return f"{group} ({_group(view)[1]:.0%} sure; {members[0][0]} or {members[1][0]}, not sure which)"
+        return f"{group} ({_group(view)[1]:.0%} sure; most likely {view.fine_class.replace('_', ' ')}, not sure enough to say)"
     return f"{view.fine_class.replace('_', ' ')} ({view.label_confidence:.0%} sure)"
 
 
