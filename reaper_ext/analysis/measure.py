@@ -166,6 +166,7 @@ def analyse_track(
     *,
     is_voice: bool = False,
     is_noise_content: bool = False,
+    is_close_drum: bool = False,
     item_spans_sec=(),
 ):
     """Measure a track and find its problems, computing the shared features once.
@@ -181,6 +182,6 @@ def analyse_track(
     measurements = measure_track(samples, sample_rate_hz, frames=frames)
     problems = find_problems(
         samples, sample_rate_hz, measurements, is_voice=is_voice, is_noise_content=is_noise_content,
-        item_spans_sec=item_spans_sec, frames=frames,
+        is_close_drum=is_close_drum, item_spans_sec=item_spans_sec, frames=frames,
     )
     return measurements, problems

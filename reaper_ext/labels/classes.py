@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["FINE_CLASSES", "COARSE_CLASSES", "COARSE_OF", "label_from_name"]
+__all__ = ["FINE_CLASSES", "COARSE_CLASSES", "COARSE_OF", "CLOSE_DRUM_CLASSES", "label_from_name"]
 
 FINE_CLASSES: tuple[str, ...] = (
     "kick", "snare", "hihat", "toms", "overheads", "percussion", "bass", "guitar", "keys",
@@ -17,6 +17,8 @@ COARSE_OF: dict[str, str] = {
     "fx": "other", "other": "other",
 }
 COARSE_CLASSES: tuple[str, ...] = tuple(dict.fromkeys(COARSE_OF.values()))
+#: Classes recorded by a close mic on one drum: what lies between its hits is the rest of the kit (bleed).
+CLOSE_DRUM_CLASSES: tuple[str, ...] = ("kick", "snare", "hihat", "toms")
 
 # Words engineers put in track names, as whole words (case-insensitive), per class.
 # Order matters: the first pattern that matches wins ("Bass Drum" is a kick).

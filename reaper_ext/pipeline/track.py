@@ -15,6 +15,7 @@ from reaper_ext.analysis.measure import TrackMeasurements
 from reaper_ext.analysis.problems.base import Problem
 from reaper_ext.audio.mixdown import block_means, to_mono
 from reaper_ext.errors import AnalysisError, MediaError
+from reaper_ext.labels.classes import CLOSE_DRUM_CLASSES
 from reaper_ext.labels.model import Label
 from reaper_ext.session.model import Track
 
@@ -86,7 +87,10 @@ def analyse_audio(
     is_voice = label is not None and label.coarse_class == "vocals"
     # a confident "fx" label: risers and noise sweeps play noise, a noise floor in their quiet parts is content
     is_noise_content = label is not None and label.fine_class == "fx" and is_confident(label.confidence)
+    # a confident close drum mic: between its hits is the kit's bleed, not a noise floor
+    is_close_drum = label is not None and label.fine_class in CLOSE_DRUM_CLASSES and is_confident(label.confidence)
     measurements, problems = analyse_track(samples, sample_rate_hz, is_voice=is_voice, is_noise_content=is_noise_content,
+                                           is_close_drum=is_close_drum,
                                            item_spans_sec=item_spans_sec)
     return label, measurements.normalised(), [problem.normalised() for problem in problems]
 

@@ -16,6 +16,7 @@ from reaper_ext_testkit.inject import (
 )
 from reaper_ext.analysis.measure import analyse_track
 from reaper_ext.analysis.problems import find_polarity_problems
+from reaper_ext.analysis.problems.hum import find_hum
 
 RATE = 44100  # the rate conftest renders at
 
@@ -176,3 +177,37 @@ def test_noise_that_is_the_content_is_no_noise_floor(phrased_piano):
     assert "noise_floor" not in kinds(problems)
     _, problems = analyse_track(noisy, RATE, is_noise_content=False)
     assert len(only(problems, "noise_floor")) == len(gaps)
+
+
+def test_a_close_drum_mics_bleed_between_hits_is_no_noise_floor(phrased_piano):
+    audio, gaps = phrased_piano
+    noisy = add_noise(audio, RATE, gaps, level_dbfs=-50.0)
+    _, problems = analyse_track(noisy, RATE, is_close_drum=True)
+    assert "noise_floor" not in kinds(problems)
+    assert len(only(analyse_track(noisy, RATE)[1], "noise_floor")) == len(gaps)
+
+
+def _tones(freqs_hz, level_dbfs: float, seconds: float = 12.0) -> np.ndarray:
+    time_sec = np.arange(int(seconds * RATE)) / RATE
+    tone = sum(10 ** (level_dbfs / 20) * np.sin(2 * np.pi * f * time_sec) for f in freqs_hz)
+    return tone.astype(np.float32)[:, None]
+
+
+def test_a_note_near_50_hz_and_a_chord_tone_near_350_hz_are_no_hum():
+    # a bass note 28 cents sharp of G1 (49.8 Hz) held with an F4 (349.2 Hz): within the tolerance of
+    # harmonics 1 and 7 of 50 Hz, but hum's second harmonic to go with its fundamental is the 2nd or 3rd
+    audio = _tones([49.8, 349.2], -30.0) + 0.001 * np.random.default_rng(5).standard_normal((12 * RATE, 1)).astype(np.float32)
+    assert find_hum(audio, RATE) == []
+    (hum,) = find_hum(audio + _tones([100.0], -45.0), RATE)  # with a 2nd harmonic it is hum
+    assert hum.measured["freq_hz"] == 50.0
+
+
+def test_a_bass_note_near_50_hz_in_one_bar_of_four_is_no_hum():
+    # hum is in every segment; a note near 50 Hz (with its 2nd and 3rd partials) in one bar of four is music
+    bar = 2 * RATE
+    notes = [[49.8, 99.6, 149.4], [65.4, 130.8, 196.2], [73.4, 146.8, 220.2], [55.0, 110.0, 165.0]]
+    audio = np.concatenate([_tones(notes[k % 4], -24.0, 2.0) for k in range(6)])
+    audio += 0.001 * np.random.default_rng(6).standard_normal(audio.shape).astype(np.float32)
+    assert find_hum(audio, RATE) == []
+    (hum,) = find_hum(add_hum(audio, RATE, base_hz=50.0, level_dbfs=-50.0), RATE)
+    assert hum.measured["freq_hz"] == 50.0

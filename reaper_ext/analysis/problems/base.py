@@ -69,6 +69,8 @@ class PolarityMeasured(TypedDict):
     correlation: float
     lag_ms: float
     partner_track: str
+    band_correlations: list[float]
+    co_activity: float  # shared loud frames over frames loud in either (the partner chosen has the most)
 
 
 class LevelMeasured(TypedDict):

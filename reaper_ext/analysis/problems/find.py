@@ -27,6 +27,7 @@ def find_problems(
     *,
     is_voice: bool = False,
     is_noise_content: bool = False,
+    is_close_drum: bool = False,
     item_spans_sec: Sequence[tuple[float, float]] = (),
     frames: FrameFeatures | None = None,
 ) -> list[Problem]:
@@ -44,6 +45,10 @@ def find_problems(
         Run the sibilance detector.
     is_noise_content : bool
         Noise is what the track plays (risers, sweeps, noise effects): no ``noise_floor``.
+    is_close_drum : bool
+        A close drum mic (kick, snare, tom, hi-hat): between its hits is the rest of the kit
+        (bleed, often a cymbal's steady wash), not noise, so no ``noise_floor``; a tom's bleed
+        gets its own gate (:mod:`reaper_ext.suggest.rules.dynamics`).
     item_spans_sec : sequence of (start_sec, end_sec)
         Item positions, for ``silent_item``.
     frames : FrameFeatures, optional
@@ -67,7 +72,7 @@ def find_problems(
     problems += find_dc_offset(samples, sample_rate_hz)
     hum = find_hum(samples, sample_rate_hz)
     problems += hum
-    if not is_noise_content:
+    if not (is_noise_content or is_close_drum):
         problems += _beyond_hum(find_noisy_gaps(frames, regions), hum)
     problems += find_level_problems(measurements)
     if is_voice:

@@ -18,7 +18,11 @@ tracks together are loudest):
    share at least 30% of the frames loud in either (a tom mic is loud on its tom's
    hits, not on the snare it leaks; a hi-hat mic on the hats), and over those frames
    one track's level follows the other's (a straight line, within 10 dB, 10th-90th
-   percentile of the residual: a compressor on one of them bends, not breaks, it);
+   percentile of the residual: a compressor on one of them bends, not breaks, it); and
+   at most 10% of one track's loud frames are loud in it alone (one source through two
+   paths: every loud moment of the less compressed is one of the other; a hi-hat mic,
+   loud on hats that the kick mic only leaks, is another source however much kick it
+   leaks);
 3. the lag, within ``max_lag_ms`` (10 ms, about 3.4 m of path difference), where the
    smoothed-coherence transform peaks (SCOT, Knapp & Carter 1976: every frequency
    votes by its coherence, so a low note's side lobe half a period away cannot win);
@@ -32,7 +36,9 @@ tracks together are loudest):
 A pair is inverted when the broadband correlation at the best lag is at most
 ``-min_correlation`` (-0.35: a snare bottom shares only part of the top's sound) and
 every shared band is at most -0.2. The *later* track
-of the pair (in the dict's order) gets a ``polarity`` problem naming its partner.
+of the pair (in the dict's order) gets a ``polarity`` problem naming its partner; a
+track inverted against several gets one, against the partner loud with it the most
+(its twin: a snare bottom against the snare top, not against the kick it leaks).
 Severity: medium from -0.5, high from -0.65.
 
 The detector works at any rate; it sees "broadband" up to half the rate it is given,
@@ -56,6 +62,7 @@ _MIN_BAND_SHARE = 0.1
 _MIN_BAND_CORRELATION = 0.2  # an inverted twin is inverted in every band both tracks have
 _LOUD_DB = 8.0  # a frame whose sample peak is within this of the track's peaks (99.5th percentile) is "loud"
 _MIN_CO_ACTIVITY = 0.3  # loud at the same moments: shared loud frames over frames loud in either
+_MAX_LOUD_ALONE = 0.1  # one source: at most this share of one track's loud frames are loud in it alone
 _MAX_LEVEL_SPREAD_DB = 10.0  # the level relation over those frames holds within this (10th-90th percentile of the residual)
 
 
@@ -193,6 +200,12 @@ def find_polarity_problems(
             both, either = np.sum(loud[i] & loud[j]), np.sum(loud[i] | loud[j])
             if either == 0 or both / either < _MIN_CO_ACTIVITY:
                 continue
+            # one source through two paths: every loud moment of one (the less compressed) is a loud
+            # moment of the other; a hi-hat mic loud on hats the kick mic only leaks is another source
+            alone_i = np.sum(loud[i] & ~loud[j]) / max(1, np.sum(loud[i]))
+            alone_j = np.sum(loud[j] & ~loud[i]) / max(1, np.sum(loud[j]))
+            if min(alone_i, alone_j) > _MAX_LOUD_ALONE:
+                continue
             # ...and one's level follows the other's (one source through two paths; a compressor on
             # one of them bends the relation, so a straight line is fitted, not a fixed difference)
             union = loud[i] | loud[j]
@@ -209,7 +222,11 @@ def find_polarity_problems(
             if value > -min_correlation or any(band > -_MIN_BAND_CORRELATION for band in bands):
                 continue
             partner, name = names[i], names[j]
-            result[name].append(
+            co_activity = float(both / either)
+            if result[name] and result[name][0].measured["co_activity"] >= co_activity:
+                continue  # one source per track: judged against the partner loud with it the most
+            result[name] = [
+
                 Problem(
                     kind="polarity",
                     start_sec=0.0,
@@ -220,7 +237,8 @@ def find_polarity_problems(
                         "lag_ms": float(lag / sample_rate_hz * 1000.0),
                         "partner_track": partner,
                         "band_correlations": bands,
+                        "co_activity": co_activity,
                     },
                 )
-            )
+            ]
     return result
