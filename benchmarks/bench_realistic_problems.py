@@ -40,7 +40,7 @@ KINDS = ("clipping", "hum", "dc_offset", "noise_floor", "level_low", "sibilance"
 #: reported, but not a false alarm.
 CONSEQUENCES = {"clipping": {"level_hot"}, "sibilance": {"level_hot"}}
 _CLOSE_DRUM_ROLES = ("kick_in", "kick_out", "snare_top", "snare_bottom", "hihat", "tom")
-_DRUM_ROLES = ("kick_in", "kick_out", "snare_top", "snare_bottom", "hihat", "tom", "overheads", "room")
+_DRUM_ROLES = (*_CLOSE_DRUM_ROLES, "overheads", "room")
 
 
 def _phrased(audio: np.ndarray, rate_hz: int, rng: np.random.Generator) -> tuple[np.ndarray, list[tuple[float, float]]]:
@@ -93,9 +93,13 @@ def _plant(kind: str, tracks: list, rate_hz: int, rng: np.random.Generator) -> t
     return k, audio
 
 
-def _problems(audio: np.ndarray, rate_hz: int, *, is_voice: bool, is_fx: bool, is_close_drum: bool) -> Counter:
-    """The kinds reported on one track, once each (a noise floor found in five gaps is one verdict)."""
-    _, found = analyse_track(audio, rate_hz, is_voice=is_voice, is_noise_content=is_fx, is_close_drum=is_close_drum)
+def _problems(audio: np.ndarray, rate_hz: int, track) -> Counter:
+    """The kinds reported on one track, once each (a noise floor found in five gaps is one verdict).
+
+    The voice, noise-content and close-drum flags come from ``track``'s truth.
+    """
+    _, found = analyse_track(audio, rate_hz, is_voice=track.fine_class == "vocals", is_noise_content=track.fine_class == "fx",
+                             is_close_drum=track.role in _CLOSE_DRUM_ROLES)
     return Counter({p.kind: 1 for p in found if p.kind != "polarity"})
 
 
@@ -126,11 +130,10 @@ def main(argv: list[str] | None = None) -> int:
             session = render_session(library, args.seed + s + 1000 * attempt, duration_sec=args.duration)
         rate = session.sample_rate_hz
         tracks = session.tracks
-        voices = [t.fine_class == "vocals" for t in tracks]
-        clean = [_problems(t.audio, rate, is_voice=v, is_fx=t.fine_class == "fx", is_close_drum=t.role in _CLOSE_DRUM_ROLES) for t, v in zip(tracks, voices, strict=True)]
+        clean = [_problems(t.audio, rate, t) for t in tracks]
         k, audio = _plant(kind, tracks, rate, rng)
-        after = [_problems(a, rate, is_voice=v, is_fx=t.fine_class == "fx", is_close_drum=t.role in _CLOSE_DRUM_ROLES) if n == k or a is not t.audio else clean[n]
-                 for n, (a, t, v) in enumerate(zip(audio, tracks, voices, strict=True))]
+        after = [_problems(a, rate, t) if n == k or a is not t.audio else clean[n]
+                 for n, (a, t) in enumerate(zip(audio, tracks, strict=True))]
         planted[kind] += 1
         hit = after[k][kind] > 0
         found[kind] += hit

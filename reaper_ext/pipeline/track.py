@@ -85,10 +85,11 @@ def analyse_audio(
             raise
         label = None
     is_voice = label is not None and label.coarse_class == "vocals"
+    confident_class = label.fine_class if label is not None and is_confident(label.confidence) else None
     # a confident "fx" label: risers and noise sweeps play noise, a noise floor in their quiet parts is content
-    is_noise_content = label is not None and label.fine_class == "fx" and is_confident(label.confidence)
+    is_noise_content = confident_class == "fx"
     # a confident close drum mic: between its hits is the kit's bleed, not a noise floor
-    is_close_drum = label is not None and label.fine_class in CLOSE_DRUM_CLASSES and is_confident(label.confidence)
+    is_close_drum = confident_class in CLOSE_DRUM_CLASSES
     measurements, problems = analyse_track(samples, sample_rate_hz, is_voice=is_voice, is_noise_content=is_noise_content,
                                            is_close_drum=is_close_drum,
                                            item_spans_sec=item_spans_sec)

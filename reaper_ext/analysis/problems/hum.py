@@ -1,18 +1,19 @@
 """Mains hum: narrow spectral peaks at k * 50 Hz or k * 60 Hz.
 
 Method: the mono mix is cut into ~1.5 s segments (65536 samples at 44.1 kHz,
-0.67 Hz resolution); the quieter half of the non-silent segments (at most
-24, at least 1) is kept, because hum stands out most where the music is quiet,
-and their Hann-windowed power spectra are combined by the per-bin *median*
-(not Welch's mean): hum is steady, in every segment at the same frequency,
-while the music moves, so a bass note that happens to sit within 0.7 Hz of
-50 Hz in one chord, or a voice's low partials, do not survive it. For each candidate base frequency
+0.67 Hz resolution, half-overlapping); the quieter half of the non-silent segments
+(at most 24, at least 1) is kept, because hum stands out most where the music is
+quiet, and their Hann-windowed power spectra are combined by the per-bin *25th
+percentile* (not Welch's mean): hum is steady, in every segment at the same
+frequency, while the music moves, so a bass note that happens to sit within 0.7 Hz
+of 50 Hz in one chord, or a voice's low partials, do not survive it. For each candidate base frequency
 and harmonics k = 1..8, the peak within +-max(0.7 Hz, 0.5 %) of ``k * f0`` (and
 the highest bin within 3 Hz more, so a neighbour's skirt doesn't count) is
 compared with the median of the bins 3-20 Hz further out on both sides: a
 harmonic is *found* when it stands ``min_prominence_db`` (15 dB) above them and
 above -100 dBFS. Hum is reported when at least 3 harmonics are found, or 2: the
-fundamental with the 2nd or 3rd; between 50 and 60 Hz the base with more found
+fundamental with the 2nd or 3rd; or, under music that never stops, a series of at
+least 3 standing 5 dB less (10 dB), two of them among the first three; between 50 and 60 Hz the base with more found
 harmonics (then the louder) wins. Equal-tempered notes miss these frequencies by
 more than the tolerance, so sustained music does not trigger it.
 
@@ -38,7 +39,7 @@ _SERIES_EASING_DB = 5.0  # a series of harmonics may each stand this much less (
 
 
 def _quiet_spectrum(samples: np.ndarray, sample_rate_hz: float) -> tuple[np.ndarray, np.ndarray] | None:
-    """Per-bin median power spectrum (RMS-scaled) of the quieter segments' mono mix, and its frequencies."""
+    """Per-bin 25th-percentile power spectrum (RMS-scaled) of the quieter segments' mono mix, and its frequencies."""
     segment = int(2 ** round(np.log2(_SEGMENT_SEC * sample_rate_hz)))
     n_samples, n_channels = samples.shape
     if n_samples < segment:
@@ -56,7 +57,7 @@ def _quiet_spectrum(samples: np.ndarray, sample_rate_hz: float) -> tuple[np.ndar
     mono = pieces[chosen].mean(axis=2, dtype=np.float32)
     window = np.hanning(segment + 1)[:-1].astype(np.float32)
     spectrum = np.fft.rfft(mono * window, axis=1)
-    # the median, bin by bin: hum is in every segment at one frequency, music moves (a bass
+    # a low percentile, bin by bin: hum is in every segment at one frequency, music moves (a bass
     # note near 50 Hz, a voice's low partials), so only what holds in most segments stays
     power = np.percentile(spectrum.real**2 + spectrum.imag**2, _PERCENTILE, axis=0)
     power *= 2.0 / (segment * float(np.sum(window.astype(np.float64) ** 2)))
@@ -130,17 +131,17 @@ def find_hum(
     freqs_hz, power = quiet
     best = None
     for base_hz in base_frequencies_hz:
-        found = _harmonics(freqs_hz, power, base_hz, n_harmonics, min_prominence_db)
+        # one scan at the eased threshold; the harmonics found at the full one are among them
+        series = _harmonics(freqs_hz, power, base_hz, n_harmonics, min_prominence_db - _SERIES_EASING_DB)
+        found = [harmonic for harmonic in series if harmonic[3] >= min_prominence_db]
         numbers = {k for k, *_ in found}
         # under music that never stops, hum stands only ~10 dB over its neighbours: a series of
         # three such harmonics, two of them among the first three (where hum is strongest), is hum
-        series = _harmonics(freqs_hz, power, base_hz, n_harmonics, min_prominence_db - _SERIES_EASING_DB)
-        in_series = {k for k, *_ in series}
+        if len(series) >= 3 and len({k for k, *_ in series} & {1, 2, 3}) >= 2:
+            found = series
         # two harmonics only as hum makes them: the fundamental (magnetic coupling) with the 2nd
         # (full-wave rectification's buzz) or 3rd (transformer saturation); a 50 Hz bass note and
         # a chord tone near 350 Hz are not hum
-        if len(series) >= 3 and len(in_series & {1, 2, 3}) >= 2 and len(series) > len(found):
-            found = series
         if len(found) >= 3 or (len(found) == 2 and 1 in numbers and numbers & {2, 3}):
             key = (len(found), max(level for *_, level, _ in found))
             if best is None or key > best[0]:

@@ -197,8 +197,9 @@ def find_polarity_problems(
                 continue
             # the same source: the two tracks are loud at the same moments (a tom mic's loud
             # moments are its tom's hits, not the snare it leaks; a hi-hat mic's are the hats)
-            both, either = np.sum(loud[i] & loud[j]), np.sum(loud[i] | loud[j])
-            if either == 0 or both / either < _MIN_CO_ACTIVITY:
+            either = np.sum(loud[i] | loud[j])
+            co_activity = float(np.sum(loud[i] & loud[j]) / either) if either else 0.0
+            if co_activity < _MIN_CO_ACTIVITY:
                 continue
             # one source through two paths: every loud moment of one (the less compressed) is a loud
             # moment of the other; a hi-hat mic loud on hats the kick mic only leaks is another source
@@ -222,11 +223,9 @@ def find_polarity_problems(
             if value > -min_correlation or any(band > -_MIN_BAND_CORRELATION for band in bands):
                 continue
             partner, name = names[i], names[j]
-            co_activity = float(both / either)
             if result[name] and result[name][0].measured["co_activity"] >= co_activity:
                 continue  # one source per track: judged against the partner loud with it the most
             result[name] = [
-
                 Problem(
                     kind="polarity",
                     start_sec=0.0,
